@@ -1,0 +1,217 @@
+//! The authenticated caller and the extractor that finds it.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use chrono::Utc;
+use diesel::OptionalExtension;
+
+use super::jwt::JwtKeys;
+use super::{api_token, password};
+use crate::db::Db;
+use crate::domain::{ApiTokenId, OrganisationId, Permission, Role, UserId};
+use crate::error::ApiError;
+use crate::models;
+
+/// Who is acting: kept in the audit trail of later changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    User(UserId),
+    ApiToken(ApiTokenId),
+}
+
+/// The authenticated caller: an actor acting for one organisation with one role.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub organisation_id: OrganisationId,
+    pub role: Role,
+    pub actor: Actor,
+}
+
+impl Principal {
+    /// Fails with 403 unless the caller's role allows `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if self.role.allows(permission) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "The role {} may not do this.",
+                self.role
+            )))
+        }
+    }
+
+    pub fn user_id(&self) -> Option<UserId> {
+        match self.actor {
+            Actor::User(id) => Some(id),
+            Actor::ApiToken(_) => None,
+        }
+    }
+}
+
+/// Turns a bearer token into a principal.
+pub struct Authenticator {
+    db: Db,
+    keys: JwtKeys,
+    /// Verified against when the email is unknown, so that a login takes as long
+    /// whether or not the user exists.
+    dummy_hash: String,
+}
+
+impl Authenticator {
+    pub fn new(db: Db, keys: JwtKeys) -> Result<Self, argon2::password_hash::Error> {
+        let dummy_hash = password::hash(&password::generate())?;
+        Ok(Self {
+            db,
+            keys,
+            dummy_hash,
+        })
+    }
+
+    pub fn keys(&self) -> &JwtKeys {
+        &self.keys
+    }
+
+    pub fn dummy_hash(&self) -> &str {
+        &self.dummy_hash
+    }
+
+    /// Authenticates the value of an `Authorization` header.
+    pub async fn authenticate(&self, authorization: Option<&str>) -> Result<Principal, ApiError> {
+        let Some(value) = authorization else {
+            return Err(ApiError::Unauthorized(
+                "This request needs an Authorization: Bearer token.".into(),
+            ));
+        };
+        let token = match value.split_once(' ') {
+            Some((scheme, token))
+                if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+            {
+                token.trim()
+            }
+            _ => {
+                return Err(ApiError::Unauthorized(
+                    "The Authorization header must use the Bearer scheme.".into(),
+                ));
+            }
+        };
+        if token.starts_with(api_token::PREFIX) {
+            self.api_token(token).await
+        } else {
+            self.access_token(token).await
+        }
+    }
+
+    async fn access_token(&self, token: &str) -> Result<Principal, ApiError> {
+        let claims = self
+            .keys
+            .verify(token)
+            .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
+        let org = OrganisationId::from_uuid(claims.org);
+        let user_id = UserId::from_uuid(claims.sub);
+        let user = self
+            .db
+            .tenant(org, move |conn| {
+                Box::pin(async move {
+                    Ok::<_, ApiError>(models::user::find(conn, org, user_id).await.optional()?)
+                })
+            })
+            .await?;
+        let Some(user) = user else {
+            return Err(ApiError::Unauthorized(
+                "The access token's user no longer exists.".into(),
+            ));
+        };
+        if !user.active {
+            return Err(ApiError::Unauthorized(
+                "The access token's user is deactivated.".into(),
+            ));
+        }
+        if claims.iat < user.tokens_valid_after.timestamp() {
+            return Err(ApiError::Unauthorized(
+                "The access token was issued before the password changed; sign in again.".into(),
+            ));
+        }
+        Ok(Principal {
+            organisation_id: org,
+            role: user.role,
+            actor: Actor::User(user.id),
+        })
+    }
+
+    async fn api_token(&self, token: &str) -> Result<Principal, ApiError> {
+        let invalid = || ApiError::Unauthorized("The API token is invalid.".into());
+        let (id, secret) = api_token::parse(token).ok_or_else(invalid)?;
+        let found = self
+            .db
+            .system(move |conn| {
+                Box::pin(async move {
+                    let Some(found) = models::api_token::find_for_authentication(conn, id).await?
+                    else {
+                        return Ok::<_, ApiError>(None);
+                    };
+                    if api_token::matches(&secret, &found.secret_hash)
+                        && found.revoked_at.is_none()
+                        && found.expires_at.is_none_or(|at| at > Utc::now())
+                    {
+                        models::api_token::touch(conn, id).await?;
+                    }
+                    Ok(Some(found))
+                })
+            })
+            .await?;
+        let found = found
+            .filter(|t| api_token::matches(&secret, &t.secret_hash))
+            .ok_or_else(invalid)?;
+        if found.revoked_at.is_some() {
+            return Err(ApiError::Unauthorized(
+                "The API token has been revoked.".into(),
+            ));
+        }
+        if found.expires_at.is_some_and(|at| at <= Utc::now()) {
+            return Err(ApiError::Unauthorized("The API token has expired.".into()));
+        }
+        Ok(Principal {
+            organisation_id: found.organisation_id,
+            role: found.role,
+            actor: Actor::ApiToken(found.id),
+        })
+    }
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let authenticator = req.app_data::<web::Data<Authenticator>>().cloned();
+        let authorization = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|v| v.to_str().map(str::to_owned).map_err(|_| ()));
+        Box::pin(async move {
+            let Some(authenticator) = authenticator else {
+                return Err(ApiError::internal(std::io::Error::other(
+                    "Authenticator is not registered",
+                )));
+            };
+            let authorization = match authorization {
+                Some(Ok(value)) => Some(value),
+                Some(Err(())) => {
+                    return Err(ApiError::Unauthorized(
+                        "The Authorization header is not valid text.".into(),
+                    ));
+                }
+                None => None,
+            };
+            let principal = authenticator.authenticate(authorization.as_deref()).await?;
+            tracing::Span::current().record(
+                "organisation_id",
+                tracing::field::display(principal.organisation_id),
+            );
+            Ok(principal)
+        })
+    }
+}

@@ -1,0 +1,373 @@
+//! The command line: `serve` (default), `migrate`, `init`, `demo`, `openapi`.
+
+use chrono::{Duration, NaiveDate, Utc};
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::auth::{api_token, password};
+use crate::config::Settings;
+use crate::db::{self, Db};
+use crate::domain::project::{OrganisationRole, ProjectStatus};
+use crate::domain::{ApiTokenId, Email, OrganisationId, ProjectId, Role, UserId, text};
+use crate::models;
+use crate::startup::{Application, Database, StartupError, jwt_secret};
+
+/// Prints a line to stdout; a closed pipe (`| head`) is not an error worth a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Mantelmonitor: project plans and quarterly monitoring for caregiver-support organisations.
+///
+/// Configuration comes from environment variables; see the README.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default).
+    Serve {
+        /// Load the demo organisation first and print its token.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an organisation and its first admin.
+    Init(InitArgs),
+    /// Load a demo organisation with a realistic project and print a ready-to-use API token.
+    Demo {
+        /// Print only the token (for scripts: `TOKEN=$(mantelmonitor demo --token-only)`).
+        #[arg(long, conflicts_with = "json")]
+        token_only: bool,
+        /// Print a JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the OpenAPI document (to regenerate `openapi/openapi.json`).
+    Openapi,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The organisation's name.
+    #[arg(long)]
+    pub organisation: String,
+    /// The first admin's email address.
+    #[arg(long)]
+    pub admin_email: String,
+    /// The first admin's password; a strong one is generated and printed when left out.
+    #[arg(long)]
+    pub admin_password: Option<String>,
+    /// Print a JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The result of `init`.
+#[derive(Debug, Serialize)]
+pub struct InitResult {
+    pub organisation_id: OrganisationId,
+    pub user_id: UserId,
+    pub email: String,
+    /// Present only when generated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+/// A failure of a command, with the message to print.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("database unavailable: {0}")]
+    Pool(#[from] db::PoolError),
+}
+
+/// Runs a command to completion.
+pub async fn run(command: Command, settings: Settings) -> Result<(), CliError> {
+    if let Command::Openapi = command {
+        let document = crate::openapi::document()
+            .to_pretty_json()
+            .map_err(|e| CliError::Invalid(e.to_string()))?;
+        say!("{document}");
+        return Ok(());
+    }
+    let database = Database::open(&settings).await?;
+    let result = run_with(command, &settings, &database).await;
+    database.close();
+    result
+}
+
+async fn run_with(
+    command: Command,
+    settings: &Settings,
+    database: &Database,
+) -> Result<(), CliError> {
+    match command {
+        Command::Serve { demo } => {
+            let secret = jwt_secret(settings, database.is_embedded())?;
+            let app = Application::build(settings, &database.url, &secret).await?;
+            if demo {
+                let db =
+                    Db::new(&database.url, 1, settings.db_timeout).map_err(CliError::Invalid)?;
+                print_demo(&load_demo(&db).await?, false, false);
+            }
+            tracing::info!(bind = %settings.bind, port = app.port(), embedded = database.is_embedded(), "serving");
+            app.run_until_stopped().await.map_err(StartupError::Io)?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Migrate => {
+            let applied = db::run_migrations(&database.url)
+                .await
+                .map_err(StartupError::Database)?;
+            say!("{} migration(s) applied", applied.len());
+            Ok(())
+        }
+        Command::Init(args) => {
+            db::run_migrations(&database.url)
+                .await
+                .map_err(StartupError::Database)?;
+            let db = Db::new(&database.url, 1, settings.db_timeout).map_err(CliError::Invalid)?;
+            let json = args.json;
+            let result = init(&db, args).await?;
+            if json {
+                say!(
+                    "{}",
+                    serde_json::to_string_pretty(&result).unwrap_or_default()
+                );
+            } else {
+                say!(
+                    "Created organisation {} with admin {}.",
+                    result.organisation_id,
+                    result.email
+                );
+                if let Some(password) = &result.password {
+                    say!("Generated password (shown once): {password}");
+                }
+            }
+            Ok(())
+        }
+        Command::Demo { token_only, json } => {
+            db::run_migrations(&database.url)
+                .await
+                .map_err(StartupError::Database)?;
+            let db = Db::new(&database.url, 1, settings.db_timeout).map_err(CliError::Invalid)?;
+            print_demo(&load_demo(&db).await?, token_only, json);
+            Ok(())
+        }
+        Command::Openapi => Ok(()),
+    }
+}
+
+/// Creates an organisation and its first admin.
+pub async fn init(db: &Db, args: InitArgs) -> Result<InitResult, CliError> {
+    let name = text::bounded(&args.organisation, 1, 200)
+        .map_err(|m| CliError::Invalid(format!("--organisation {m}")))?;
+    let email = Email::parse(&args.admin_email)
+        .map_err(|m| CliError::Invalid(format!("--admin-email {m}")))?;
+    let generated = args.admin_password.is_none().then(password::generate);
+    let chosen = args
+        .admin_password
+        .or_else(|| generated.clone())
+        .unwrap_or_default();
+    password::check_policy(&chosen)
+        .map_err(|m| CliError::Invalid(format!("--admin-password {m}")))?;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&chosen))
+        .await
+        .map_err(|e| CliError::Invalid(e.to_string()))?
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+    let org = OrganisationId::generate();
+    let user = UserId::generate();
+    let email_text = email.as_str().to_string();
+    let result = db
+        .system(move |conn| {
+            Box::pin(async move {
+                if models::user::find_by_email(conn, &email_text)
+                    .await?
+                    .is_some()
+                {
+                    return Err(CliError::Invalid(format!(
+                        "a user with email {email_text} already exists"
+                    )));
+                }
+                models::organisation::create(
+                    conn,
+                    &models::organisation::NewOrganisation { id: org, name },
+                )
+                .await?;
+                models::user::create(
+                    conn,
+                    &models::user::NewUser {
+                        id: user,
+                        organisation_id: org,
+                        email: email_text,
+                        name: "Admin".into(),
+                        password_hash: hash,
+                        role: Role::Admin,
+                    },
+                )
+                .await
+                .map_err(CliError::from)
+            })
+        })
+        .await?;
+    Ok(InitResult {
+        organisation_id: org,
+        user_id: result.id,
+        email: result.email,
+        password: generated,
+    })
+}
+
+/// What `demo` made.
+#[derive(Debug, Serialize)]
+pub struct DemoResult {
+    pub organisation_id: OrganisationId,
+    pub project_id: ProjectId,
+    /// An admin API token valid for 30 days.
+    pub token: String,
+}
+
+pub const DEMO_EMAIL: &str = "demo@steunpunt-mantelzorg.example";
+
+/// Loads the demo organisation (once) and issues a fresh admin API token for it.
+pub async fn load_demo(db: &Db) -> Result<DemoResult, CliError> {
+    let token_id = ApiTokenId::generate();
+    let issued = api_token::issue(token_id);
+    let secret = issued.secret_hash;
+    let password_hash = tokio::task::spawn_blocking(|| password::hash(&password::generate()))
+        .await
+        .map_err(|e| CliError::Invalid(e.to_string()))?
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+    let (organisation_id, project_id) = db
+        .system(move |conn| {
+            Box::pin(async move {
+                let (org, project) = match models::user::find_by_email(conn, DEMO_EMAIL).await? {
+                    Some(admin) => {
+                        let org = admin.organisation_id;
+                        let first =
+                            models::project::list(conn, org, &Default::default(), 1, None).await?;
+                        (org, first.items.first().map(|p| p.id))
+                    }
+                    None => (create_demo_organisation(conn, password_hash).await?, None),
+                };
+                let project = match project {
+                    Some(id) => id,
+                    None => create_demo_project(conn, org).await?,
+                };
+                models::api_token::create(
+                    conn,
+                    &models::api_token::NewApiToken {
+                        id: token_id,
+                        organisation_id: org,
+                        name: format!("demo {}", Utc::now().format("%Y-%m-%d %H:%M")),
+                        role: Role::Admin,
+                        secret_hash: secret,
+                        created_by: None,
+                        expires_at: Some(Utc::now() + Duration::days(30)),
+                    },
+                )
+                .await?;
+                Ok::<_, CliError>((org, project))
+            })
+        })
+        .await?;
+    Ok(DemoResult {
+        organisation_id,
+        project_id,
+        token: issued.token,
+    })
+}
+
+async fn create_demo_organisation(
+    conn: &mut diesel_async::AsyncPgConnection,
+    password_hash: String,
+) -> diesel::QueryResult<OrganisationId> {
+    let org = OrganisationId::generate();
+    models::organisation::create(
+        conn,
+        &models::organisation::NewOrganisation {
+            id: org,
+            name: "Steunpunt Mantelzorg Oost (demo)".into(),
+        },
+    )
+    .await?;
+    models::user::create(
+        conn,
+        &models::user::NewUser {
+            id: UserId::generate(),
+            organisation_id: org,
+            email: DEMO_EMAIL.into(),
+            name: "Demo admin".into(),
+            password_hash,
+            role: Role::Admin,
+        },
+    )
+    .await?;
+    Ok(org)
+}
+
+async fn create_demo_project(
+    conn: &mut diesel_async::AsyncPgConnection,
+    org: OrganisationId,
+) -> diesel::QueryResult<ProjectId> {
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+    let project = models::project::create(
+        conn,
+        &models::project::NewProject {
+            id: ProjectId::generate(),
+            organisation_id: org,
+            name: "Mantelzorgers met een migratieachtergrond bereiken".into(),
+            summary: Some(
+                "Turkse, Marokkaanse en Eritrese mantelzorgers in Oost vinden via sleutelpersonen, moskeeën \
+                 en huisartsen de weg naar ondersteuning."
+                    .into(),
+            ),
+            rationale: Some(
+                "Van de 1.200 ingeschreven mantelzorgers heeft 3% een migratieachtergrond, tegen 38% van de \
+                 inwoners van het stadsdeel. Wijkteams en huisartsen signaleren overbelasting die niet bij ons aankomt."
+                    .into(),
+            ),
+            organisation_role: Some(OrganisationRole::DirectSupport),
+            start_date: date(2026, 1, 1),
+            end_date: date(2027, 12, 31),
+            status: ProjectStatus::Active,
+        },
+    )
+    .await?;
+    Ok(project.id)
+}
+
+fn print_demo(demo: &DemoResult, token_only: bool, json: bool) {
+    if token_only {
+        say!("{}", demo.token);
+    } else if json {
+        say!("{}", serde_json::to_string_pretty(demo).unwrap_or_default());
+    } else {
+        say!(
+            "Demo organisation {} with project {}.",
+            demo.organisation_id,
+            demo.project_id
+        );
+        say!(
+            "Admin API token (valid 30 days, shown once):\n\n  export TOKEN={}\n",
+            demo.token
+        );
+        say!(
+            "Try: curl -s -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/api/v1/projects"
+        );
+    }
+}

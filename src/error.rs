@@ -1,0 +1,337 @@
+//! The one API error type and its RFC 9457 `application/problem+json` rendering.
+//!
+//! Model functions return `QueryResult`; `From<diesel::result::Error>` is the one place
+//! that picks the HTTP status for a database outcome. A fault of ours is logged with
+//! its cause chain and answered with an opaque 500.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::models::constraints;
+
+/// Where in the request a problem is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// JSON Pointer (RFC 6901) into the request body, e.g. `/name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// Name of the query or path parameter, e.g. `limit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    /// Name of the request header, e.g. `If-Match`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// What is wrong, in a sentence a developer can act on.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A problem with a body field; `pointer` is a JSON Pointer such as `/end_date`.
+    pub fn body(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            pointer: Some(pointer.into()),
+            parameter: None,
+            header: None,
+            message: message.into(),
+        }
+    }
+    pub fn parameter(name: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            pointer: None,
+            parameter: Some(name.into()),
+            header: None,
+            message: message.into(),
+        }
+    }
+    pub fn header(name: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            pointer: None,
+            parameter: None,
+            header: Some(name.into()),
+            message: message.into(),
+        }
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:mantelmonitor:problem:validation",
+    "title": "Validation failed",
+    "status": 422,
+    "detail": "The request has 1 invalid field.",
+    "errors": [{"pointer": "/end_date", "message": "must not be before start_date (2026-01-01)"}]
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem; stable, so clients can branch on it.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// Short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this occurrence.
+    pub detail: String,
+    /// Field-level problems, for validation and malformed input.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// The methods or moves that are allowed instead, where that helps.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<String>,
+}
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request: {detail}")]
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("method not allowed")]
+    MethodNotAllowed { allowed: Vec<String> },
+    #[error("not acceptable: {0}")]
+    NotAcceptable(String),
+    #[error("conflict: {detail}")]
+    Conflict {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(String),
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("precondition required: {0}")]
+    PreconditionRequired(String),
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        ApiError::Validation(errors)
+    }
+    pub fn field(pointer: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldError::body(pointer, message)])
+    }
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        ApiError::Conflict {
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+    pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        ApiError::Internal(Box::new(error))
+    }
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn parts(&self) -> (&'static str, &'static str) {
+        match self {
+            ApiError::BadRequest { .. } => ("malformed-request", "Malformed request"),
+            ApiError::Unauthorized(_) => ("unauthorized", "Authentication required"),
+            ApiError::Forbidden(_) => ("forbidden", "Not allowed"),
+            ApiError::NotFound(_) => ("not-found", "Not found"),
+            ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
+            ApiError::NotAcceptable(_) => ("not-acceptable", "Not acceptable"),
+            ApiError::Conflict { .. } => ("conflict", "Conflict"),
+            ApiError::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
+            ApiError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
+            ApiError::UnsupportedMediaType(_) => {
+                ("unsupported-media-type", "Unsupported media type")
+            }
+            ApiError::Validation(_) => ("validation", "Validation failed"),
+            ApiError::PreconditionRequired(_) => ("precondition-required", "Precondition required"),
+            ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            ApiError::Internal(_) => ("internal", "Internal server error"),
+        }
+    }
+
+    /// The problem document sent for this error.
+    pub fn problem(&self) -> Problem {
+        let (slug, title) = self.parts();
+        let (detail, errors, allowed) = match self {
+            ApiError::BadRequest { detail, errors } | ApiError::Conflict { detail, errors } => {
+                (detail.clone(), errors.clone(), Vec::new())
+            }
+            ApiError::Validation(errors) => {
+                let n = errors.len();
+                let detail = if n == 1 {
+                    format!("The request has 1 invalid field: {}", errors[0].message)
+                } else {
+                    format!("The request has {n} invalid fields.")
+                };
+                (detail, errors.clone(), Vec::new())
+            }
+            ApiError::MethodNotAllowed { allowed } => (
+                format!("This resource allows {}.", allowed.join(", ")),
+                Vec::new(),
+                allowed.clone(),
+            ),
+            ApiError::Internal(_) => (
+                "Something went wrong on our side. It has been logged; please try again later."
+                    .into(),
+                Vec::new(),
+                Vec::new(),
+            ),
+            ApiError::Unauthorized(d)
+            | ApiError::Forbidden(d)
+            | ApiError::NotFound(d)
+            | ApiError::NotAcceptable(d)
+            | ApiError::PreconditionFailed(d)
+            | ApiError::PayloadTooLarge(d)
+            | ApiError::UnsupportedMediaType(d)
+            | ApiError::PreconditionRequired(d)
+            | ApiError::Unavailable(d) => (d.clone(), Vec::new(), Vec::new()),
+        };
+        Problem {
+            problem_type: format!("urn:mantelmonitor:problem:{slug}"),
+            title: title.into(),
+            status: self.status_code().as_u16(),
+            detail,
+            errors,
+            allowed,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Internal(cause) => {
+                tracing::error!(error = %cause, chain = ?error_chain(cause.as_ref()), "request failed");
+            }
+            ApiError::Unavailable(detail) => tracing::warn!(%detail, "service unavailable"),
+            _ => {}
+        }
+        let problem = self.problem();
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("application/problem+json");
+        match self {
+            ApiError::Unauthorized(detail) => {
+                let description = detail.replace('"', "'");
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    format!(r#"Bearer realm="mantelmonitor", error="invalid_token", error_description="{description}""#),
+                ));
+            }
+            ApiError::MethodNotAllowed { allowed } => {
+                response.insert_header((header::ALLOW, allowed.join(", ")));
+            }
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        response.insert_header((header::CACHE_CONTROL, "no-store"));
+        response.body(serde_json::to_vec(&problem).unwrap_or_default())
+    }
+}
+
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut chain = Vec::new();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        chain.push(cause.to_string());
+        source = cause.source();
+    }
+    chain
+}
+
+impl From<DieselError> for ApiError {
+    fn from(error: DieselError) -> Self {
+        match &error {
+            DieselError::NotFound => ApiError::NotFound("The resource does not exist.".into()),
+            DieselError::DatabaseError(kind, info) => {
+                let constraint = info.constraint_name().unwrap_or_default();
+                let known = constraints::describe(constraint);
+                match kind {
+                    DatabaseErrorKind::UniqueViolation => {
+                        let (pointer, message) = known.unwrap_or(("", "already exists"));
+                        ApiError::Conflict {
+                            detail: format!(
+                                "A resource with this {} already exists.",
+                                pointer.trim_start_matches('/')
+                            ),
+                            errors: vec![FieldError::body(pointer, message)],
+                        }
+                    }
+                    DatabaseErrorKind::CheckViolation
+                    | DatabaseErrorKind::ForeignKeyViolation
+                    | DatabaseErrorKind::NotNullViolation => match known {
+                        Some((pointer, message)) => ApiError::field(pointer, message),
+                        None => ApiError::internal(error),
+                    },
+                    DatabaseErrorKind::SerializationFailure => ApiError::conflict(
+                        "Another request changed the same data at the same moment; retry the request.",
+                    ),
+                    DatabaseErrorKind::ClosedConnection => ApiError::Unavailable(
+                        "The database connection was lost; retry the request.".into(),
+                    ),
+                    _ => ApiError::internal(error),
+                }
+            }
+            _ => ApiError::internal(error),
+        }
+    }
+}
+
+impl From<crate::db::PoolError> for ApiError {
+    fn from(error: crate::db::PoolError) -> Self {
+        use crate::db::PoolError as P;
+        match error {
+            P::Timeout(_) => {
+                ApiError::Unavailable("The database is busy; retry the request.".into())
+            }
+            P::Backend(e) => {
+                tracing::error!(error = %e, "database connection failed");
+                ApiError::Unavailable("The database is unreachable; retry the request.".into())
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        ApiError::internal(error)
+    }
+}

@@ -1,0 +1,27 @@
+//! Which request field a database constraint guards, so a violation that slips past
+//! validation still names the field (and a race on a unique key answers 409, not 500).
+
+/// `(JSON pointer, message)` for a constraint name, when it belongs to a request field.
+pub fn describe(constraint: &str) -> Option<(&'static str, &'static str)> {
+    Some(match constraint {
+        "users_email_key" => ("/email", "a user with this email address already exists"),
+        "users_email_length" => ("/email", "must be 3 to 254 characters"),
+        "users_name_length" => ("/name", "must be at most 200 characters"),
+        "users_role_known" | "api_tokens_role_known" => {
+            ("/role", "must be admin, coordinator or viewer")
+        }
+        "organisations_name_length" => ("/name", "must be 1 to 200 characters"),
+        "organisations_report_language_known" => ("/report_language", "must be nl or en"),
+        "api_tokens_name_length" => ("/name", "must be 1 to 100 characters"),
+        "projects_name_length" => ("/name", "must be 1 to 200 characters"),
+        "projects_summary_length" => ("/summary", "must be at most 4000 characters"),
+        "projects_rationale_length" => ("/rationale", "must be at most 20000 characters"),
+        "projects_organisation_role_known" => (
+            "/organisation_role",
+            "must be direct_support, expertise_centre or advocacy",
+        ),
+        "projects_status_known" => ("/status", "must be draft, active, completed or cancelled"),
+        "projects_period_order" => ("/end_date", "must not be before start_date"),
+        _ => return None,
+    })
+}

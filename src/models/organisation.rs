@@ -1,0 +1,81 @@
+//! Organisations (tenants).
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::{Guarded, Precondition};
+use crate::db::schema::organisations;
+use crate::domain::OrganisationId;
+use crate::domain::organisation::ReportLanguage;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisations, check_for_backend(diesel::pg::Pg))]
+pub struct Organisation {
+    pub id: OrganisationId,
+    pub name: String,
+    pub report_language: ReportLanguage,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = organisations)]
+pub struct NewOrganisation {
+    pub id: OrganisationId,
+    pub name: String,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = organisations)]
+pub struct OrganisationChanges {
+    pub name: Option<String>,
+    pub report_language: Option<ReportLanguage>,
+}
+
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    new: &NewOrganisation,
+) -> QueryResult<Organisation> {
+    diesel::insert_into(organisations::table)
+        .values(new)
+        .returning(Organisation::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, org: OrganisationId) -> QueryResult<Organisation> {
+    organisations::table
+        .filter(organisations::id.eq(org))
+        .select(Organisation::as_select())
+        .first(conn)
+        .await
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    expected: Precondition,
+    changes: &OrganisationChanges,
+) -> QueryResult<Guarded<Organisation>> {
+    let target = organisations::table.filter(organisations::id.eq(org));
+    let current: i64 = target
+        .select(organisations::version)
+        .for_update()
+        .first(conn)
+        .await?;
+    if !expected.matches(current) {
+        return Ok(Guarded::Stale);
+    }
+    diesel::update(target)
+        .set((
+            changes,
+            organisations::version.eq(current + 1),
+            organisations::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Organisation::as_returning())
+        .get_result(conn)
+        .await
+        .map(Guarded::Done)
+}

@@ -1,0 +1,180 @@
+//! Projects: the plan's basics.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::{Guarded, Keyset, Page, Precondition, after_keyset};
+use crate::db::schema::projects;
+use crate::domain::project::{OrganisationRole, ProjectStatus};
+use crate::domain::{OrganisationId, ProjectId};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = projects, check_for_backend(diesel::pg::Pg))]
+pub struct Project {
+    pub id: ProjectId,
+    pub organisation_id: OrganisationId,
+    pub name: String,
+    pub summary: Option<String>,
+    pub rationale: Option<String>,
+    pub organisation_role: Option<OrganisationRole>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub status: ProjectStatus,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Project {
+    pub fn keyset(&self) -> Keyset {
+        Keyset {
+            created_at: self.created_at,
+            id: self.id.as_uuid(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = projects)]
+pub struct NewProject {
+    pub id: ProjectId,
+    pub organisation_id: OrganisationId,
+    pub name: String,
+    pub summary: Option<String>,
+    pub rationale: Option<String>,
+    pub organisation_role: Option<OrganisationRole>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub status: ProjectStatus,
+}
+
+/// A partial update. `Some(None)` clears an optional field.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = projects)]
+pub struct ProjectChanges {
+    pub name: Option<String>,
+    pub summary: Option<Option<String>>,
+    pub rationale: Option<Option<String>>,
+    pub organisation_role: Option<Option<OrganisationRole>>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub status: Option<ProjectStatus>,
+}
+
+/// Which projects a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFilter {
+    pub status: Option<ProjectStatus>,
+    /// Projects whose period overlaps `[from, to]`; either end may be open.
+    pub active_from: Option<NaiveDate>,
+    pub active_to: Option<NaiveDate>,
+}
+
+pub async fn create(conn: &mut AsyncPgConnection, new: &NewProject) -> QueryResult<Project> {
+    diesel::insert_into(projects::table)
+        .values(new)
+        .returning(Project::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: ProjectId,
+) -> QueryResult<Project> {
+    projects::table
+        .filter(projects::organisation_id.eq(org))
+        .filter(projects::id.eq(id))
+        .select(Project::as_select())
+        .first(conn)
+        .await
+}
+
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    filter: &ProjectFilter,
+    limit: i64,
+    after: Option<Keyset>,
+) -> QueryResult<Page<Project>> {
+    let mut query = projects::table
+        .filter(projects::organisation_id.eq(org))
+        .into_boxed();
+    if let Some(status) = filter.status {
+        query = query.filter(projects::status.eq(status));
+    }
+    if let Some(from) = filter.active_from {
+        query = query.filter(projects::end_date.ge(from));
+    }
+    if let Some(to) = filter.active_to {
+        query = query.filter(projects::start_date.le(to));
+    }
+    let rows = after_keyset!(query, projects, after)
+        .order((projects::created_at, projects::id))
+        .limit(limit + 1)
+        .select(Project::as_select())
+        .load(conn)
+        .await?;
+    Ok(Page::from_rows(rows, limit, Project::keyset))
+}
+
+/// Locks the project row and returns it, so a read-check-write sequence sees no
+/// concurrent change in between.
+pub async fn lock(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: ProjectId,
+) -> QueryResult<Project> {
+    projects::table
+        .filter(projects::organisation_id.eq(org))
+        .filter(projects::id.eq(id))
+        .select(Project::as_select())
+        .for_update()
+        .first(conn)
+        .await
+}
+
+/// Applies `changes` to a project locked with [`lock`] at version `current`.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: ProjectId,
+    current: i64,
+    changes: &ProjectChanges,
+) -> QueryResult<Project> {
+    diesel::update(
+        projects::table
+            .filter(projects::organisation_id.eq(org))
+            .filter(projects::id.eq(id)),
+    )
+    .set((
+        changes,
+        projects::version.eq(current + 1),
+        projects::updated_at.eq(diesel::dsl::now),
+    ))
+    .returning(Project::as_returning())
+    .get_result(conn)
+    .await
+}
+
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: ProjectId,
+    expected: Precondition,
+) -> QueryResult<Guarded<()>> {
+    let current = lock(conn, org, id).await?.version;
+    if !expected.matches(current) {
+        return Ok(Guarded::Stale);
+    }
+    diesel::delete(
+        projects::table
+            .filter(projects::organisation_id.eq(org))
+            .filter(projects::id.eq(id)),
+    )
+    .execute(conn)
+    .await?;
+    Ok(Guarded::Done(()))
+}

@@ -1,0 +1,221 @@
+//! Users of an organisation.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::{Guarded, Keyset, Page, Precondition, after_keyset};
+use crate::db::schema::users;
+use crate::domain::{OrganisationId, Role, UserId};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub struct User {
+    pub id: UserId,
+    pub organisation_id: OrganisationId,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub active: bool,
+    pub tokens_valid_after: DateTime<Utc>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn keyset(&self) -> Keyset {
+        Keyset {
+            created_at: self.created_at,
+            id: self.id.as_uuid(),
+        }
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser {
+    pub id: UserId,
+    pub organisation_id: OrganisationId,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    /// Set when a change must end the sessions the user has (deactivation).
+    pub tokens_valid_after: Option<DateTime<Utc>>,
+}
+
+/// Finds the user with this email in any organisation: login, before a caller is known.
+pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = lower(")
+                .bind::<diesel::sql_types::Text, _>(email)
+                .sql(")"),
+        )
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: UserId,
+) -> QueryResult<User> {
+    users::table
+        .filter(users::organisation_id.eq(org))
+        .filter(users::id.eq(id))
+        .select(User::as_select())
+        .first(conn)
+        .await
+}
+
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    limit: i64,
+    after: Option<Keyset>,
+) -> QueryResult<Page<User>> {
+    let query = users::table
+        .filter(users::organisation_id.eq(org))
+        .into_boxed();
+    let rows = after_keyset!(query, users, after)
+        .order((users::created_at, users::id))
+        .limit(limit + 1)
+        .select(User::as_select())
+        .load(conn)
+        .await?;
+    Ok(Page::from_rows(rows, limit, User::keyset))
+}
+
+pub async fn create(conn: &mut AsyncPgConnection, new: &NewUser) -> QueryResult<User> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Locks the organisation's active admins, so that concurrent changes to admins are
+/// serialised and the last admin cannot be removed by two requests at once.
+pub async fn lock_active_admins(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+) -> QueryResult<Vec<UserId>> {
+    users::table
+        .filter(users::organisation_id.eq(org))
+        .filter(users::role.eq(Role::Admin))
+        .filter(users::active.eq(true))
+        .select(users::id)
+        .for_update()
+        .load(conn)
+        .await
+}
+
+pub async fn count_active_admins(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+) -> QueryResult<i64> {
+    users::table
+        .filter(users::organisation_id.eq(org))
+        .filter(users::role.eq(Role::Admin))
+        .filter(users::active.eq(true))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+async fn lock_version(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: UserId,
+) -> QueryResult<i64> {
+    users::table
+        .filter(users::organisation_id.eq(org))
+        .filter(users::id.eq(id))
+        .select(users::version)
+        .for_update()
+        .first(conn)
+        .await
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: UserId,
+    expected: Precondition,
+    changes: &UserChanges,
+) -> QueryResult<Guarded<User>> {
+    let current = lock_version(conn, org, id).await?;
+    if !expected.matches(current) {
+        return Ok(Guarded::Stale);
+    }
+    diesel::update(
+        users::table
+            .filter(users::organisation_id.eq(org))
+            .filter(users::id.eq(id)),
+    )
+    .set((
+        changes,
+        users::version.eq(current + 1),
+        users::updated_at.eq(diesel::dsl::now),
+    ))
+    .returning(User::as_returning())
+    .get_result(conn)
+    .await
+    .map(Guarded::Done)
+}
+
+/// Stores a new password hash and ends every session issued before now.
+pub async fn set_password(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: UserId,
+    password_hash: &str,
+) -> QueryResult<User> {
+    diesel::update(
+        users::table
+            .filter(users::organisation_id.eq(org))
+            .filter(users::id.eq(id)),
+    )
+    .set((
+        users::password_hash.eq(password_hash),
+        users::tokens_valid_after.eq(diesel::dsl::now),
+        users::version.eq(users::version + 1),
+        users::updated_at.eq(diesel::dsl::now),
+    ))
+    .returning(User::as_returning())
+    .get_result(conn)
+    .await
+}
+
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: UserId,
+    expected: Precondition,
+) -> QueryResult<Guarded<()>> {
+    let current = lock_version(conn, org, id).await?;
+    if !expected.matches(current) {
+        return Ok(Guarded::Stale);
+    }
+    diesel::delete(
+        users::table
+            .filter(users::organisation_id.eq(org))
+            .filter(users::id.eq(id)),
+    )
+    .execute(conn)
+    .await?;
+    Ok(Guarded::Done(()))
+}

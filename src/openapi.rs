@@ -1,0 +1,175 @@
+//! The OpenAPI document: generated from the registered handlers, then completed in one
+//! place with what every operation shares (error responses, the If-Match header), so
+//! no handler can forget them.
+
+use utoipa::openapi::path::{HttpMethod, Operation, Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{
+    Content, ObjectBuilder, OpenApi as Document, Ref, Required, ResponseBuilder, Type,
+};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+use crate::error::{FieldError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Mantelmonitor API",
+        description = "The system of record for Dutch caregiver-support organisations: project plans, \
+quarterly monitoring and funder reports.\n\n\
+**Authentication.** Send `Authorization: Bearer <token>` with either an access token from \
+`POST /api/v1/auth/token` or an API token (`mm_…`) made by an admin.\n\n\
+**Errors** are `application/problem+json` (RFC 9457). Field problems are listed in `errors` \
+with a JSON Pointer into the body (`pointer`) or the name of a query parameter (`parameter`) or header (`header`).\n\n\
+**Concurrency.** Single resources carry an `ETag`. Every PUT, PATCH and DELETE needs `If-Match` \
+with that ETag (or `*`): 428 without it, 412 when the resource changed since.\n\n\
+**Lists** are ordered and paged with `limit` and the opaque `cursor` from `next_cursor`.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+    ),
+    servers((url = "/", description = "This server")),
+    tags(
+        (name = "auth", description = "Signing in."),
+        (name = "organisation", description = "The caller's own organisation."),
+        (name = "users", description = "Users of the organisation."),
+        (name = "api-tokens", description = "Tokens for the organisation's integrations."),
+        (name = "projects", description = "Projects and their plan basics."),
+        (name = "operations", description = "Health checks."),
+    ),
+    components(schemas(Problem, FieldError)),
+    security(("bearer" = [])),
+    modifiers(&Completion),
+)]
+pub struct ApiDoc;
+
+/// The whole document, as served at `/api/v1/openapi.json` and committed in `openapi/`.
+pub fn document() -> Document {
+    let (_, mut doc) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    complete_operations(&mut doc);
+    doc
+}
+
+struct Completion;
+
+impl Modify for Completion {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An access token (JWT) from POST /api/v1/auth/token, or an API token (mm_…)."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+fn problem(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            Content::new(Some(Ref::from_schema_name("Problem"))),
+        )
+        .build()
+}
+
+fn if_match() -> Parameter {
+    ParameterBuilder::new()
+        .name("If-Match")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::True)
+        .description(Some(
+            "The ETag you last read (e.g. `\"3\"`), or `*` for any current version.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(r#"^(\*|"[0-9]{1,18}"(, *"[0-9]{1,18}")*)$"#))
+                .examples([serde_json::json!("\"1\"")]),
+        ))
+        .build()
+}
+
+fn complete_operations(doc: &mut Document) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let has_path_params = path.contains('{');
+        let operations: [(HttpMethod, &mut Option<Operation>); 5] = [
+            (HttpMethod::Get, &mut item.get),
+            (HttpMethod::Post, &mut item.post),
+            (HttpMethod::Put, &mut item.put),
+            (HttpMethod::Patch, &mut item.patch),
+            (HttpMethod::Delete, &mut item.delete),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation.as_mut() else {
+                continue;
+            };
+            let public = operation
+                .security
+                .as_ref()
+                .is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default()));
+            let writes = matches!(
+                method,
+                HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete
+            );
+            let has_query = operation
+                .parameters
+                .as_ref()
+                .is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
+            if writes {
+                operation
+                    .parameters
+                    .get_or_insert_with(Vec::new)
+                    .push(if_match());
+            }
+            let mut add = |status: &str, description: &str| {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| problem(description).into());
+            };
+            if operation.request_body.is_some() {
+                add("400", "The body is not valid JSON.");
+                add("413", "The body is too large.");
+                add("415", "The body is not JSON.");
+                add(
+                    "422",
+                    "The request has invalid fields; `errors` names them.",
+                );
+            }
+            if has_query || writes {
+                add(
+                    "422",
+                    "The request has invalid fields or parameters; `errors` names them.",
+                );
+            }
+            if !public {
+                add("401", "No valid bearer token.");
+                add("403", "The caller's role may not do this.");
+            }
+            if has_path_params || !public {
+                add("404", "No such resource in the caller's organisation.");
+            }
+            if method != HttpMethod::Get {
+                add(
+                    "409",
+                    "The request conflicts with the current state; `detail` says how.",
+                );
+            }
+            if writes {
+                add("412", "The resource changed since the ETag in If-Match.");
+                add("428", "If-Match is missing.");
+            }
+            add("500", "A fault on our side; logged, with an opaque body.");
+            add("503", "The database is unavailable or busy; retry.");
+        }
+    }
+}

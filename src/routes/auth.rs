@@ -1,0 +1,93 @@
+//! Signing in: email and password for an access token.
+
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::Json;
+use crate::auth::{Authenticator, password};
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::models;
+
+/// Credentials of a user.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTokenRequest {
+    /// The user's email address (case does not matter).
+    #[schema(example = "coordinator@steunpunt-oost.nl", max_length = 254)]
+    pub email: String,
+    /// The user's password.
+    #[schema(example = "correct horse battery staple", max_length = 256)]
+    pub password: String,
+}
+
+/// An access token for the `Authorization: Bearer` header.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// A signed JWT.
+    #[schema(example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOi...")]
+    pub access_token: String,
+    /// Always `Bearer`.
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    /// Seconds until the token expires.
+    #[schema(example = 900)]
+    pub expires_in: u64,
+}
+
+/// Sign in
+///
+/// Exchanges a user's email and password for a short-lived access token. Wrong
+/// credentials, unknown emails and deactivated users all get the same 401, in the same time.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = CreateTokenRequest,
+    responses((status = 200, description = "Signed in.", body = TokenResponse))
+)]
+#[post("/auth/token")]
+pub async fn create_token(
+    db: web::Data<Db>,
+    authenticator: web::Data<Authenticator>,
+    Json(request): Json<CreateTokenRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let email = request.email.trim().to_string();
+    let user = if email.len() > 254 {
+        None
+    } else {
+        db.system(move |conn| {
+            Box::pin(
+                async move { Ok::<_, ApiError>(models::user::find_by_email(conn, &email).await?) },
+            )
+        })
+        .await?
+    };
+    // Always verify a hash, the user's or a dummy, so timing does not tell whether the email exists.
+    let hash = user.as_ref().map_or_else(
+        || authenticator.dummy_hash().to_string(),
+        |u| u.password_hash.clone(),
+    );
+    let password = request.password;
+    let verified =
+        web::block(move || password.len() <= 1024 && password::verify(&password, &hash)).await?;
+    let user = match user {
+        Some(user) if verified && user.active => user,
+        _ => {
+            return Err(ApiError::Unauthorized(
+                "The email or password is wrong.".into(),
+            ));
+        }
+    };
+    let access_token = authenticator
+        .keys()
+        .issue(user.id, user.organisation_id, user.role)
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(TokenResponse {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_in: authenticator.keys().ttl().as_secs(),
+        }))
+}

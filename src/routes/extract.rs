@@ -1,0 +1,260 @@
+//! Strict request extractors: JSON bodies and query strings whose errors name the
+//! field (JSON Pointer or parameter) in a problem document.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// The largest body accepted, set from `MANTELMONITOR_MAX_BODY_BYTES`.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON request body. Wrong content type: 415. Too large: 413. Not JSON: 400.
+/// JSON of the wrong shape (types, unknown or missing fields): 422 with a pointer.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<BodyLimit>().map_or(1_048_576, |l| l.0);
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json(content_type.as_deref()) {
+                return Err(ApiError::UnsupportedMediaType(format!(
+                    "The request body must be JSON (Content-Type: application/json), not {}.",
+                    content_type.as_deref().unwrap_or("missing")
+                )));
+            }
+            let too_large = || {
+                ApiError::PayloadTooLarge(format!("The request body is larger than {limit} bytes."))
+            };
+            if declared_length.is_some_and(|n| n > limit) {
+                return Err(too_large());
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    ApiError::bad_request(format!("The request body could not be read: {e}"))
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(Json)
+        })
+    }
+}
+
+fn is_json(content_type: Option<&str>) -> bool {
+    let Some(value) = content_type else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Parses JSON, mapping serde's errors to problem documents with a JSON Pointer.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "The request body is empty; a JSON document is expected.",
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let pointer = pointer(error.path());
+        let inner = error.into_inner();
+        if inner.is_data() {
+            let (pointer, message) = refine(pointer, strip_position(&inner.to_string()));
+            ApiError::validation(vec![FieldError::body(pointer, message)])
+        } else {
+            ApiError::BadRequest {
+                detail: format!("The request body is not valid JSON: {inner}."),
+                errors: vec![FieldError::body(pointer, "is not valid JSON here")],
+            }
+        }
+    })?;
+    deserializer.end().map_err(|e| {
+        ApiError::bad_request(format!(
+            "The request body has data after the JSON document: {e}."
+        ))
+    })?;
+    Ok(value)
+}
+
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        let part = match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                key.replace('~', "~0").replace('/', "~1")
+            }
+            Segment::Unknown => continue,
+        };
+        out.push('/');
+        out.push_str(&part);
+    }
+    out
+}
+
+/// serde names a missing or unknown field in its message but not in the path; move it
+/// into the pointer so every error points at the field itself.
+fn refine(pointer: String, message: String) -> (String, String) {
+    for (prefix, text) in [
+        ("missing field `", "is required"),
+        ("unknown field `", "is not a known field"),
+    ] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            if let Some(name) = rest.split('`').next() {
+                let field_pointer = format!("{pointer}/{name}");
+                let pointer = if pointer.ends_with(&format!("/{name}")) {
+                    pointer
+                } else {
+                    field_pointer
+                };
+                let message = match rest.split_once(", expected ") {
+                    Some((_, expected)) if prefix.starts_with("unknown") => {
+                        format!("{text}; expected {expected}")
+                    }
+                    _ => text.to_string(),
+                };
+                return (pointer, message);
+            }
+        }
+    }
+    (pointer, message)
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A query string. Unknown parameters and values of the wrong type: 422 naming the parameter.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded_parse(
+            req.query_string().as_bytes(),
+        ));
+        std::future::ready(
+            serde_path_to_error::deserialize(deserializer)
+                .map(Query)
+                .map_err(|error| {
+                    let path = error.path().to_string();
+                    let message = error.into_inner().to_string();
+                    let (parameter, message) = refine(
+                        if path == "." {
+                            String::new()
+                        } else {
+                            format!("/{path}")
+                        },
+                        message,
+                    );
+                    ApiError::validation(vec![FieldError::parameter(
+                        parameter.trim_start_matches('/'),
+                        message,
+                    )])
+                }),
+        )
+    }
+}
+
+fn form_urlencoded_parse(input: &[u8]) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        name: String,
+        count: u32,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        items: Vec<Inner>,
+    }
+
+    fn first_error(body: &str) -> (u16, FieldError) {
+        let err = parse_json::<Outer>(body.as_bytes()).unwrap_err();
+        let problem = err.problem();
+        (problem.status, problem.errors.into_iter().next().unwrap())
+    }
+
+    #[test]
+    fn errors_point_at_the_field() {
+        let (status, e) =
+            first_error(r#"{"items":[{"name":"a","count":1},{"name":"b","count":"x"}]}"#);
+        assert_eq!(
+            (status, e.pointer.as_deref()),
+            (422, Some("/items/1/count"))
+        );
+        let (_, e) = first_error(r#"{"items":[{"name":"a"}]}"#);
+        assert_eq!(
+            (e.pointer.as_deref(), e.message.as_str()),
+            (Some("/items/0/count"), "is required")
+        );
+        let (_, e) = first_error(r#"{"items":[],"extra":1}"#);
+        assert_eq!(e.pointer.as_deref(), Some("/extra"));
+        assert!(e.message.starts_with("is not a known field"));
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        let (status, _) = first_error(r#"{"items": [}"#);
+        assert_eq!(status, 400);
+        assert_eq!(
+            parse_json::<Outer>(b"  ").unwrap_err().problem().status,
+            400
+        );
+        assert_eq!(
+            parse_json::<Outer>(br#"{"items":[]} {}"#)
+                .unwrap_err()
+                .problem()
+                .status,
+            400
+        );
+    }
+}

@@ -1,0 +1,248 @@
+//! HTTP only: handlers, request and response types, OpenAPI annotations. Every handler
+//! is registered with `.service(..)` through utoipa-actix-web, so the OpenAPI document
+//! cannot miss a route.
+
+pub mod api_tokens;
+pub mod auth;
+pub mod docs;
+pub mod extract;
+pub mod health;
+pub mod organisation;
+pub mod projects;
+pub mod users;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::DateTime;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::{ApiError, FieldError};
+use crate::models::{Keyset, Precondition};
+
+/// Registers every documented route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::live).service(health::ready).service(
+        scope::scope("/api/v1")
+            .service(auth::create_token)
+            .service(organisation::get_organisation)
+            .service(organisation::update_organisation)
+            .service(users::get_current_user)
+            .service(users::change_password)
+            .service(users::list_users)
+            .service(users::create_user)
+            .service(users::get_user)
+            .service(users::update_user)
+            .service(users::delete_user)
+            .service(api_tokens::list_api_tokens)
+            .service(api_tokens::create_api_token)
+            .service(api_tokens::get_api_token)
+            .service(api_tokens::revoke_api_token)
+            .service(projects::list_projects)
+            .service(projects::create_project)
+            .service(projects::get_project)
+            .service(projects::replace_project)
+            .service(projects::update_project)
+            .service(projects::delete_project),
+    );
+}
+
+/// The ETag of a versioned resource.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// Starts a response that carries the resource's ETag.
+pub fn with_etag(mut response: HttpResponseBuilder, version: i64) -> HttpResponseBuilder {
+    response.insert_header((header::ETAG, etag(version)));
+    response
+}
+
+/// The `If-Match` precondition every PUT, PATCH and DELETE needs: missing is 428, a
+/// stale one is 412 (decided by the model function that holds the row lock).
+pub struct IfMatch(pub Precondition);
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(parse_if_match(req.headers().get(header::IF_MATCH)).map(IfMatch))
+    }
+}
+
+fn parse_if_match(value: Option<&HeaderValue>) -> Result<Precondition, ApiError> {
+    let Some(value) = value else {
+        return Err(ApiError::PreconditionRequired(
+            "This request needs an If-Match header with the ETag you last read (or *), so that it cannot overwrite a change you have not seen.".into(),
+        ));
+    };
+    let invalid = || {
+        ApiError::Validation(vec![FieldError::header(
+            "If-Match",
+            "must be * or a list of ETags as returned in the ETag header, e.g. \"3\"",
+        )])
+    };
+    let text = value.to_str().map_err(|_| invalid())?.trim();
+    if text == "*" {
+        return Ok(Precondition::Any);
+    }
+    let mut versions = Vec::new();
+    for tag in text.split(',') {
+        let tag = tag.trim();
+        // A weak tag never matches under If-Match's strong comparison (RFC 9110 13.1.1).
+        if tag.starts_with("W/") {
+            continue;
+        }
+        let inner = tag
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .ok_or_else(invalid)?;
+        if let Ok(version) = inner.parse::<i64>() {
+            versions.push(version);
+        }
+    }
+    Ok(Precondition::OneOf(versions))
+}
+
+/// Turns a guarded write's outcome into the value or a 412.
+pub fn fresh<T>(outcome: crate::models::Guarded<T>) -> Result<T, ApiError> {
+    match outcome {
+        crate::models::Guarded::Done(value) => Ok(value),
+        crate::models::Guarded::Stale => Err(ApiError::PreconditionFailed(
+            "The resource has changed since you read it: fetch it again, then retry with its new ETag.".into(),
+        )),
+    }
+}
+
+/// Paging parameters shared by every list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// How many items to return, 1 to 200.
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page; omit for the first page.
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
+}
+
+/// Validated paging: a limit and where to start.
+pub struct PageRequest {
+    pub limit: i64,
+    pub after: Option<Keyset>,
+}
+
+impl PageParams {
+    pub fn validate(&self) -> Result<PageRequest, FieldError> {
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=200).contains(&limit) {
+            return Err(FieldError::parameter("limit", "must be between 1 and 200"));
+        }
+        let after = match &self.cursor {
+            None => None,
+            Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
+                FieldError::parameter("cursor", "is not a cursor returned by this list")
+            })?),
+        };
+        Ok(PageRequest { limit, after })
+    }
+}
+
+/// Cursors are opaque to clients: base64url of `micros:uuid`.
+pub fn encode_cursor(key: &Keyset) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}:{}", key.created_at.timestamp_micros(), key.id))
+}
+
+fn decode_cursor(cursor: &str) -> Option<Keyset> {
+    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
+    let (micros, id) = raw.split_once(':')?;
+    Some(Keyset {
+        created_at: DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+        id: id.parse().ok()?,
+    })
+}
+
+/// A JSON response with `Cache-Control: no-store`: API data is per caller.
+pub fn json_ok<T: serde::Serialize>(mut response: HttpResponseBuilder, body: &T) -> HttpResponse {
+    response
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}
+
+/// Collects field errors; `finish` fails with all of them at once.
+#[derive(Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    /// Keeps the value of `result`, or records its message at `pointer`.
+    pub fn check<T>(&mut self, pointer: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.0.push(FieldError::body(pointer, message));
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_forms() {
+        let parse = |v: &str| parse_if_match(Some(&HeaderValue::from_str(v).unwrap()));
+        assert_eq!(parse("*").unwrap(), Precondition::Any);
+        assert_eq!(
+            parse("\"3\", \"4\"").unwrap(),
+            Precondition::OneOf(vec![3, 4])
+        );
+        assert_eq!(parse("W/\"3\"").unwrap(), Precondition::OneOf(vec![]));
+        assert_eq!(parse_if_match(None).unwrap_err().problem().status, 428);
+        assert_eq!(parse("3").unwrap_err().problem().status, 422);
+    }
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let key = Keyset {
+            created_at: DateTime::from_timestamp_micros(1_790_000_000_123_456).unwrap(),
+            id: uuid::Uuid::now_v7(),
+        };
+        let params = PageParams {
+            limit: Some(10),
+            cursor: Some(encode_cursor(&key)),
+        };
+        assert_eq!(params.validate().ok().unwrap().after, Some(key));
+        let bad = PageParams {
+            limit: None,
+            cursor: Some("nope".into()),
+        };
+        assert!(bad.validate().is_err());
+        assert!(
+            PageParams {
+                limit: Some(0),
+                cursor: None
+            }
+            .validate()
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! The caller's own organisation.
+
+use actix_web::{HttpResponse, get, patch, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::Json;
+use super::{Errors, IfMatch, fresh, json_ok, with_etag};
+use crate::auth::Principal;
+use crate::db::Db;
+use crate::domain::organisation::ReportLanguage;
+use crate::domain::{OrganisationId, Permission, text};
+use crate::error::ApiError;
+use crate::models::organisation::{self, Organisation, OrganisationChanges};
+
+/// An organisation (tenant).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationResponse {
+    pub id: OrganisationId,
+    /// Display name.
+    #[schema(example = "Steunpunt Mantelzorg Oost")]
+    pub name: String,
+    /// Language of funder report headers and labels.
+    pub report_language: ReportLanguage,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Organisation> for OrganisationResponse {
+    fn from(o: Organisation) -> Self {
+        Self {
+            id: o.id,
+            name: o.name,
+            report_language: o.report_language,
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+        }
+    }
+}
+
+/// Changes to the organisation; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganisationRequest {
+    /// Display name, 1 to 200 characters.
+    #[schema(
+        example = "Steunpunt Mantelzorg Oost",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
+    pub name: Option<String>,
+    pub report_language: Option<ReportLanguage>,
+}
+
+/// Get your organisation
+#[utoipa::path(tag = "organisation", responses((status = 200, description = "The caller's organisation.", body = OrganisationResponse)))]
+#[get("/organisation")]
+pub async fn get_organisation(
+    db: web::Data<Db>,
+    principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ReadOrganisation)?;
+    let org = principal.organisation_id;
+    let found = db
+        .tenant(org, move |conn| {
+            Box::pin(async move { Ok::<_, ApiError>(organisation::find(conn, org).await?) })
+        })
+        .await?;
+    Ok(json_ok(
+        with_etag(HttpResponse::Ok(), found.version),
+        &OrganisationResponse::from(found),
+    ))
+}
+
+/// Update your organisation
+///
+/// Admins only.
+#[utoipa::path(
+    tag = "organisation",
+    request_body = UpdateOrganisationRequest,
+    responses((status = 200, description = "Updated.", body = OrganisationResponse))
+)]
+#[patch("/organisation")]
+pub async fn update_organisation(
+    db: web::Data<Db>,
+    principal: Principal,
+    IfMatch(expected): IfMatch,
+    Json(request): Json<UpdateOrganisationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ManageOrganisation)?;
+    let mut errors = Errors::default();
+    let changes = OrganisationChanges {
+        name: request
+            .name
+            .and_then(|n| errors.check("/name", text::bounded(&n, 1, 200))),
+        report_language: request.report_language,
+    };
+    errors.finish()?;
+    let org = principal.organisation_id;
+    let updated = db
+        .tenant(org, move |conn| {
+            Box::pin(
+                async move { fresh(organisation::update(conn, org, expected, &changes).await?) },
+            )
+        })
+        .await?;
+    Ok(json_ok(
+        with_etag(HttpResponse::Ok(), updated.version),
+        &OrganisationResponse::from(updated),
+    ))
+}

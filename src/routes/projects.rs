@@ -1,0 +1,409 @@
+//! Projects: the plan's basics.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{Json, Query};
+use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
+use crate::auth::Principal;
+use crate::db::Db;
+use crate::domain::project::{OrganisationRole, ProjectStatus, check_date, check_period};
+use crate::domain::{Permission, ProjectId, text};
+use crate::error::{ApiError, FieldError};
+use crate::models::project::{self as model, NewProject, Project, ProjectChanges, ProjectFilter};
+use crate::models::{Guarded, Precondition};
+
+/// A project and its plan basics.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectResponse {
+    pub id: ProjectId,
+    #[schema(example = "Mantelzorg in de wijk: Turkse en Marokkaanse mantelzorgers")]
+    pub name: String,
+    #[schema(
+        example = "Migrant caregivers in Oost find their way to support through key persons."
+    )]
+    pub summary: Option<String>,
+    /// Why extra attention is needed: local figures, signals.
+    #[schema(
+        example = "Of 1,200 registered caregivers, 3% have a migration background; in the district it is 38%."
+    )]
+    pub rationale: Option<String>,
+    pub organisation_role: Option<OrganisationRole>,
+    #[schema(example = "2026-01-01")]
+    pub start_date: NaiveDate,
+    #[schema(example = "2027-12-31")]
+    pub end_date: NaiveDate,
+    pub status: ProjectStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Project> for ProjectResponse {
+    fn from(p: Project) -> Self {
+        Self {
+            id: p.id,
+            name: p.name,
+            summary: p.summary,
+            rationale: p.rationale,
+            organisation_role: p.organisation_role,
+            start_date: p.start_date,
+            end_date: p.end_date,
+            status: p.status,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// One page of projects.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectList {
+    pub items: Vec<ProjectResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A whole project: for create (POST) and replace (PUT).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectRequest {
+    /// 1 to 200 characters.
+    #[schema(
+        example = "Mantelzorg in de wijk",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
+    pub name: String,
+    /// At most 4000 characters.
+    #[schema(
+        example = "Reaching migrant caregivers through key persons.",
+        max_length = 4000
+    )]
+    pub summary: Option<String>,
+    /// Why extra attention is needed; at most 20000 characters.
+    #[schema(
+        example = "Local figures show few migrant caregivers find us.",
+        max_length = 20000
+    )]
+    pub rationale: Option<String>,
+    pub organisation_role: Option<OrganisationRole>,
+    /// From 2000-01-01 to 2100-12-31.
+    #[schema(example = "2026-01-01")]
+    pub start_date: NaiveDate,
+    /// Not before `start_date`; at most 2100-12-31.
+    #[schema(example = "2027-12-31")]
+    pub end_date: NaiveDate,
+    /// Defaults to `draft`.
+    pub status: Option<ProjectStatus>,
+}
+
+/// Changes to a project; absent fields stay as they are, `null` clears an optional one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProjectRequest {
+    #[schema(
+        example = "Mantelzorg in de wijk",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 4000)]
+    pub summary: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 20000)]
+    pub rationale: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<OrganisationRole>)]
+    pub organisation_role: Option<Option<OrganisationRole>>,
+    #[schema(example = "2026-01-01")]
+    pub start_date: Option<NaiveDate>,
+    #[schema(example = "2027-12-31")]
+    pub end_date: Option<NaiveDate>,
+    pub status: Option<ProjectStatus>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Filters and paging for the project list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListProjectsQuery {
+    /// Only projects with this status.
+    pub status: Option<ProjectStatus>,
+    /// Only projects still running on or after this date (`end_date >= active_from`).
+    pub active_from: Option<NaiveDate>,
+    /// Only projects started on or before this date (`start_date <= active_to`).
+    pub active_to: Option<NaiveDate>,
+    /// How many items to return, 1 to 200.
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page; omit for the first page.
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
+}
+
+/// Validates a whole project; every problem is reported at once.
+fn validate(input: ProjectRequest) -> Result<ProjectChanges, ApiError> {
+    let mut errors = Errors::default();
+    let name = errors.check("/name", text::bounded(&input.name, 1, 200));
+    let optional = |errors: &mut Errors, pointer: &str, value: Option<String>, max| {
+        value
+            .and_then(|v| errors.check(pointer, text::bounded(&v, 0, max)))
+            .filter(|v| !v.is_empty())
+    };
+    let summary = optional(&mut errors, "/summary", input.summary, 4000);
+    let rationale = optional(&mut errors, "/rationale", input.rationale, 20000);
+    let start = errors.check("/start_date", check_date(input.start_date));
+    let end = errors.check("/end_date", check_date(input.end_date));
+    if let (Some(start), Some(end)) = (start, end) {
+        errors.check("/end_date", check_period(start, end));
+    }
+    errors.finish()?;
+    Ok(ProjectChanges {
+        name,
+        summary: Some(summary),
+        rationale: Some(rationale),
+        organisation_role: Some(input.organisation_role),
+        start_date: Some(input.start_date),
+        end_date: Some(input.end_date),
+        status: Some(input.status.unwrap_or(ProjectStatus::Draft)),
+    })
+}
+
+/// A PATCH applied to the current project, as a whole project to validate.
+fn merge(current: Project, patch: UpdateProjectRequest) -> ProjectRequest {
+    ProjectRequest {
+        name: patch.name.unwrap_or(current.name),
+        summary: patch.summary.unwrap_or(current.summary),
+        rationale: patch.rationale.unwrap_or(current.rationale),
+        organisation_role: patch.organisation_role.unwrap_or(current.organisation_role),
+        start_date: patch.start_date.unwrap_or(current.start_date),
+        end_date: patch.end_date.unwrap_or(current.end_date),
+        status: Some(patch.status.unwrap_or(current.status)),
+    }
+}
+
+fn project_response(response: actix_web::HttpResponseBuilder, project: Project) -> HttpResponse {
+    json_ok(
+        with_etag(response, project.version),
+        &ProjectResponse::from(project),
+    )
+}
+
+/// List projects
+///
+/// Ordered by creation, oldest first. Filters combine.
+#[utoipa::path(tag = "projects", params(ListProjectsQuery), responses((status = 200, description = "One page of projects.", body = ProjectList)))]
+#[get("/projects")]
+pub async fn list_projects(
+    db: web::Data<Db>,
+    principal: Principal,
+    Query(query): Query<ListProjectsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ReadProjects)?;
+    let page = PageParams {
+        limit: query.limit,
+        cursor: query.cursor,
+    }
+    .validate()
+    .map_err(|e| ApiError::Validation(vec![e]))?;
+    if let (Some(from), Some(to)) = (query.active_from, query.active_to) {
+        if to < from {
+            return Err(ApiError::Validation(vec![FieldError::parameter(
+                "active_to",
+                "must not be before active_from",
+            )]));
+        }
+    }
+    let filter = ProjectFilter {
+        status: query.status,
+        active_from: query.active_from,
+        active_to: query.active_to,
+    };
+    let org = principal.organisation_id;
+    let found = db
+        .tenant(org, move |conn| {
+            Box::pin(async move {
+                Ok::<_, ApiError>(model::list(conn, org, &filter, page.limit, page.after).await?)
+            })
+        })
+        .await?;
+    let body = ProjectList {
+        items: found.items.into_iter().map(ProjectResponse::from).collect(),
+        next_cursor: found.next.as_ref().map(encode_cursor),
+    };
+    Ok(json_ok(HttpResponse::Ok(), &body))
+}
+
+/// Create a project
+///
+/// Coordinators and admins.
+#[utoipa::path(
+    tag = "projects",
+    request_body = ProjectRequest,
+    responses((status = 201, description = "Created.", body = ProjectResponse, headers(("Location" = String), ("ETag" = String))))
+)]
+#[post("/projects")]
+pub async fn create_project(
+    db: web::Data<Db>,
+    principal: Principal,
+    Json(request): Json<ProjectRequest>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::WriteProjects)?;
+    let fields = validate(request)?;
+    let org = principal.organisation_id;
+    let new = NewProject {
+        id: ProjectId::generate(),
+        organisation_id: org,
+        name: fields.name.unwrap_or_default(),
+        summary: fields.summary.flatten(),
+        rationale: fields.rationale.flatten(),
+        organisation_role: fields.organisation_role.flatten(),
+        start_date: fields.start_date.unwrap_or_default(),
+        end_date: fields.end_date.unwrap_or_default(),
+        status: fields.status.unwrap_or(ProjectStatus::Draft),
+    };
+    let created = db
+        .tenant(org, move |conn| {
+            Box::pin(async move { Ok::<_, ApiError>(model::create(conn, &new).await?) })
+        })
+        .await?;
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, format!("/api/v1/projects/{}", created.id)));
+    Ok(project_response(response, created))
+}
+
+/// Get a project
+#[utoipa::path(
+    tag = "projects",
+    params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
+    responses((status = 200, description = "The project.", body = ProjectResponse, headers(("ETag" = String))))
+)]
+#[get("/projects/{project_id}")]
+pub async fn get_project(
+    db: web::Data<Db>,
+    principal: Principal,
+    path: web::Path<ProjectId>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ReadProjects)?;
+    let (org, id) = (principal.organisation_id, path.into_inner());
+    let found = db
+        .tenant(org, move |conn| {
+            Box::pin(async move { Ok::<_, ApiError>(model::find(conn, org, id).await?) })
+        })
+        .await?;
+    Ok(project_response(HttpResponse::Ok(), found))
+}
+
+/// Locks the project, checks the precondition, and stores what `build` makes of it.
+async fn write(
+    db: &Db,
+    principal: &Principal,
+    id: ProjectId,
+    expected: Precondition,
+    build: impl FnOnce(Project) -> Result<ProjectChanges, ApiError> + Send + 'static,
+) -> Result<Project, ApiError> {
+    principal.require(Permission::WriteProjects)?;
+    let org = principal.organisation_id;
+    db.tenant(org, move |conn| {
+        Box::pin(async move {
+            let current = model::lock(conn, org, id).await?;
+            let version = current.version;
+            if !expected.matches(version) {
+                return fresh(Guarded::Stale);
+            }
+            let changes = build(current)?;
+            Ok(model::update(conn, org, id, version, &changes).await?)
+        })
+    })
+    .await
+}
+
+/// Replace a project
+///
+/// Coordinators and admins. Every field is set; optional fields left out are cleared.
+#[utoipa::path(
+    tag = "projects",
+    params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
+    request_body = ProjectRequest,
+    responses((status = 200, description = "Replaced.", body = ProjectResponse, headers(("ETag" = String))))
+)]
+#[put("/projects/{project_id}")]
+pub async fn replace_project(
+    db: web::Data<Db>,
+    principal: Principal,
+    path: web::Path<ProjectId>,
+    IfMatch(expected): IfMatch,
+    Json(request): Json<ProjectRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = validate(request)?;
+    let updated = write(&db, &principal, path.into_inner(), expected, move |_| {
+        Ok(changes)
+    })
+    .await?;
+    Ok(project_response(HttpResponse::Ok(), updated))
+}
+
+/// Update a project
+///
+/// Coordinators and admins. Only the fields sent change; the result must still be a valid project.
+#[utoipa::path(
+    tag = "projects",
+    params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
+    request_body = UpdateProjectRequest,
+    responses((status = 200, description = "Updated.", body = ProjectResponse, headers(("ETag" = String))))
+)]
+#[patch("/projects/{project_id}")]
+pub async fn update_project(
+    db: web::Data<Db>,
+    principal: Principal,
+    path: web::Path<ProjectId>,
+    IfMatch(expected): IfMatch,
+    Json(request): Json<UpdateProjectRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let updated = write(
+        &db,
+        &principal,
+        path.into_inner(),
+        expected,
+        move |current| validate(merge(current, request)),
+    )
+    .await?;
+    Ok(project_response(HttpResponse::Ok(), updated))
+}
+
+/// Delete a project
+///
+/// Coordinators and admins.
+#[utoipa::path(
+    tag = "projects",
+    params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
+    responses((status = 204, description = "Deleted."))
+)]
+#[delete("/projects/{project_id}")]
+pub async fn delete_project(
+    db: web::Data<Db>,
+    principal: Principal,
+    path: web::Path<ProjectId>,
+    IfMatch(expected): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::WriteProjects)?;
+    let (org, id) = (principal.organisation_id, path.into_inner());
+    db.tenant(org, move |conn| {
+        Box::pin(async move { fresh(model::delete(conn, org, id, expected).await?) })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,305 @@
+//! Building the application: the database (given or embedded), keys, routes, server.
+
+use std::net::TcpListener;
+use std::path::Path;
+
+use actix_router::ResourceDef;
+use actix_web::dev::{Server, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::{self, ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
+use utoipa_actix_web::AppExt;
+
+use crate::auth::Authenticator;
+use crate::auth::jwt::JwtKeys;
+use crate::config::Settings;
+use crate::db::embedded::{EmbeddedOptions, EmbeddedPostgres, find_bin_dir};
+use crate::db::{self, Db};
+use crate::error::ApiError;
+use crate::routes::{self, extract::BodyLimit};
+use crate::{openapi, telemetry};
+
+/// Why the service could not start; the message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Embedded(#[from] db::embedded::EmbeddedError),
+    #[error(transparent)]
+    Database(#[from] db::SetupError),
+    #[error("{0}")]
+    Config(String),
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The database the service uses: `DATABASE_URL`, or the embedded cluster.
+pub struct Database {
+    pub url: String,
+    embedded: Option<EmbeddedPostgres>,
+}
+
+impl Database {
+    /// Connects to `DATABASE_URL`, or starts (or joins) the embedded cluster under the
+    /// data directory and makes sure its `mantelmonitor` database exists.
+    pub async fn open(settings: &Settings) -> Result<Self, StartupError> {
+        if let Some(url) = &settings.database_url {
+            return Ok(Self {
+                url: url.clone(),
+                embedded: None,
+            });
+        }
+        let options = EmbeddedOptions {
+            bin_dir: find_bin_dir(settings.pg_bin.as_deref())?,
+            durable: true,
+            run_as: settings.pg_user.clone(),
+            settings: Vec::new(),
+        };
+        let base = settings.data_dir.join("postgres");
+        std::fs::create_dir_all(&settings.data_dir)?;
+        let server = tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&base, &options))
+            .await
+            .map_err(|e| StartupError::Config(e.to_string()))??;
+        let database = Self {
+            url: server.connection_string("mantelmonitor"),
+            embedded: Some(server),
+        };
+        if let Some(server) = &database.embedded {
+            if let Err(e) =
+                db::ensure_database(&server.connection_string("postgres"), "mantelmonitor").await
+            {
+                database.close();
+                return Err(e.into());
+            }
+        }
+        Ok(database)
+    }
+
+    pub fn is_embedded(&self) -> bool {
+        self.embedded.is_some()
+    }
+
+    /// Stops the embedded cluster if this process started it.
+    pub fn close(&self) {
+        if let Some(server) = &self.embedded {
+            if let Err(e) = server.stop() {
+                tracing::error!(error = %e, "stopping the embedded Postgres failed");
+            }
+        }
+    }
+}
+
+/// The signing key: `MANTELMONITOR_JWT_SECRET`, or with the embedded database a key
+/// generated once and kept in the data directory.
+pub fn jwt_secret(settings: &Settings, embedded: bool) -> Result<Vec<u8>, StartupError> {
+    if let Some(secret) = &settings.jwt_secret {
+        return Ok(secret.as_bytes().to_vec());
+    }
+    if !embedded {
+        return Err(StartupError::Config(
+            "MANTELMONITOR_JWT_SECRET must be set (at least 32 bytes) when DATABASE_URL is set"
+                .into(),
+        ));
+    }
+    read_or_create_secret(&settings.data_dir.join("jwt-secret"))
+}
+
+fn read_or_create_secret(path: &Path) -> Result<Vec<u8>, StartupError> {
+    use base64::Engine;
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::read_to_string(path) {
+        Ok(existing) if existing.trim().len() >= 32 => {
+            return Ok(existing.trim().as_bytes().to_vec());
+        }
+        Ok(_) => {
+            return Err(StartupError::Config(format!(
+                "{} is shorter than 32 bytes; delete it to regenerate",
+                path.display()
+            )));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e.into()),
+    }
+    let secret =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::auth::random_bytes::<48>());
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(mut file) => {
+            file.write_all(secret.as_bytes())?;
+            file.sync_all()?;
+            Ok(secret.into_bytes())
+        }
+        // Another process made it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_or_create_secret(path),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A built, bound server that has not started serving yet.
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+impl Application {
+    /// Migrates the database at `database_url` and binds `settings.bind` (port 0 picks a free port).
+    pub async fn build(
+        settings: &Settings,
+        database_url: &str,
+        jwt_secret: &[u8],
+    ) -> Result<Self, StartupError> {
+        let applied = db::run_migrations(database_url).await?;
+        if !applied.is_empty() {
+            tracing::info!(?applied, "migrations applied");
+        }
+        let db = Db::new(database_url, settings.db_pool_size, settings.db_timeout)
+            .map_err(StartupError::Config)?;
+        let keys = JwtKeys::new(
+            jwt_secret,
+            &settings.jwt_issuer,
+            &settings.jwt_audience,
+            settings.token_ttl,
+        );
+        let authenticator = web::Data::new(
+            Authenticator::new(db.clone(), keys)
+                .map_err(|e| StartupError::Config(e.to_string()))?,
+        );
+        let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
+            address: settings.bind.clone(),
+            source,
+        })?;
+        let port = listener.local_addr()?.port();
+        let document = openapi::document();
+        let routes = web::Data::new(RouteTable::from(&document));
+        let db = web::Data::new(db);
+        let body_limit = BodyLimit(settings.max_body_bytes);
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(db.clone())
+                .app_data(authenticator.clone())
+                .app_data(routes.clone())
+                .app_data(body_limit)
+                .app_data(web::PathConfig::default().error_handler(|e, _| {
+                    ApiError::NotFound(format!("No such resource: {e}.")).into()
+                }))
+                // Before the /api/v1 scope: actix does not fall through a matched scope.
+                .service(routes::docs::swagger(document.clone()))
+                .service(web::redirect("/docs", "/docs/"))
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .into_app()
+                .default_service(web::to(fallback))
+                .wrap(ErrorHandlers::new().default_handler(as_problem))
+                .wrap(middleware::from_fn(telemetry::request_id))
+        })
+        .workers(settings.workers)
+        .shutdown_timeout(settings.shutdown_timeout.as_secs())
+        .listen(listener)?
+        .run();
+        Ok(Self { server, port })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The documented paths and their methods, to tell 405 from 404.
+struct RouteTable(Vec<(ResourceDef, Vec<String>)>);
+
+impl From<&utoipa::openapi::OpenApi> for RouteTable {
+    fn from(document: &utoipa::openapi::OpenApi) -> Self {
+        RouteTable(
+            document
+                .paths
+                .paths
+                .iter()
+                .map(|(path, item)| {
+                    let mut methods: Vec<String> = [
+                        ("GET", item.get.is_some()),
+                        ("POST", item.post.is_some()),
+                        ("PUT", item.put.is_some()),
+                        ("PATCH", item.patch.is_some()),
+                        ("DELETE", item.delete.is_some()),
+                    ]
+                    .into_iter()
+                    .filter(|(_, present)| *present)
+                    .map(|(m, _)| m.to_string())
+                    .collect();
+                    methods.sort();
+                    (ResourceDef::new(path.as_str()), methods)
+                })
+                .collect(),
+        )
+    }
+}
+
+async fn fallback(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
+    let path = req.path();
+    match routes.0.iter().find(|(def, _)| def.is_match(path)) {
+        Some((_, methods))
+            if !methods.iter().any(|m| m == req.method().as_str())
+                || req.method() == Method::HEAD =>
+        {
+            Err(ApiError::MethodNotAllowed {
+                allowed: methods.clone(),
+            })
+        }
+        _ => Err(ApiError::NotFound(format!(
+            "There is no resource at {path}."
+        ))),
+    }
+}
+
+/// Turns any error response that is not yet a problem document (from actix itself or a
+/// library) into one, keeping its status, so clients see a single error format.
+fn as_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem || !(status.is_client_error() || status.is_server_error()) {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let problem = if status.is_server_error() {
+        ApiError::internal(std::io::Error::other(format!(
+            "unhandled {status} response"
+        )))
+        .error_response()
+    } else {
+        let reason = status.canonical_reason().unwrap_or("Client error");
+        let body = crate::error::Problem {
+            problem_type: format!("urn:mantelmonitor:problem:http-{}", status.as_u16()),
+            title: reason.to_string(),
+            status: status.as_u16(),
+            detail: format!("The request could not be handled: {reason}."),
+            errors: Vec::new(),
+            allowed: Vec::new(),
+        };
+        HttpResponse::build(status)
+            .content_type("application/problem+json")
+            .body(serde_json::to_vec(&body).unwrap_or_default())
+    };
+    let (req, _) = res.into_parts();
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, problem).map_into_right_body(),
+    ))
+}
