@@ -212,6 +212,11 @@ impl Application {
         self.port
     }
 
+    /// A handle to stop the server from elsewhere (tests stop theirs when they end).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await

@@ -274,7 +274,8 @@ pub async fn get_user(
 
 /// Update a user
 ///
-/// Admins only. The organisation always keeps at least one active admin (409).
+/// Admins only. The organisation always keeps at least one active admin, and admins
+/// cannot deactivate or demote themselves (409).
 #[utoipa::path(
     tag = "users",
     params(("user_id" = uuid::Uuid, Path, description = "The user's id.")),
@@ -290,6 +291,12 @@ pub async fn update_user(
     Json(request): Json<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ManageUsers)?;
+    let id = path.into_inner();
+    if principal.user_id() == Some(id)
+        && (request.active == Some(false) || request.role.is_some_and(|r| r != Role::Admin))
+    {
+        return Err(not_yourself("deactivate or demote"));
+    }
     let mut errors = Errors::default();
     let name = request
         .name
@@ -301,7 +308,7 @@ pub async fn update_user(
         active: request.active,
         tokens_valid_after: (request.active == Some(false)).then(Utc::now),
     };
-    let (org, id) = (principal.organisation_id, path.into_inner());
+    let org = principal.organisation_id;
     let updated = db
         .tenant(org, move |conn| {
             Box::pin(async move {
@@ -316,6 +323,11 @@ pub async fn update_user(
         with_etag(HttpResponse::Ok(), updated.version),
         &UserResponse::from(updated),
     ))
+}
+
+/// Admins cannot lock themselves out; another admin can.
+fn not_yourself(action: &str) -> ApiError {
+    ApiError::conflict(format!("You cannot {action} yourself; ask another admin."))
 }
 
 fn keeps_an_admin(active_admins: i64) -> Result<(), ApiError> {
@@ -334,7 +346,8 @@ fn keeps_an_admin(active_admins: i64) -> Result<(), ApiError> {
 
 /// Delete a user
 ///
-/// Admins only. Removes the user's personal data. The last active admin cannot be deleted (409).
+/// Admins only. Removes the user's personal data. Admins cannot delete themselves, and
+/// the last active admin cannot be deleted (409).
 #[utoipa::path(
     tag = "users",
     params(("user_id" = uuid::Uuid, Path, description = "The user's id.")),
@@ -349,6 +362,9 @@ pub async fn delete_user(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ManageUsers)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
+    if principal.user_id() == Some(id) {
+        return Err(not_yourself("delete"));
+    }
     db.tenant(org, move |conn| {
         Box::pin(async move {
             user::lock_active_admins(conn, org)

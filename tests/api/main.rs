@@ -1,0 +1,12 @@
+//! Integration tests: a real server over HTTP against a real Postgres.
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod errors;
+mod openapi;
+mod operations;
+mod projects;
+mod tenancy;
+mod users;

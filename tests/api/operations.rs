@@ -1,0 +1,91 @@
+//! Health checks, request ids, docs.
+
+use crate::helpers::spawn_app;
+use reqwest::Method;
+
+#[tokio::test]
+async fn health_checks_answer_without_a_token_and_ready_checks_the_database() {
+    let app = spawn_app().await;
+    for path in ["/health/live", "/health/ready"] {
+        let response = app.request(Method::GET, path, None).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["status"], "ok");
+    }
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_a_sane_one_is_echoed() {
+    let app = spawn_app().await;
+    let response = app
+        .request(Method::GET, "/health/live", None)
+        .send()
+        .await
+        .unwrap();
+    let generated = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        uuid::Uuid::parse_str(&generated).map(|u| u.get_version_num()),
+        Ok(4)
+    );
+    let response = app
+        .request(Method::GET, "/nope", None)
+        .header("X-Request-Id", "intranet-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.headers()["x-request-id"], "intranet-42");
+    let response = app
+        .request(Method::GET, "/health/live", None)
+        .header("X-Request-Id", "bad id with spaces")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(response.headers()["x-request-id"], "bad id with spaces");
+}
+
+#[tokio::test]
+async fn docs_are_served_from_the_binary_without_a_cdn() {
+    let app = spawn_app().await;
+    let response = app
+        .request(Method::GET, "/docs", None)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 307);
+    assert_eq!(response.headers()["location"], "/docs/");
+    let page = app
+        .request(Method::GET, "/docs/", None)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("swagger"), "the docs page is Swagger UI");
+    for cdn in ["unpkg.com", "jsdelivr", "cdnjs", "googleapis"] {
+        assert!(!page.contains(cdn), "docs page links to {cdn}");
+    }
+    let config = app
+        .request(Method::GET, "/docs/swagger-initializer.js", None)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(config.contains("/api/v1/openapi.json"));
+    let bundle = app
+        .request(Method::GET, "/docs/swagger-ui-bundle.js", None)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bundle.status(), 200);
+    assert!(
+        bundle.bytes().await.unwrap().len() > 100_000,
+        "the UI bundle is embedded"
+    );
+}
