@@ -1,1 +1,176 @@
+//! Organisations never see each other's data: in the handlers (filters on the
+//! caller's organisation) and in the database (row-level security).
 
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use mantelmonitor::db::Db;
+use mantelmonitor::domain::OrganisationId;
+use mantelmonitor::error::ApiError;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{etag_of, problem, project_body, spawn_app};
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct Setting {
+    #[diesel(sql_type = Nullable<Text>)]
+    value: Option<String>,
+    #[diesel(sql_type = Text)]
+    role: String,
+}
+
+#[tokio::test]
+async fn another_organisation_cannot_read_change_or_delete_a_project() {
+    let app = spawn_app().await;
+    let a = app.tenant("Organisatie A").await;
+    let b = app.tenant("Organisatie B").await;
+    let (project, etag) = app.project(&a.token, &project_body("Project van A")).await;
+    let path = format!("/api/v1/projects/{}", project["id"].as_str().unwrap());
+
+    problem(app.get(&path, &b.token).await, 404).await;
+    let unknown = format!("/api/v1/projects/{}", uuid::Uuid::new_v4());
+    let missing = problem(app.get(&unknown, &b.token).await, 404).await;
+    let foreign = problem(app.get(&path, &b.token).await, 404).await;
+    assert_eq!(missing, foreign, "another organisation's project looks exactly like a missing one");
+
+    for (method, body) in [
+        (Method::PATCH, Some(json!({"name": "Overgenomen"}))),
+        (Method::PUT, Some(project_body("Overgenomen"))),
+        (Method::DELETE, None),
+    ] {
+        for if_match in [etag.as_str(), "*"] {
+            problem(app.send_if_match(method.clone(), &path, &b.token, if_match, body.as_ref()).await, 404).await;
+        }
+    }
+    let listed: Value = app.get("/api/v1/projects", &b.token).await.json().await.unwrap();
+    assert_eq!(listed["items"], json!([]));
+
+    let after = app.get(&path, &a.token).await;
+    assert_eq!(etag_of(&after), etag, "A's project is unchanged");
+    let after: Value = after.json().await.unwrap();
+    assert_eq!(after["name"], "Project van A");
+    let listed: Value = app.get("/api/v1/projects", &a.token).await.json().await.unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_query_that_forgets_its_organisation_filter_still_sees_only_its_own_rows() {
+    let app = spawn_app().await;
+    let a = app.tenant("Organisatie A").await;
+    let b = app.tenant("Organisatie B").await;
+    app.project(&a.token, &project_body("A1")).await;
+    app.project(&a.token, &project_body("A2")).await;
+    app.project(&b.token, &project_body("B1")).await;
+
+    let count_all = |org: OrganisationId| {
+        let db = app.db.clone();
+        async move {
+            db.tenant(org, |conn| {
+                Box::pin(async move {
+                    // Deliberately no WHERE organisation_id = …
+                    diesel::sql_query("SELECT count(*) AS n FROM projects").get_result::<Count>(conn).await.map(|c| c.n).map_err(ApiError::from)
+                })
+            })
+            .await
+        }
+    };
+    let (org_a, org_b) = (a.organisation_id.parse().unwrap(), b.organisation_id.parse().unwrap());
+    assert_eq!(count_all(OrganisationId::from_uuid(org_a)).await.map_err(|e: ApiError| e.to_string()).unwrap(), 2);
+    assert_eq!(count_all(OrganisationId::from_uuid(org_b)).await.map_err(|e: ApiError| e.to_string()).unwrap(), 1);
+
+    // As the request role with no organisation set, every table is empty: it fails closed.
+    let mut conn = AsyncPgConnection::establish(&app.database_url).await.unwrap();
+    conn.batch_execute("BEGIN; SET LOCAL ROLE mantelmonitor_app").await.unwrap();
+    for table in ["organisations", "users", "api_tokens", "projects"] {
+        let n = diesel::sql_query(format!("SELECT count(*) AS n FROM {table}")).get_result::<Count>(&mut conn).await.unwrap().n;
+        assert_eq!(n, 0, "{table} visible without an organisation");
+    }
+    conn.batch_execute("ROLLBACK").await.unwrap();
+
+    // Writing a row for another organisation is refused by WITH CHECK.
+    let insert = app
+        .db
+        .tenant(OrganisationId::from_uuid(org_b), move |conn| {
+            Box::pin(async move {
+                diesel::sql_query(format!(
+                    "INSERT INTO projects (id, organisation_id, name, start_date, end_date) \
+                     VALUES (gen_random_uuid(), '{org_a}', 'smuggled', '2026-01-01', '2026-12-31')"
+                ))
+                .execute(conn)
+                .await
+                .map_err(ApiError::from)
+            })
+        })
+        .await;
+    let error: ApiError = insert.map(|_| ()).unwrap_err();
+    assert!(error.to_string().contains("row-level security"), "{error}");
+}
+
+#[tokio::test]
+async fn the_organisation_setting_never_outlives_its_transaction_on_a_pooled_connection() {
+    let app = spawn_app().await;
+    let a = app.tenant("Organisatie A").await;
+    let org = OrganisationId::from_uuid(a.organisation_id.parse().unwrap());
+    // One connection, so the next transaction surely reuses it.
+    let db = Db::new(&app.database_url, 1, std::time::Duration::from_secs(5)).unwrap();
+    let inside: Setting = db
+        .tenant(org, |conn| {
+            Box::pin(async move {
+                diesel::sql_query("SELECT current_setting('app.organisation_id', true) AS value, current_user::text AS role")
+                    .get_result::<Setting>(conn)
+                    .await
+                    .map_err(ApiError::from)
+            })
+        })
+        .await
+        .map_err(|e: ApiError| e.to_string())
+        .unwrap();
+    assert_eq!(inside.value.as_deref(), Some(a.organisation_id.as_str()));
+    assert_eq!(inside.role, "mantelmonitor_app");
+
+    let after: Setting = db
+        .system(|conn| {
+            Box::pin(async move {
+                diesel::sql_query("SELECT current_setting('app.organisation_id', true) AS value, current_user::text AS role")
+                    .get_result::<Setting>(conn)
+                    .await
+                    .map_err(ApiError::from)
+            })
+        })
+        .await
+        .map_err(|e: ApiError| e.to_string())
+        .unwrap();
+    assert!(after.value.as_deref().unwrap_or("").is_empty(), "leaked: {:?}", after.value);
+    assert_ne!(after.role, "mantelmonitor_app");
+
+    // A failed transaction does not leak either.
+    let failed: Result<(), ApiError> = db
+        .tenant(org, |conn| {
+            Box::pin(async move {
+                diesel::sql_query("SELECT 1/0").execute(conn).await.map_err(ApiError::from)?;
+                Ok(())
+            })
+        })
+        .await;
+    assert!(failed.is_err());
+    let after: Setting = db
+        .system(|conn| {
+            Box::pin(async move {
+                diesel::sql_query("SELECT current_setting('app.organisation_id', true) AS value, current_user::text AS role")
+                    .get_result::<Setting>(conn)
+                    .await
+                    .map_err(ApiError::from)
+            })
+        })
+        .await
+        .map_err(|e: ApiError| e.to_string())
+        .unwrap();
+    assert!(after.value.as_deref().unwrap_or("").is_empty());
+}
