@@ -89,13 +89,13 @@ impl Settings {
             }
         };
         let jwt_secret = get("MANTELMONITOR_JWT_SECRET");
-        if let Some(secret) = &jwt_secret {
-            if secret.len() < 32 {
-                return Err(ConfigError {
-                    name: "MANTELMONITOR_JWT_SECRET",
-                    problem: "must be at least 32 bytes".into(),
-                });
-            }
+        if let Some(secret) = &jwt_secret
+            && secret.len() < 32
+        {
+            return Err(ConfigError {
+                name: "MANTELMONITOR_JWT_SECRET",
+                problem: "must be at least 32 bytes".into(),
+            });
         }
         Ok(Self {
             bind: get("MANTELMONITOR_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),

@@ -91,6 +91,10 @@ pub enum ApiError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// No credentials at all: the challenge carries no error (RFC 6750, section 3.1).
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(String),
+    /// Credentials that are wrong, expired or revoked.
     #[error("unauthorized: {0}")]
     Unauthorized(String),
     #[error("forbidden: {0}")]
@@ -148,7 +152,9 @@ impl ApiError {
     fn parts(&self) -> (&'static str, &'static str) {
         match self {
             ApiError::BadRequest { .. } => ("malformed-request", "Malformed request"),
-            ApiError::Unauthorized(_) => ("unauthorized", "Authentication required"),
+            ApiError::Unauthenticated(_) | ApiError::Unauthorized(_) => {
+                ("unauthorized", "Authentication required")
+            }
             ApiError::Forbidden(_) => ("forbidden", "Not allowed"),
             ApiError::NotFound(_) => ("not-found", "Not found"),
             ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
@@ -193,7 +199,8 @@ impl ApiError {
                 Vec::new(),
                 Vec::new(),
             ),
-            ApiError::Unauthorized(d)
+            ApiError::Unauthenticated(d)
+            | ApiError::Unauthorized(d)
             | ApiError::Forbidden(d)
             | ApiError::NotFound(d)
             | ApiError::NotAcceptable(d)
@@ -218,7 +225,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthenticated(_) | ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -246,6 +253,10 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         response.content_type("application/problem+json");
         match self {
+            ApiError::Unauthenticated(_) => {
+                response
+                    .insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="mantelmonitor""#));
+            }
             ApiError::Unauthorized(detail) => {
                 let description = detail.replace('"', "'");
                 response.insert_header((

@@ -68,13 +68,12 @@ impl Database {
             url: server.connection_string("mantelmonitor"),
             embedded: Some(server),
         };
-        if let Some(server) = &database.embedded {
-            if let Err(e) =
+        if let Some(server) = &database.embedded
+            && let Err(e) =
                 db::ensure_database(&server.connection_string("postgres"), "mantelmonitor").await
-            {
-                database.close();
-                return Err(e.into());
-            }
+        {
+            database.close();
+            return Err(e.into());
         }
         Ok(database)
     }
@@ -85,10 +84,10 @@ impl Database {
 
     /// Stops the embedded cluster if this process started it.
     pub fn close(&self) {
-        if let Some(server) = &self.embedded {
-            if let Err(e) = server.stop() {
-                tracing::error!(error = %e, "stopping the embedded Postgres failed");
-            }
+        if let Some(server) = &self.embedded
+            && let Err(e) = server.stop()
+        {
+            tracing::error!(error = %e, "stopping the embedded Postgres failed");
         }
     }
 }

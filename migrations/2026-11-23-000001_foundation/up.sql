@@ -43,8 +43,9 @@ CREATE TABLE users (
     password_hash text NOT NULL,
     role text NOT NULL CONSTRAINT users_role_known CHECK (role IN ('admin', 'coordinator', 'viewer')),
     active boolean NOT NULL DEFAULT true,
-    -- tokens issued before this moment are refused (password change, deactivation)
-    tokens_valid_after timestamptz NOT NULL DEFAULT now(),
+    -- carried in access tokens; raised by a password change or deactivation, which ends
+    -- every session issued before (a counter, so the same second cannot slip through)
+    session_version integer NOT NULL DEFAULT 0,
     version bigint NOT NULL DEFAULT 1,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),

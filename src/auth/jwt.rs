@@ -19,6 +19,8 @@ pub struct Claims {
     pub sub: Uuid,
     pub org: Uuid,
     pub role: Role,
+    /// The user's session version when issued; a newer one ends this token.
+    pub sv: i32,
     pub iat: i64,
     pub nbf: i64,
     pub exp: i64,
@@ -86,12 +88,14 @@ impl JwtKeys {
         user: UserId,
         org: OrganisationId,
         role: Role,
+        session_version: i32,
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user.as_uuid(),
             org: org.as_uuid(),
             role,
+            sv: session_version,
             iat: now,
             nbf: now,
             exp: now + i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX / 2),
@@ -130,7 +134,7 @@ mod tests {
     #[test]
     fn issued_tokens_verify_and_carry_the_claims() {
         let (user, org) = (UserId::generate(), OrganisationId::generate());
-        let token = keys().issue(user, org, Role::Viewer).unwrap();
+        let token = keys().issue(user, org, Role::Viewer, 0).unwrap();
         let claims = keys().verify(&token).unwrap();
         assert_eq!(claims.sub, user.as_uuid());
         assert_eq!(claims.org, org.as_uuid());
@@ -140,7 +144,12 @@ mod tests {
     #[test]
     fn other_keys_audiences_and_issuers_are_refused() {
         let token = keys()
-            .issue(UserId::generate(), OrganisationId::generate(), Role::Admin)
+            .issue(
+                UserId::generate(),
+                OrganisationId::generate(),
+                Role::Admin,
+                0,
+            )
             .unwrap();
         let other_key = JwtKeys::new(&[8u8; 32], "iss", "aud", Duration::from_secs(60));
         assert!(matches!(other_key.verify(&token), Err(JwtError::Signature)));

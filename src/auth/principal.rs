@@ -81,7 +81,7 @@ impl Authenticator {
     /// Authenticates the value of an `Authorization` header.
     pub async fn authenticate(&self, authorization: Option<&str>) -> Result<Principal, ApiError> {
         let Some(value) = authorization else {
-            return Err(ApiError::Unauthorized(
+            return Err(ApiError::Unauthenticated(
                 "This request needs an Authorization: Bearer token.".into(),
             ));
         };
@@ -129,9 +129,10 @@ impl Authenticator {
                 "The access token's user is deactivated.".into(),
             ));
         }
-        if claims.iat < user.tokens_valid_after.timestamp() {
+        if claims.sv != user.session_version {
             return Err(ApiError::Unauthorized(
-                "The access token was issued before the password changed; sign in again.".into(),
+                "The access token was ended by a password change or deactivation; sign in again."
+                    .into(),
             ));
         }
         Ok(Principal {

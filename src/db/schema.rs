@@ -53,7 +53,7 @@ diesel::table! {
         password_hash -> Text,
         role -> Text,
         active -> Bool,
-        tokens_valid_after -> Timestamptz,
+        session_version -> Int4,
         version -> Int8,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,

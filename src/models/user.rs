@@ -18,7 +18,7 @@ pub struct User {
     pub password_hash: String,
     pub role: Role,
     pub active: bool,
-    pub tokens_valid_after: DateTime<Utc>,
+    pub session_version: i32,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -50,8 +50,6 @@ pub struct UserChanges {
     pub name: Option<String>,
     pub role: Option<Role>,
     pub active: Option<bool>,
-    /// Set when a change must end the sessions the user has (deactivation).
-    pub tokens_valid_after: Option<DateTime<Utc>>,
 }
 
 /// Finds the user with this email in any organisation: login, before a caller is known.
@@ -156,11 +154,13 @@ pub async fn update(
     id: UserId,
     expected: Precondition,
     changes: &UserChanges,
+    end_sessions: bool,
 ) -> QueryResult<Guarded<User>> {
     let current = lock_version(conn, org, id).await?;
     if !expected.matches(current) {
         return Ok(Guarded::Stale);
     }
+    let bump = i32::from(end_sessions);
     diesel::update(
         users::table
             .filter(users::organisation_id.eq(org))
@@ -168,6 +168,7 @@ pub async fn update(
     )
     .set((
         changes,
+        users::session_version.eq(users::session_version + bump),
         users::version.eq(current + 1),
         users::updated_at.eq(diesel::dsl::now),
     ))
@@ -177,7 +178,7 @@ pub async fn update(
     .map(Guarded::Done)
 }
 
-/// Stores a new password hash and ends every session issued before now.
+/// Stores a new password hash and ends every session issued before.
 pub async fn set_password(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
@@ -191,7 +192,7 @@ pub async fn set_password(
     )
     .set((
         users::password_hash.eq(password_hash),
-        users::tokens_valid_after.eq(diesel::dsl::now),
+        users::session_version.eq(users::session_version + 1),
         users::version.eq(users::version + 1),
         users::updated_at.eq(diesel::dsl::now),
     ))

@@ -82,7 +82,12 @@ pub async fn create_token(
     };
     let access_token = authenticator
         .keys()
-        .issue(user.id, user.organisation_id, user.role)
+        .issue(
+            user.id,
+            user.organisation_id,
+            user.role,
+            user.session_version,
+        )
         .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))

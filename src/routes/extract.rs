@@ -132,22 +132,22 @@ fn refine(pointer: String, message: String) -> (String, String) {
         ("missing field `", "is required"),
         ("unknown field `", "is not a known field"),
     ] {
-        if let Some(rest) = message.strip_prefix(prefix) {
-            if let Some(name) = rest.split('`').next() {
-                let field_pointer = format!("{pointer}/{name}");
-                let pointer = if pointer.ends_with(&format!("/{name}")) {
-                    pointer
-                } else {
-                    field_pointer
-                };
-                let message = match rest.split_once(", expected ") {
-                    Some((_, expected)) if prefix.starts_with("unknown") => {
-                        format!("{text}; expected {expected}")
-                    }
-                    _ => text.to_string(),
-                };
-                return (pointer, message);
-            }
+        if let Some(rest) = message.strip_prefix(prefix)
+            && let Some(name) = rest.split('`').next()
+        {
+            let field_pointer = format!("{pointer}/{name}");
+            let pointer = if pointer.ends_with(&format!("/{name}")) {
+                pointer
+            } else {
+                field_pointer
+            };
+            let message = match rest.split_once(", expected ") {
+                Some((_, expected)) if prefix.starts_with("unknown") => {
+                    format!("{text}; expected {expected}")
+                }
+                _ => text.to_string(),
+            };
+            return (pointer, message);
         }
     }
     (pointer, message)

@@ -105,6 +105,7 @@ pub struct ProjectRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProjectRequest {
+    #[serde(default, deserialize_with = "not_null")]
     #[schema(
         example = "Mantelzorg in de wijk",
         min_length = 1,
@@ -121,11 +122,24 @@ pub struct UpdateProjectRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<OrganisationRole>)]
     pub organisation_role: Option<Option<OrganisationRole>>,
+    #[serde(default, deserialize_with = "not_null")]
     #[schema(example = "2026-01-01")]
     pub start_date: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "not_null")]
     #[schema(example = "2027-12-31")]
     pub end_date: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "not_null")]
     pub status: Option<ProjectStatus>,
+}
+
+/// A required field may be left out of a PATCH, but not sent as `null`.
+fn not_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    match Option::<T>::deserialize(d)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(serde::de::Error::custom(
+            "must not be null; leave the field out to keep it",
+        )),
+    }
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
@@ -219,13 +233,13 @@ pub async fn list_projects(
     }
     .validate()
     .map_err(|e| ApiError::Validation(vec![e]))?;
-    if let (Some(from), Some(to)) = (query.active_from, query.active_to) {
-        if to < from {
-            return Err(ApiError::Validation(vec![FieldError::parameter(
-                "active_to",
-                "must not be before active_from",
-            )]));
-        }
+    if let (Some(from), Some(to)) = (query.active_from, query.active_to)
+        && to < from
+    {
+        return Err(ApiError::Validation(vec![FieldError::parameter(
+            "active_to",
+            "must not be before active_from",
+        )]));
     }
     let filter = ProjectFilter {
         status: query.status,
@@ -348,6 +362,7 @@ pub async fn replace_project(
     IfMatch(expected): IfMatch,
     Json(request): Json<ProjectRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::WriteProjects)?;
     let changes = validate(request)?;
     let updated = write(&db, &principal, path.into_inner(), expected, move |_| {
         Ok(changes)

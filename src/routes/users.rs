@@ -306,14 +306,15 @@ pub async fn update_user(
         name,
         role: request.role,
         active: request.active,
-        tokens_valid_after: (request.active == Some(false)).then(Utc::now),
     };
+    let end_sessions = request.active == Some(false);
     let org = principal.organisation_id;
     let updated = db
         .tenant(org, move |conn| {
             Box::pin(async move {
                 user::lock_active_admins(conn, org).await?;
-                let updated = fresh(user::update(conn, org, id, expected, &changes).await?)?;
+                let updated =
+                    fresh(user::update(conn, org, id, expected, &changes, end_sessions).await?)?;
                 keeps_an_admin(user::count_active_admins(conn, org).await?)?;
                 Ok::<_, ApiError>(updated)
             })

@@ -7,20 +7,25 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{JWT_SECRET, PASSWORD, TestApp, Tenant, problem, spawn_app};
+use crate::helpers::{JWT_SECRET, PASSWORD, Tenant, TestApp, problem, spawn_app};
 
 async fn claims_for(app: &TestApp, tenant: &Tenant) -> Value {
     let _ = app;
     let now = Utc::now().timestamp();
     json!({
-        "sub": tenant.admin_id, "org": tenant.organisation_id, "role": "admin",
+        "sub": tenant.admin_id, "org": tenant.organisation_id, "role": "admin", "sv": 0,
         "iat": now, "nbf": now, "exp": now + 600,
         "iss": "mantelmonitor", "aud": "mantelmonitor-api", "jti": uuid::Uuid::new_v4(),
     })
 }
 
 fn sign(claims: &Value, algorithm: Algorithm, secret: &[u8]) -> String {
-    jsonwebtoken::encode(&Header::new(algorithm), claims, &EncodingKey::from_secret(secret)).unwrap()
+    jsonwebtoken::encode(
+        &Header::new(algorithm),
+        claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .unwrap()
 }
 
 /// Asserts 401 problem+json with a Bearer challenge.
@@ -30,8 +35,16 @@ async fn refused(app: &TestApp, authorization: Option<&str>) -> Value {
         request = request.header("Authorization", value);
     }
     let response = request.send().await.unwrap();
-    let challenge = response.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_string());
-    assert!(challenge.as_deref().is_some_and(|c| c.starts_with("Bearer realm=\"mantelmonitor\"")), "{challenge:?}");
+    let challenge = response
+        .headers()
+        .get("www-authenticate")
+        .map(|v| v.to_str().unwrap().to_string());
+    assert!(
+        challenge
+            .as_deref()
+            .is_some_and(|c| c.starts_with("Bearer realm=\"mantelmonitor\"")),
+        "{challenge:?}"
+    );
     problem(response, 401).await
 }
 
@@ -51,7 +64,12 @@ async fn login_returns_a_bearer_token_that_works() {
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 900);
     let token = body["access_token"].as_str().unwrap();
-    let me: Value = app.get("/api/v1/users/me", token).await.json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/users/me", token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["id"].as_str(), Some(tenant.admin_id.as_str()));
     assert_eq!(me["role"], "admin");
 }
@@ -100,14 +118,48 @@ async fn every_malformed_or_foreign_token_is_refused_with_401() {
         ("empty bearer", "Bearer ".into()),
         ("garbage", "Bearer not-a-token".into()),
         ("alg none", format!("Bearer {header_none}.{payload}.")),
-        ("other algorithm", format!("Bearer {}", sign(&claims, Algorithm::HS384, JWT_SECRET.as_bytes()))),
-        ("wrong key", format!("Bearer {}", sign(&claims, Algorithm::HS256, b"another-secret-another-secret-another"))),
-        ("expired", format!("Bearer {}", with("exp", json!(now - 120)))),
-        ("not yet valid", format!("Bearer {}", with("nbf", json!(now + 600)))),
-        ("wrong audience", format!("Bearer {}", with("aud", json!("someone-else")))),
-        ("wrong issuer", format!("Bearer {}", with("iss", json!("https://idp.example")))),
-        ("unknown user", format!("Bearer {}", with("sub", json!(uuid::Uuid::new_v4())))),
-        ("other organisation", format!("Bearer {}", with("org", json!(uuid::Uuid::new_v4())))),
+        (
+            "other algorithm",
+            format!(
+                "Bearer {}",
+                sign(&claims, Algorithm::HS384, JWT_SECRET.as_bytes())
+            ),
+        ),
+        (
+            "wrong key",
+            format!(
+                "Bearer {}",
+                sign(
+                    &claims,
+                    Algorithm::HS256,
+                    b"another-secret-another-secret-another"
+                )
+            ),
+        ),
+        (
+            "expired",
+            format!("Bearer {}", with("exp", json!(now - 120))),
+        ),
+        (
+            "not yet valid",
+            format!("Bearer {}", with("nbf", json!(now + 600))),
+        ),
+        (
+            "wrong audience",
+            format!("Bearer {}", with("aud", json!("someone-else"))),
+        ),
+        (
+            "wrong issuer",
+            format!("Bearer {}", with("iss", json!("https://idp.example"))),
+        ),
+        (
+            "unknown user",
+            format!("Bearer {}", with("sub", json!(uuid::Uuid::new_v4()))),
+        ),
+        (
+            "other organisation",
+            format!("Bearer {}", with("org", json!(uuid::Uuid::new_v4()))),
+        ),
         ("tampered payload", {
             let mut parts: Vec<String> = good.split('.').map(str::to_string).collect();
             let mut c = claims.clone();
@@ -116,7 +168,10 @@ async fn every_malformed_or_foreign_token_is_refused_with_401() {
             parts[1] = URL_SAFE_NO_PAD.encode(c.to_string());
             format!("Bearer {}", parts.join("."))
         }),
-        ("unknown api token", format!("Bearer mm_{}", URL_SAFE_NO_PAD.encode([7u8; 48]))),
+        (
+            "unknown api token",
+            format!("Bearer mm_{}", URL_SAFE_NO_PAD.encode([7u8; 48])),
+        ),
     ];
     for (case, value) in cases {
         let header = (!value.is_empty()).then_some(value.as_str());
@@ -131,7 +186,14 @@ async fn an_expired_token_names_the_reason() {
     let tenant = app.tenant("Steunpunt Oost").await;
     let mut claims = claims_for(&app, &tenant).await;
     claims["exp"] = json!(Utc::now().timestamp() - 120);
-    let body = refused(&app, Some(&format!("Bearer {}", sign(&claims, Algorithm::HS256, JWT_SECRET.as_bytes())))).await;
+    let body = refused(
+        &app,
+        Some(&format!(
+            "Bearer {}",
+            sign(&claims, Algorithm::HS256, JWT_SECRET.as_bytes())
+        )),
+    )
+    .await;
     assert!(body["detail"].as_str().unwrap().contains("expired"));
 }
 
@@ -143,7 +205,12 @@ async fn roles_decide_what_a_signed_in_user_may_do() {
     let (_, coordinator) = app.user_with_role(&tenant, "coordinator").await;
     let body = crate::helpers::project_body("Rollen");
     problem(app.post("/api/v1/projects", &viewer, &body).await, 403).await;
-    assert_eq!(app.post("/api/v1/projects", &coordinator, &body).await.status(), 201);
+    assert_eq!(
+        app.post("/api/v1/projects", &coordinator, &body)
+            .await
+            .status(),
+        201
+    );
     assert_eq!(app.get("/api/v1/projects", &viewer).await.status(), 200);
     problem(app.get("/api/v1/users", &coordinator).await, 403).await;
     problem(app.get("/api/v1/api-tokens", &viewer).await, 403).await;

@@ -7,7 +7,12 @@ use serde_json::{Value, json};
 use crate::helpers::{named_fields, problem, project_body, spawn_app, spawn_app_with};
 
 async fn project_count(app: &crate::helpers::TestApp, token: &str) -> usize {
-    let list: Value = app.get("/api/v1/projects", token).await.json().await.unwrap();
+    let list: Value = app
+        .get("/api/v1/projects", token)
+        .await
+        .json()
+        .await
+        .unwrap();
     list["items"].as_array().unwrap().len()
 }
 
@@ -16,20 +21,44 @@ async fn malformed_bodies_are_rejected_with_the_right_status_and_nothing_is_stor
     let app = spawn_app().await;
     let t = app.tenant("Foutjes").await;
     let post_raw = |body: &'static [u8], content_type: Option<&'static str>| {
-        let mut request = app.request(Method::POST, "/api/v1/projects", Some(&t.token)).body(body);
+        let mut request = app
+            .request(Method::POST, "/api/v1/projects", Some(&t.token))
+            .body(body);
         if let Some(ct) = content_type {
             request = request.header("Content-Type", ct);
         }
         request.send()
     };
-    let body = problem(post_raw(b"{\"name\": ", Some("application/json")).await.unwrap(), 400).await;
+    let body = problem(
+        post_raw(b"{\"name\": ", Some("application/json"))
+            .await
+            .unwrap(),
+        400,
+    )
+    .await;
     assert!(body["detail"].as_str().unwrap().contains("not valid JSON"));
     problem(post_raw(b"", Some("application/json")).await.unwrap(), 400).await;
-    problem(post_raw(b"\xff\xfe{}", Some("application/json")).await.unwrap(), 400).await;
+    problem(
+        post_raw(b"\xff\xfe{}", Some("application/json"))
+            .await
+            .unwrap(),
+        400,
+    )
+    .await;
     let nested: &'static [u8] = Box::leak("[".repeat(10_000).into_bytes().into_boxed_slice());
     // Deep nesting is refused at the first wrong type, long before it could exhaust the stack.
-    problem(post_raw(nested, Some("application/json")).await.unwrap(), 422).await;
-    problem(post_raw(b"name=x", Some("application/x-www-form-urlencoded")).await.unwrap(), 415).await;
+    problem(
+        post_raw(nested, Some("application/json")).await.unwrap(),
+        422,
+    )
+    .await;
+    problem(
+        post_raw(b"name=x", Some("application/x-www-form-urlencoded"))
+            .await
+            .unwrap(),
+        415,
+    )
+    .await;
     problem(post_raw(b"{}", None).await.unwrap(), 415).await;
     assert_eq!(project_count(&app, &t.token).await, 0);
 }
@@ -39,13 +68,34 @@ async fn wrong_shapes_name_the_field() {
     let app = spawn_app().await;
     let t = app.tenant("Vormen").await;
     let cases = [
-        (json!({"name": 5, "start_date": "2026-01-01", "end_date": "2026-12-31"}), "/name"),
-        (json!({"name": "x", "start_date": "1 januari", "end_date": "2026-12-31"}), "/start_date"),
-        (json!({"name": "x", "end_date": "2026-12-31"}), "/start_date"),
-        (json!({"name": "x", "start_date": "2026-01-01", "end_date": "2026-12-31", "colour": "red"}), "/colour"),
-        (json!({"name": "x", "start_date": "2026-01-01", "end_date": "2026-12-31", "status": "archived"}), "/status"),
-        (json!({"name": "x\u{0}y", "start_date": "2026-01-01", "end_date": "2026-12-31"}), "/name"),
-        (json!({"name": "x", "start_date": "2026-01-01", "end_date": "2025-12-31"}), "/end_date"),
+        (
+            json!({"name": 5, "start_date": "2026-01-01", "end_date": "2026-12-31"}),
+            "/name",
+        ),
+        (
+            json!({"name": "x", "start_date": "1 januari", "end_date": "2026-12-31"}),
+            "/start_date",
+        ),
+        (
+            json!({"name": "x", "end_date": "2026-12-31"}),
+            "/start_date",
+        ),
+        (
+            json!({"name": "x", "start_date": "2026-01-01", "end_date": "2026-12-31", "colour": "red"}),
+            "/colour",
+        ),
+        (
+            json!({"name": "x", "start_date": "2026-01-01", "end_date": "2026-12-31", "status": "archived"}),
+            "/status",
+        ),
+        (
+            json!({"name": "x\u{0}y", "start_date": "2026-01-01", "end_date": "2026-12-31"}),
+            "/name",
+        ),
+        (
+            json!({"name": "x", "start_date": "2026-01-01", "end_date": "2025-12-31"}),
+            "/end_date",
+        ),
     ];
     for (body, pointer) in cases {
         let response = app.post("/api/v1/projects", &t.token, &body).await;
@@ -71,13 +121,30 @@ async fn unknown_routes_wrong_methods_and_bad_ids_are_problems_too() {
     let t = app.tenant("Routes").await;
     problem(app.get("/api/v1/nothing-here", &t.token).await, 404).await;
     problem(app.get("/api/v1/projects/not-a-uuid", &t.token).await, 404).await;
-    for method in [Method::PUT, Method::DELETE, Method::TRACE, Method::from_bytes(b"QUERY").unwrap()] {
-        let response = app.request(method.clone(), "/api/v1/projects", Some(&t.token)).send().await.unwrap();
+    for method in [
+        Method::PUT,
+        Method::DELETE,
+        Method::TRACE,
+        Method::from_bytes(b"QUERY").unwrap(),
+    ] {
+        let response = app
+            .request(method.clone(), "/api/v1/projects", Some(&t.token))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.headers()["allow"], "GET, POST", "{method}");
         let body = problem(response, 405).await;
         assert_eq!(body["allowed"], json!(["GET", "POST"]));
     }
-    let response = app.request(Method::POST, "/api/v1/projects/00000000-0000-0000-0000-000000000000", Some(&t.token)).send().await.unwrap();
+    let response = app
+        .request(
+            Method::POST,
+            "/api/v1/projects/00000000-0000-0000-0000-000000000000",
+            Some(&t.token),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.headers()["allow"], "DELETE, GET, PATCH, PUT");
     problem(response, 405).await;
 }
@@ -94,7 +161,12 @@ async fn query_parameters_are_checked_and_named() {
         ("cursor=%%%", "cursor"),
         ("colour=red", "colour"),
     ] {
-        let body = problem(app.get(&format!("/api/v1/projects?{query}"), &t.token).await, 422).await;
+        let body = problem(
+            app.get(&format!("/api/v1/projects?{query}"), &t.token)
+                .await,
+            422,
+        )
+        .await;
         assert_eq!(named_fields(&body), vec![parameter.to_string()], "{query}");
     }
 }
@@ -105,18 +177,55 @@ async fn conflicts_and_preconditions_have_their_own_statuses() {
     let t = app.tenant("Precondities").await;
     let (project, etag) = app.project(&t.token, &project_body("Etag")).await;
     let path = format!("/api/v1/projects/{}", project["id"].as_str().unwrap());
-    let response = app.request(Method::PATCH, &path, Some(&t.token)).json(&json!({"name": "zonder"})).send().await.unwrap();
+    let response = app
+        .request(Method::PATCH, &path, Some(&t.token))
+        .json(&json!({"name": "zonder"}))
+        .send()
+        .await
+        .unwrap();
     let body = problem(response, 428).await;
     assert!(body["detail"].as_str().unwrap().contains("If-Match"));
-    app.send_if_match(Method::PATCH, &path, &t.token, &etag, Some(&json!({"name": "eerste"}))).await;
-    problem(app.send_if_match(Method::PATCH, &path, &t.token, &etag, Some(&json!({"name": "tweede"}))).await, 412).await;
-    let body = problem(app.send_if_match(Method::PATCH, &path, &t.token, "v1", Some(&json!({"name": "x"}))).await, 422).await;
+    app.send_if_match(
+        Method::PATCH,
+        &path,
+        &t.token,
+        &etag,
+        Some(&json!({"name": "eerste"})),
+    )
+    .await;
+    problem(
+        app.send_if_match(
+            Method::PATCH,
+            &path,
+            &t.token,
+            &etag,
+            Some(&json!({"name": "tweede"})),
+        )
+        .await,
+        412,
+    )
+    .await;
+    let body = problem(
+        app.send_if_match(
+            Method::PATCH,
+            &path,
+            &t.token,
+            "v1",
+            Some(&json!({"name": "x"})),
+        )
+        .await,
+        422,
+    )
+    .await;
     assert_eq!(named_fields(&body), vec!["If-Match".to_string()]);
     let current: Value = app.get(&path, &t.token).await.json().await.unwrap();
     assert_eq!(current["name"], "eerste");
 
     let user = json!({"email": "dubbel@example.org", "role": "viewer", "password": "long enough password"});
-    assert_eq!(app.post("/api/v1/users", &t.token, &user).await.status(), 201);
+    assert_eq!(
+        app.post("/api/v1/users", &t.token, &user).await.status(),
+        201
+    );
     let body = problem(app.post("/api/v1/users", &t.token, &user).await, 409).await;
     assert_eq!(named_fields(&body), vec!["/email".to_string()]);
 }

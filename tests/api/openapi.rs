@@ -32,19 +32,36 @@ fn every_operation_is_documented_completely() {
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let at = format!("{method} {path}");
-            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{at}: operationId"));
-            assert!(ids.insert(id.to_string()), "{at}: duplicate operationId {id}");
-            assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{at}: tag");
-            assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{at}: summary");
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{at}: operationId"));
+            assert!(
+                ids.insert(id.to_string()),
+                "{at}: duplicate operationId {id}"
+            );
+            assert!(
+                op["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{at}: tag"
+            );
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{at}: summary"
+            );
             let responses = op["responses"].as_object().unwrap();
-            assert!(responses.keys().any(|s| s.starts_with('2')), "{at}: success response");
+            assert!(
+                responses.keys().any(|s| s.starts_with('2')),
+                "{at}: success response"
+            );
             for status in ["500", "503"] {
                 let content = &responses[status]["content"]["application/problem+json"];
                 assert!(content.is_object(), "{at}: {status} as problem+json");
             }
             let public = op["security"] == serde_json::json!([{}]);
             if !public {
-                assert!(responses.contains_key("401") && responses.contains_key("403"), "{at}: auth errors");
+                assert!(
+                    responses.contains_key("401") && responses.contains_key("403"),
+                    "{at}: auth errors"
+                );
             }
             if op.get("requestBody").is_some() {
                 for status in ["400", "413", "415", "422"] {
@@ -57,7 +74,10 @@ fn every_operation_is_documented_completely() {
                     .and_then(|ps| ps.iter().find(|p| p["name"] == "If-Match"))
                     .unwrap_or_else(|| panic!("{at}: If-Match"));
                 assert_eq!(if_match["required"], true, "{at}: If-Match required");
-                assert!(responses.contains_key("412") && responses.contains_key("428"), "{at}: 412/428");
+                assert!(
+                    responses.contains_key("412") && responses.contains_key("428"),
+                    "{at}: 412/428"
+                );
             }
         }
     }
@@ -69,10 +89,19 @@ fn every_operation_is_documented_completely() {
 fn request_and_response_schemas_carry_examples() {
     let doc = generated();
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for name in ["ProjectRequest", "ProjectResponse", "CreateUserRequest", "CreateTokenRequest", "TokenResponse", "Problem"] {
+    for name in [
+        "ProjectRequest",
+        "ProjectResponse",
+        "CreateUserRequest",
+        "CreateTokenRequest",
+        "TokenResponse",
+        "Problem",
+    ] {
         let schema = &schemas[name];
         let has_example = schema.get("example").is_some()
-            || schema["properties"].as_object().is_some_and(|p| p.values().any(|f| f.get("example").is_some()));
+            || schema["properties"]
+                .as_object()
+                .is_some_and(|p| p.values().any(|f| f.get("example").is_some()));
         assert!(has_example, "{name} has no example");
     }
 }

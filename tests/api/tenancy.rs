@@ -38,7 +38,10 @@ async fn another_organisation_cannot_read_change_or_delete_a_project() {
     let unknown = format!("/api/v1/projects/{}", uuid::Uuid::new_v4());
     let missing = problem(app.get(&unknown, &b.token).await, 404).await;
     let foreign = problem(app.get(&path, &b.token).await, 404).await;
-    assert_eq!(missing, foreign, "another organisation's project looks exactly like a missing one");
+    assert_eq!(
+        missing, foreign,
+        "another organisation's project looks exactly like a missing one"
+    );
 
     for (method, body) in [
         (Method::PATCH, Some(json!({"name": "Overgenomen"}))),
@@ -46,17 +49,32 @@ async fn another_organisation_cannot_read_change_or_delete_a_project() {
         (Method::DELETE, None),
     ] {
         for if_match in [etag.as_str(), "*"] {
-            problem(app.send_if_match(method.clone(), &path, &b.token, if_match, body.as_ref()).await, 404).await;
+            problem(
+                app.send_if_match(method.clone(), &path, &b.token, if_match, body.as_ref())
+                    .await,
+                404,
+            )
+            .await;
         }
     }
-    let listed: Value = app.get("/api/v1/projects", &b.token).await.json().await.unwrap();
+    let listed: Value = app
+        .get("/api/v1/projects", &b.token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["items"], json!([]));
 
     let after = app.get(&path, &a.token).await;
     assert_eq!(etag_of(&after), etag, "A's project is unchanged");
     let after: Value = after.json().await.unwrap();
     assert_eq!(after["name"], "Project van A");
-    let listed: Value = app.get("/api/v1/projects", &a.token).await.json().await.unwrap();
+    let listed: Value = app
+        .get("/api/v1/projects", &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
 }
 
@@ -75,21 +93,48 @@ async fn a_query_that_forgets_its_organisation_filter_still_sees_only_its_own_ro
             db.tenant(org, |conn| {
                 Box::pin(async move {
                     // Deliberately no WHERE organisation_id = …
-                    diesel::sql_query("SELECT count(*) AS n FROM projects").get_result::<Count>(conn).await.map(|c| c.n).map_err(ApiError::from)
+                    diesel::sql_query("SELECT count(*) AS n FROM projects")
+                        .get_result::<Count>(conn)
+                        .await
+                        .map(|c| c.n)
+                        .map_err(ApiError::from)
                 })
             })
             .await
         }
     };
-    let (org_a, org_b) = (a.organisation_id.parse().unwrap(), b.organisation_id.parse().unwrap());
-    assert_eq!(count_all(OrganisationId::from_uuid(org_a)).await.map_err(|e: ApiError| e.to_string()).unwrap(), 2);
-    assert_eq!(count_all(OrganisationId::from_uuid(org_b)).await.map_err(|e: ApiError| e.to_string()).unwrap(), 1);
+    let (org_a, org_b) = (
+        a.organisation_id.parse().unwrap(),
+        b.organisation_id.parse().unwrap(),
+    );
+    assert_eq!(
+        count_all(OrganisationId::from_uuid(org_a))
+            .await
+            .map_err(|e: ApiError| e.to_string())
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        count_all(OrganisationId::from_uuid(org_b))
+            .await
+            .map_err(|e: ApiError| e.to_string())
+            .unwrap(),
+        1
+    );
 
     // As the request role with no organisation set, every table is empty: it fails closed.
-    let mut conn = AsyncPgConnection::establish(&app.database_url).await.unwrap();
-    conn.batch_execute("BEGIN; SET LOCAL ROLE mantelmonitor_app").await.unwrap();
+    let mut conn = AsyncPgConnection::establish(&app.database_url)
+        .await
+        .unwrap();
+    conn.batch_execute("BEGIN; SET LOCAL ROLE mantelmonitor_app")
+        .await
+        .unwrap();
     for table in ["organisations", "users", "api_tokens", "projects"] {
-        let n = diesel::sql_query(format!("SELECT count(*) AS n FROM {table}")).get_result::<Count>(&mut conn).await.unwrap().n;
+        let n = diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
+            .get_result::<Count>(&mut conn)
+            .await
+            .unwrap()
+            .n;
         assert_eq!(n, 0, "{table} visible without an organisation");
     }
     conn.batch_execute("ROLLBACK").await.unwrap();
@@ -147,14 +192,21 @@ async fn the_organisation_setting_never_outlives_its_transaction_on_a_pooled_con
         .await
         .map_err(|e: ApiError| e.to_string())
         .unwrap();
-    assert!(after.value.as_deref().unwrap_or("").is_empty(), "leaked: {:?}", after.value);
+    assert!(
+        after.value.as_deref().unwrap_or("").is_empty(),
+        "leaked: {:?}",
+        after.value
+    );
     assert_ne!(after.role, "mantelmonitor_app");
 
     // A failed transaction does not leak either.
     let failed: Result<(), ApiError> = db
         .tenant(org, |conn| {
             Box::pin(async move {
-                diesel::sql_query("SELECT 1/0").execute(conn).await.map_err(ApiError::from)?;
+                diesel::sql_query("SELECT 1/0")
+                    .execute(conn)
+                    .await
+                    .map_err(ApiError::from)?;
                 Ok(())
             })
         })
