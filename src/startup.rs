@@ -187,8 +187,12 @@ impl Application {
                 .app_data(authenticator.clone())
                 .app_data(routes.clone())
                 .app_data(body_limit)
-                .app_data(web::PathConfig::default().error_handler(|e, _| {
-                    ApiError::NotFound(format!("No such resource: {e}.")).into()
+                .app_data(web::PathConfig::default().error_handler(|e, req| {
+                    let detail = format!("No such resource: {e}.");
+                    match req.app_data::<web::Data<RouteTable>>() {
+                        Some(routes) => routes.refusal(req, Some(detail)).into(),
+                        None => ApiError::NotFound(detail).into(),
+                    }
                 }))
                 // Before the /api/v1 scope: actix does not fall through a matched scope.
                 .service(routes::docs::swagger(document.clone()))
@@ -256,19 +260,32 @@ async fn fallback(
     req: HttpRequest,
     routes: web::Data<RouteTable>,
 ) -> Result<HttpResponse, ApiError> {
-    let path = req.path();
-    match routes.0.iter().find(|(def, _)| def.is_match(path)) {
-        Some((_, methods))
-            if !methods.iter().any(|m| m == req.method().as_str())
-                || req.method() == Method::HEAD =>
-        {
-            Err(ApiError::MethodNotAllowed {
-                allowed: methods.clone(),
-            })
+    Err(routes.refusal(&req, None))
+}
+
+impl RouteTable {
+    /// Why a request matched no handler: 405 with the allowed methods when its path is a
+    /// documented one (a fixed path such as `/users/me` before a template that also
+    /// matches it), 404 otherwise.
+    fn refusal(&self, req: &HttpRequest, not_found: Option<String>) -> ApiError {
+        let path = req.path();
+        let matching = self.0.iter().filter(|(def, _)| def.is_match(path));
+        let best = matching.min_by_key(|(def, _)| {
+            def.is_prefix() || def.pattern().is_none_or(|p| p.contains('{'))
+        });
+        match best {
+            Some((_, methods))
+                if !methods.iter().any(|m| m == req.method().as_str())
+                    || req.method() == Method::HEAD =>
+            {
+                ApiError::MethodNotAllowed {
+                    allowed: methods.clone(),
+                }
+            }
+            _ => ApiError::NotFound(
+                not_found.unwrap_or_else(|| format!("There is no resource at {path}.")),
+            ),
         }
-        _ => Err(ApiError::NotFound(format!(
-            "There is no resource at {path}."
-        ))),
     }
 }
 

@@ -44,7 +44,10 @@ pub struct TokenResponse {
     tag = "auth",
     security(()),
     request_body = CreateTokenRequest,
-    responses((status = 200, description = "Signed in.", body = TokenResponse))
+    responses(
+        (status = 200, description = "Signed in.", body = TokenResponse),
+        (status = 401, description = "Wrong email or password, or a deactivated user.", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/auth/token")]
 pub async fn create_token(

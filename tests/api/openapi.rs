@@ -82,6 +82,15 @@ fn every_operation_is_documented_completely() {
         }
     }
     assert!(ids.contains("create_project") && ids.contains("create_token"));
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["Role"]["enum"],
+        serde_json::json!(["admin", "coordinator", "viewer"])
+    );
+    assert_eq!(
+        schemas["ProjectStatus"]["enum"],
+        serde_json::json!(["draft", "active", "completed", "cancelled"])
+    );
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 
