@@ -91,6 +91,7 @@ pub async fn find(
     api_tokens::table
         .filter(api_tokens::organisation_id.eq(org))
         .filter(api_tokens::id.eq(id))
+        .filter(api_tokens::revoked_at.is_null())
         .select(ApiToken::as_select())
         .first(conn)
         .await
@@ -104,6 +105,7 @@ pub async fn list(
 ) -> QueryResult<Page<ApiToken>> {
     let query = api_tokens::table
         .filter(api_tokens::organisation_id.eq(org))
+        .filter(api_tokens::revoked_at.is_null())
         .into_boxed();
     let rows = after_keyset!(query, api_tokens, after)
         .order((api_tokens::created_at, api_tokens::id))

@@ -83,7 +83,7 @@ pub struct CreateApiTokenRequest {
 
 /// List API tokens
 ///
-/// Admins only. Includes revoked and expired tokens, oldest first.
+/// Admins only. Live and expired tokens, oldest first; revoked tokens are gone.
 #[utoipa::path(tag = "api-tokens", params(PageParams), responses((status = 200, description = "One page of tokens.", body = ApiTokenList)))]
 #[get("/api-tokens")]
 pub async fn list_api_tokens(
@@ -205,8 +205,8 @@ pub async fn get_api_token(
 
 /// Revoke an API token
 ///
-/// Admins only. The token stops working at once; it stays listed with its `revoked_at`.
-/// Revoking a revoked token is a 409.
+/// Admins only. The token stops working at once and is gone from the API (404 afterwards);
+/// the row is kept, marked revoked, for the audit trail.
 #[utoipa::path(
     tag = "api-tokens",
     params(("token_id" = uuid::Uuid, Path, description = "The token's id.")),
@@ -225,7 +225,7 @@ pub async fn revoke_api_token(
         Box::pin(async move {
             match fresh(model::revoke(conn, org, id, expected).await?)? {
                 Some(_) => Ok(()),
-                None => Err(ApiError::conflict("The API token is already revoked.")),
+                None => Err(ApiError::NotFound("The resource does not exist.".into())),
             }
         })
     })

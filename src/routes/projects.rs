@@ -335,10 +335,11 @@ async fn write(
         Box::pin(async move {
             let current = model::lock(conn, org, id).await?;
             let version = current.version;
+            // An invalid body is 422 whatever its ETag; only a valid one can be stale.
+            let changes = build(current)?;
             if !expected.matches(version) {
                 return fresh(Guarded::Stale);
             }
-            let changes = build(current)?;
             Ok(model::update(conn, org, id, version, &changes).await?)
         })
     })
