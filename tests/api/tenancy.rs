@@ -26,6 +26,22 @@ struct Setting {
     role: String,
 }
 
+/// The organisation setting and role a fresh system transaction sees on the pool.
+async fn system_state(db: &Db) -> Setting {
+    db
+        .system(|conn| {
+            Box::pin(async move {
+                diesel::sql_query("SELECT current_setting('app.organisation_id', true) AS value, current_user::text AS role")
+                    .get_result::<Setting>(conn)
+                    .await
+                    .map_err(ApiError::from)
+            })
+        })
+        .await
+        .map_err(|e: ApiError| e.to_string())
+        .unwrap()
+}
+
 #[tokio::test]
 async fn another_organisation_cannot_read_change_or_delete_a_project() {
     let app = spawn_app().await;
@@ -180,18 +196,7 @@ async fn the_organisation_setting_never_outlives_its_transaction_on_a_pooled_con
     assert_eq!(inside.value.as_deref(), Some(a.organisation_id.as_str()));
     assert_eq!(inside.role, "mantelmonitor_app");
 
-    let after: Setting = db
-        .system(|conn| {
-            Box::pin(async move {
-                diesel::sql_query("SELECT current_setting('app.organisation_id', true) AS value, current_user::text AS role")
-                    .get_result::<Setting>(conn)
-                    .await
-                    .map_err(ApiError::from)
-            })
-        })
-        .await
-        .map_err(|e: ApiError| e.to_string())
-        .unwrap();
+    let after = system_state(&db).await;
     assert!(
         after.value.as_deref().unwrap_or("").is_empty(),
         "leaked: {:?}",
@@ -212,17 +217,6 @@ async fn the_organisation_setting_never_outlives_its_transaction_on_a_pooled_con
         })
         .await;
     assert!(failed.is_err());
-    let after: Setting = db
-        .system(|conn| {
-            Box::pin(async move {
-                diesel::sql_query("SELECT current_setting('app.organisation_id', true) AS value, current_user::text AS role")
-                    .get_result::<Setting>(conn)
-                    .await
-                    .map_err(ApiError::from)
-            })
-        })
-        .await
-        .map_err(|e: ApiError| e.to_string())
-        .unwrap();
+    let after = system_state(&db).await;
     assert!(after.value.as_deref().unwrap_or("").is_empty());
 }
