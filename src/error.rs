@@ -110,6 +110,12 @@ pub enum ApiError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// A move the resource's lifecycle does not allow from its current state.
+    #[error("conflict: {detail}")]
+    Transition {
+        detail: String,
+        allowed: Vec<String>,
+    },
     #[error("precondition failed: {0}")]
     PreconditionFailed(String),
     #[error("payload too large: {0}")]
@@ -160,6 +166,7 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             ApiError::NotAcceptable(_) => ("not-acceptable", "Not acceptable"),
             ApiError::Conflict { .. } => ("conflict", "Conflict"),
+            ApiError::Transition { .. } => ("invalid-transition", "Transition not allowed"),
             ApiError::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
             ApiError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             ApiError::UnsupportedMediaType(_) => {
@@ -193,6 +200,9 @@ impl ApiError {
                 Vec::new(),
                 allowed.clone(),
             ),
+            ApiError::Transition { detail, allowed } => {
+                (detail.clone(), Vec::new(), allowed.clone())
+            }
             ApiError::Internal(_) => (
                 "Something went wrong on our side. It has been logged; please try again later."
                     .into(),
@@ -230,7 +240,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::Transition { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

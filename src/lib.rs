@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod models;
 pub mod openapi;
+pub mod plan;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

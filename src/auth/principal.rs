@@ -22,6 +22,16 @@ pub enum Actor {
     ApiToken(ApiTokenId),
 }
 
+impl Actor {
+    /// How the actor is recorded in history rows: `user:<id>` or `api_token:<id>`.
+    pub fn tag(&self) -> String {
+        match self {
+            Actor::User(id) => format!("user:{id}"),
+            Actor::ApiToken(id) => format!("api_token:{id}"),
+        }
+    }
+}
+
 /// The authenticated caller: an actor acting for one organisation with one role.
 #[derive(Debug, Clone)]
 pub struct Principal {

@@ -22,6 +22,7 @@ use diesel_async::pooled_connection::{
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use crate::auth::Principal;
 use crate::domain::OrganisationId;
 
 pub use diesel_async::pooled_connection::deadpool::PoolError;
@@ -72,13 +73,42 @@ impl Db {
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + Send + 'static,
     {
+        self.scoped(organisation, None, body).await
+    }
+
+    /// Like [`Db::tenant`], and records `principal` as the actor, so that the plan's
+    /// history (written by triggers) says who made each change.
+    pub async fn acting<T, E, F>(&self, principal: &Principal, body: F) -> Result<T, E>
+    where
+        F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DieselError> + From<PoolError> + Send + 'static,
+    {
+        let actor = principal.actor.tag();
+        self.scoped(principal.organisation_id, Some(actor), body)
+            .await
+    }
+
+    async fn scoped<T, E, F>(
+        &self,
+        organisation: OrganisationId,
+        actor: Option<String>,
+        body: F,
+    ) -> Result<T, E>
+    where
+        F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DieselError> + From<PoolError> + Send + 'static,
+    {
         let mut conn = self.pool.get().await?;
         conn.transaction(async move |conn| {
-            // Both settings are transaction-local: they end with COMMIT or ROLLBACK, so a
+            // Every setting is transaction-local: it ends with COMMIT or ROLLBACK, so a
             // pooled connection never carries one caller's organisation to the next.
-            // The id is a typed UUID, so formatting it into the statement is safe.
+            // The id and the actor tag are made of a UUID and a fixed word, so
+            // formatting them into the statement is safe.
+            let actor = actor.unwrap_or_default();
             conn.batch_execute(&format!(
-                "SET LOCAL ROLE {APP_ROLE}; SELECT set_config('app.organisation_id', '{organisation}', true)"
+                "SET LOCAL ROLE {APP_ROLE}; SELECT set_config('app.organisation_id', '{organisation}', true), set_config('app.actor', '{actor}', true)"
             ))
             .await?;
             body(conn).await

@@ -7,6 +7,7 @@
 mod macros;
 pub mod email;
 pub mod ids;
+pub mod plan;
 pub mod project;
 pub mod role;
 pub mod text;

@@ -136,6 +136,22 @@ pub async fn lock(
         .await
 }
 
+/// Reads the project under a share lock: its lines can be written, but its period
+/// cannot change until the transaction ends.
+pub async fn share(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: ProjectId,
+) -> QueryResult<Project> {
+    projects::table
+        .filter(projects::organisation_id.eq(org))
+        .filter(projects::id.eq(id))
+        .select(Project::as_select())
+        .for_share()
+        .first(conn)
+        .await
+}
+
 /// Applies `changes` to a project locked with [`lock`] at version `current`.
 pub async fn update(
     conn: &mut AsyncPgConnection,

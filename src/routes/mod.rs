@@ -8,6 +8,7 @@ pub mod docs;
 pub mod extract;
 pub mod health;
 pub mod organisation;
+pub mod parts;
 pub mod projects;
 pub mod users;
 
@@ -47,7 +48,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(projects::get_project)
             .service(projects::replace_project)
             .service(projects::update_project)
-            .service(projects::delete_project),
+            .service(projects::delete_project)
+            .service(parts::PartService::<crate::plan::target_groups::TargetGroups>::new())
+            .service(parts::PartService::<crate::plan::hours::Hours>::new()),
     );
 }
 

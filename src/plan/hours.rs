@@ -1,0 +1,162 @@
+//! Planned hours (*uren*): hours per activity per quarter, with the hourly rate that
+//! prices them.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::AsyncPgConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{line_queries, optional_text, row_meta};
+use crate::db::TxFuture;
+use crate::db::schema::planned_hours;
+use crate::domain::plan::{Activity, Amount, Quarter};
+use crate::domain::{OrganisationId, ProjectId};
+use crate::error::ApiError;
+use crate::models::Keyset;
+use crate::routes::Errors;
+use crate::routes::parts::{Meta, Part, Scope};
+
+/// Hours planned for one activity in one quarter.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = planned_hours, check_for_backend(diesel::pg::Pg))]
+pub struct PlannedHours {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub organisation_id: OrganisationId,
+    pub project_id: ProjectId,
+    pub activity: Activity,
+    pub quarter: Quarter,
+    pub hours: Amount,
+    /// Euros per hour.
+    pub hourly_rate: Amount,
+    pub notes: Option<String>,
+    #[serde(skip)]
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl PlannedHours {
+    /// `hours × hourly_rate`, to the cent.
+    pub fn cost(&self) -> Amount {
+        Amount::new(self.hours.value() * self.hourly_rate.value())
+    }
+}
+
+/// Planned hours as a client writes them. One line per activity and quarter.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedHoursInput {
+    pub activity: Activity,
+    /// A quarter inside the project period.
+    pub quarter: Quarter,
+    /// At most 10000.
+    pub hours: Amount,
+    /// Euros per hour; at most 1000.
+    pub hourly_rate: Amount,
+    #[schema(max_length = 4000)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = planned_hours, treat_none_as_null = true)]
+pub struct PlannedHoursFields {
+    activity: Activity,
+    quarter: Quarter,
+    hours: Amount,
+    hourly_rate: Amount,
+    notes: Option<String>,
+}
+
+line_queries!(planned_hours, PlannedHours, PlannedHoursFields);
+
+pub fn validate(scope: &Scope, input: PlannedHoursInput) -> Result<PlannedHoursFields, ApiError> {
+    let (start, end) = scope.period()?;
+    let mut errors = Errors::default();
+    errors.check("/quarter", input.quarter.check_within(start, end));
+    errors.check("/hours", input.hours.at_most(10_000));
+    errors.check("/hourly_rate", input.hourly_rate.at_most(1_000));
+    let notes = optional_text(&mut errors, "/notes", input.notes, 4000);
+    errors.finish()?;
+    Ok(PlannedHoursFields {
+        activity: input.activity,
+        quarter: input.quarter,
+        hours: input.hours,
+        hourly_rate: input.hourly_rate,
+        notes,
+    })
+}
+
+pub struct Hours;
+
+impl Part for Hours {
+    const SEGMENT: &'static str = "hours";
+    const ID_PARAM: &'static str = "hours_id";
+    const NOUN: &'static str = "hours line";
+    const PLURAL: &'static str = "planned hours";
+    const ABOUT: &'static str = "Planned hours (*uren*) per activity and quarter, with the hourly rate that prices them. One line per activity and quarter. Ordered by creation.";
+
+    type Key = Uuid;
+    type Input = PlannedHoursInput;
+    type Output = PlannedHours;
+    type Valid = PlannedHoursFields;
+
+    fn meta(item: &PlannedHours) -> Meta {
+        row_meta!(item)
+    }
+    fn key(item: &PlannedHours) -> Uuid {
+        item.id
+    }
+    fn input_of(item: PlannedHours) -> PlannedHoursInput {
+        PlannedHoursInput {
+            activity: item.activity,
+            quarter: item.quarter,
+            hours: item.hours,
+            hourly_rate: item.hourly_rate,
+            notes: item.notes,
+        }
+    }
+    fn list<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        limit: i64,
+        after: Option<Keyset>,
+    ) -> TxFuture<'c, Vec<PlannedHours>, ApiError> {
+        Box::pin(list_rows(conn, scope, limit, after))
+    }
+    fn find<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Uuid,
+        lock: bool,
+    ) -> TxFuture<'c, PlannedHours, ApiError> {
+        Box::pin(find_row(conn, scope, key, lock))
+    }
+    fn check<'c>(
+        _conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        _current: Option<&'c PlannedHours>,
+        input: PlannedHoursInput,
+    ) -> TxFuture<'c, PlannedHoursFields, ApiError> {
+        Box::pin(async move { validate(scope, input) })
+    }
+    fn store<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Option<Uuid>,
+        current: Option<&'c PlannedHours>,
+        valid: PlannedHoursFields,
+    ) -> TxFuture<'c, PlannedHours, ApiError> {
+        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+    }
+
+    fn delete<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        current: &'c PlannedHours,
+    ) -> TxFuture<'c, (), ApiError> {
+        Box::pin(delete_row(conn, scope, current.id))
+    }
+}

@@ -1,0 +1,157 @@
+//! The project plan's parts: for each, its wire types, its rules and its queries, served
+//! through the generic handlers in [`crate::routes::parts`].
+
+pub mod hours;
+pub mod target_groups;
+
+/// The queries every project line table shares: find (optionally locking), list a page
+/// in `(created_at, id)` order, and delete. `$table` is the diesel table module, `$row`
+/// the row type, selectable from it.
+macro_rules! line_queries {
+    ($table:ident, $row:ty, $fields:ty) => {
+        /// Inserts a line (with `key` as its id, or a new one) or updates the line
+        /// `current` (`(id, version)`), raising its version.
+        async fn store_row(
+            conn: &mut diesel_async::AsyncPgConnection,
+            scope: &$crate::routes::parts::Scope,
+            key: Option<uuid::Uuid>,
+            current: Option<(uuid::Uuid, i64)>,
+            fields: $fields,
+        ) -> Result<$row, $crate::error::ApiError> {
+            use diesel::prelude::*;
+            use diesel_async::RunQueryDsl;
+            let project = scope.project_id()?;
+            Ok(match current {
+                Some((id, version)) => {
+                    diesel::update(
+                        $table::table
+                            .filter($table::organisation_id.eq(scope.org))
+                            .filter($table::id.eq(id)),
+                    )
+                    .set((
+                        &fields,
+                        $table::version.eq(version + 1),
+                        $table::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .returning(<$row>::as_returning())
+                    .get_result(conn)
+                    .await?
+                }
+                None => {
+                    diesel::insert_into($table::table)
+                        .values((
+                            $table::id.eq(key.unwrap_or_else(uuid::Uuid::now_v7)),
+                            $table::organisation_id.eq(scope.org),
+                            $table::project_id.eq(project),
+                            &fields,
+                        ))
+                        .returning(<$row>::as_returning())
+                        .get_result(conn)
+                        .await?
+                }
+            })
+        }
+
+        async fn find_row(
+            conn: &mut diesel_async::AsyncPgConnection,
+            scope: &$crate::routes::parts::Scope,
+            id: uuid::Uuid,
+            lock: bool,
+        ) -> Result<$row, $crate::error::ApiError> {
+            use diesel::prelude::*;
+            use diesel_async::RunQueryDsl;
+            let query = $table::table
+                .filter($table::organisation_id.eq(scope.org))
+                .filter($table::project_id.eq(scope.project_id()?))
+                .filter($table::id.eq(id))
+                .select(<$row>::as_select());
+            Ok(if lock {
+                query.for_update().first(conn).await?
+            } else {
+                query.first(conn).await?
+            })
+        }
+
+        async fn list_rows(
+            conn: &mut diesel_async::AsyncPgConnection,
+            scope: &$crate::routes::parts::Scope,
+            limit: i64,
+            after: Option<$crate::models::Keyset>,
+        ) -> Result<Vec<$row>, $crate::error::ApiError> {
+            use diesel::prelude::*;
+            use diesel_async::RunQueryDsl;
+            let query = $table::table
+                .filter($table::organisation_id.eq(scope.org))
+                .filter($table::project_id.eq(scope.project_id()?))
+                .into_boxed();
+            Ok($crate::models::after_keyset!(query, $table, after)
+                .order(($table::created_at, $table::id))
+                .limit(limit + 1)
+                .select(<$row>::as_select())
+                .load(conn)
+                .await?)
+        }
+
+        async fn delete_row(
+            conn: &mut diesel_async::AsyncPgConnection,
+            scope: &$crate::routes::parts::Scope,
+            id: uuid::Uuid,
+        ) -> Result<(), $crate::error::ApiError> {
+            use diesel::prelude::*;
+            use diesel_async::RunQueryDsl;
+            diesel::delete(
+                $table::table
+                    .filter($table::organisation_id.eq(scope.org))
+                    .filter($table::project_id.eq(scope.project_id()?))
+                    .filter($table::id.eq(id)),
+            )
+            .execute(conn)
+            .await?;
+            Ok(())
+        }
+    };
+}
+pub(crate) use line_queries;
+
+/// Checks an optional free-text field: trimmed, at most `max` characters, empty is none.
+pub fn optional_text(
+    errors: &mut crate::routes::Errors,
+    pointer: &str,
+    value: Option<String>,
+    max: usize,
+) -> Option<String> {
+    value
+        .and_then(|v| errors.check(pointer, crate::domain::text::bounded(&v, 0, max)))
+        .filter(|v| !v.is_empty())
+}
+
+/// Checks that no language appears twice in a list.
+pub fn distinct_languages(
+    errors: &mut crate::routes::Errors,
+    pointer: &str,
+    languages: &[crate::domain::plan::LanguageCode],
+) {
+    for (i, language) in languages.iter().enumerate() {
+        if languages[..i].contains(language) {
+            errors.push(crate::error::FieldError::body(
+                format!("{pointer}/{i}"),
+                format!("{language} appears more than once"),
+            ));
+        }
+    }
+}
+
+/// The ETag-carrying meta of a row with `id`, `version` and `created_at`.
+macro_rules! row_meta {
+    ($item:expr) => {
+        $crate::routes::parts::Meta {
+            id: $item.id.to_string(),
+            version: $item.version,
+            keyset: $crate::models::Keyset {
+                created_at: $item.created_at,
+                id: $item.id,
+            },
+        }
+    };
+}
+pub(crate) use row_meta;

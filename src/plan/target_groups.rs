@@ -1,0 +1,182 @@
+//! Target groups (*doelgroepen*): the communities a project aims at, and the languages
+//! to reach them in.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{distinct_languages, line_queries, optional_text, row_meta};
+use crate::db::TxFuture;
+use crate::db::schema::{target_groups, targets};
+use crate::domain::plan::LanguageCode;
+use crate::domain::{OrganisationId, ProjectId, text};
+use crate::error::{ApiError, FieldError};
+use crate::models::Keyset;
+use crate::routes::Errors;
+use crate::routes::parts::{Meta, Part, Scope};
+
+/// A community the project aims at.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = target_groups, check_for_backend(diesel::pg::Pg))]
+pub struct TargetGroup {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub organisation_id: OrganisationId,
+    pub project_id: ProjectId,
+    #[schema(example = "Turkish-Dutch caregivers in Oost")]
+    pub name: String,
+    pub description: Option<String>,
+    /// The languages to use with this group.
+    #[schema(example = json!(["tr", "nl"]))]
+    pub languages: Vec<LanguageCode>,
+    #[serde(skip)]
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A target group as a client writes it.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupInput {
+    /// The community's name, unique in the project; 1 to 200 characters.
+    #[schema(example = "Turkish-Dutch caregivers in Oost", min_length = 1, max_length = 200, pattern = r"\S")]
+    pub name: String,
+    /// At most 4000 characters.
+    #[schema(max_length = 4000)]
+    pub description: Option<String>,
+    /// ISO 639 codes, at most 20, each once.
+    #[serde(default)]
+    #[schema(example = json!(["tr", "nl"]), max_items = 20)]
+    pub languages: Vec<LanguageCode>,
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = target_groups, treat_none_as_null = true)]
+pub struct TargetGroupFields {
+    name: String,
+    description: Option<String>,
+    languages: Vec<LanguageCode>,
+}
+
+line_queries!(target_groups, TargetGroup, TargetGroupFields);
+
+/// Checks a target group on its own; shared with the whole-plan document.
+pub fn validate(input: TargetGroupInput) -> Result<TargetGroupFields, ApiError> {
+    let mut errors = Errors::default();
+    let name = errors.check("/name", text::bounded(&input.name, 1, 200));
+    let description = optional_text(&mut errors, "/description", input.description, 4000);
+    if input.languages.len() > 20 {
+        errors.push(FieldError::body("/languages", "must list at most 20 languages"));
+    }
+    distinct_languages(&mut errors, "/languages", &input.languages);
+    errors.finish()?;
+    Ok(TargetGroupFields {
+        name: name.unwrap_or_default(),
+        description,
+        languages: input.languages,
+    })
+}
+
+pub struct TargetGroups;
+
+impl Part for TargetGroups {
+    const SEGMENT: &'static str = "target-groups";
+    const ID_PARAM: &'static str = "target_group_id";
+    const NOUN: &'static str = "target group";
+    const PLURAL: &'static str = "target groups";
+    const ABOUT: &'static str = "The communities the project aims at (*doelgroepen*), each with the languages to use. Ordered by creation.";
+
+    type Key = Uuid;
+    type Input = TargetGroupInput;
+    type Output = TargetGroup;
+    type Valid = TargetGroupFields;
+
+    fn meta(item: &TargetGroup) -> Meta {
+        row_meta!(item)
+    }
+    fn key(item: &TargetGroup) -> Uuid {
+        item.id
+    }
+
+    fn input_of(item: TargetGroup) -> TargetGroupInput {
+        TargetGroupInput {
+            name: item.name,
+            description: item.description,
+            languages: item.languages,
+        }
+    }
+
+    fn list<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        limit: i64,
+        after: Option<Keyset>,
+    ) -> TxFuture<'c, Vec<TargetGroup>, ApiError> {
+        Box::pin(list_rows(conn, scope, limit, after))
+    }
+
+    fn find<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Uuid,
+        lock: bool,
+    ) -> TxFuture<'c, TargetGroup, ApiError> {
+        Box::pin(find_row(conn, scope, key, lock))
+    }
+
+    fn check<'c>(
+        _conn: &'c mut AsyncPgConnection,
+        _scope: &'c Scope,
+        _current: Option<&'c TargetGroup>,
+        input: TargetGroupInput,
+    ) -> TxFuture<'c, TargetGroupFields, ApiError> {
+        Box::pin(async move { validate(input) })
+    }
+
+    fn store<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Option<Uuid>,
+        current: Option<&'c TargetGroup>,
+        valid: TargetGroupFields,
+    ) -> TxFuture<'c, TargetGroup, ApiError> {
+        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+    }
+
+    fn delete<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        current: &'c TargetGroup,
+    ) -> TxFuture<'c, (), ApiError> {
+        Box::pin(async move {
+            let used: Vec<Uuid> = targets::table
+                .filter(targets::organisation_id.eq(scope.org))
+                .filter(targets::target_group_id.eq(current.id))
+                .select(targets::id)
+                .load(conn)
+                .await?;
+            if !used.is_empty() {
+                return Err(referenced(Self::NOUN, "targets", &used));
+            }
+            delete_row(conn, scope, current.id).await
+        })
+    }
+}
+
+/// The 409 for deleting a line that other lines still refer to.
+pub fn referenced(noun: &str, by: &str, ids: &[Uuid]) -> ApiError {
+    ApiError::Conflict {
+        detail: format!(
+            "This {noun} is used by {} {by}; change or delete those first.",
+            ids.len()
+        ),
+        errors: ids
+            .iter()
+            .map(|id| FieldError::body("", format!("used by {by} {id}")))
+            .collect(),
+    }
+}
