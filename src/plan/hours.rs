@@ -2,7 +2,7 @@
 //! prices them.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
+use diesel::{AsChangeset, Insertable, Queryable, Selectable};
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
