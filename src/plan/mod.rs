@@ -18,7 +18,7 @@ macro_rules! line_queries {
             current: Option<(uuid::Uuid, i64)>,
             fields: $fields,
         ) -> Result<$row, $crate::error::ApiError> {
-            use diesel::{BoolExpressionMethods, ExpressionMethods, QueryDsl, SelectableHelper};
+            use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
             use diesel_async::RunQueryDsl;
             let project = scope.project_id()?;
             Ok(match current {
@@ -58,7 +58,7 @@ macro_rules! line_queries {
             id: uuid::Uuid,
             lock: bool,
         ) -> Result<$row, $crate::error::ApiError> {
-            use diesel::{BoolExpressionMethods, ExpressionMethods, QueryDsl, SelectableHelper};
+            use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
             use diesel_async::RunQueryDsl;
             let query = $table::table
                 .filter($table::organisation_id.eq(scope.org))
