@@ -9,6 +9,7 @@
 //!   Runs as the connecting (owning) role.
 
 pub mod embedded;
+pub mod json;
 pub mod schema;
 
 use std::future::Future;

@@ -1,8 +1,10 @@
 //! The project plan's parts: for each, its wire types, its rules and its queries, served
 //! through the generic handlers in [`crate::routes::parts`].
 
+pub mod budget_lines;
 pub mod hours;
 pub mod target_groups;
+pub mod translation_costs;
 
 /// The queries every project line table shares: find (optionally locking), list a page
 /// in `(created_at, id)` order, and delete. `$table` is the diesel table module, `$row`

@@ -50,7 +50,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(projects::update_project)
             .service(projects::delete_project)
             .service(parts::PartService::<crate::plan::target_groups::TargetGroups>::new())
-            .service(parts::PartService::<crate::plan::hours::Hours>::new()),
+            .service(parts::PartService::<crate::plan::hours::Hours>::new())
+            .service(parts::PartService::<crate::plan::budget_lines::BudgetLines>::new())
+            .service(parts::PartService::<crate::plan::translation_costs::TranslationCosts>::new()),
     );
 }
 

@@ -1,0 +1,206 @@
+//! Budget lines (*begroting*): planned euros per category, optionally phased per quarter.
+
+use chrono::{DateTime, Utc};
+use diesel::{AsChangeset, ExpressionMethods, Insertable, QueryDsl, Queryable, Selectable};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::target_groups::referenced;
+use super::{line_queries, row_meta};
+use crate::db::TxFuture;
+use crate::db::json::JsonList;
+use crate::db::schema::{budget_lines, fund_application_budget_lines, targets};
+use crate::domain::plan::{Amount, BudgetCategory, Quarter};
+use crate::domain::{OrganisationId, ProjectId, text};
+use crate::error::{ApiError, FieldError};
+use crate::models::Keyset;
+use crate::routes::Errors;
+use crate::routes::parts::{Meta, Part, Scope};
+
+/// The part of a budget line planned for one quarter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub quarter: Quarter,
+    pub amount: Amount,
+}
+
+/// Planned euros for one purpose.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = budget_lines, check_for_backend(diesel::pg::Pg))]
+pub struct BudgetLine {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub organisation_id: OrganisationId,
+    pub project_id: ProjectId,
+    pub category: BudgetCategory,
+    #[schema(example = "Coordinator, 8 hours a week")]
+    pub description: String,
+    pub amount: Amount,
+    /// Per quarter, adding up to `amount`; empty when not phased.
+    #[schema(value_type = Vec<Phase>)]
+    pub phases: JsonList<Phase>,
+    #[serde(skip)]
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A budget line as a client writes it.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetLineInput {
+    pub category: BudgetCategory,
+    /// 1 to 500 characters.
+    #[schema(example = "Flyers in Turkish and Arabic", min_length = 1, max_length = 500, pattern = r"\S")]
+    pub description: String,
+    /// Euros; at most 10000000.
+    pub amount: Amount,
+    /// Optional phasing: quarters inside the project period, each once, adding up to
+    /// `amount` exactly.
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = budget_lines)]
+pub struct BudgetLineFields {
+    category: BudgetCategory,
+    description: String,
+    amount: Amount,
+    phases: JsonList<Phase>,
+}
+
+line_queries!(budget_lines, BudgetLine, BudgetLineFields);
+
+pub fn validate(scope: &Scope, input: BudgetLineInput) -> Result<BudgetLineFields, ApiError> {
+    let (start, end) = scope.period()?;
+    let mut errors = Errors::default();
+    let description = errors.check("/description", text::bounded(&input.description, 1, 500));
+    errors.check("/amount", input.amount.at_most(10_000_000));
+    for (i, phase) in input.phases.iter().enumerate() {
+        errors.check(
+            &format!("/phases/{i}/quarter"),
+            phase.quarter.check_within(start, end),
+        );
+        if input.phases[..i].iter().any(|p| p.quarter == phase.quarter) {
+            errors.push(FieldError::body(
+                format!("/phases/{i}/quarter"),
+                format!("{} appears more than once", phase.quarter),
+            ));
+        }
+    }
+    if !input.phases.is_empty() {
+        let phased: Amount = input.phases.iter().map(|p| p.amount).sum();
+        if phased != input.amount {
+            errors.push(FieldError::body(
+                "/phases",
+                format!(
+                    "the phases add up to {phased}, not to the amount {}",
+                    input.amount
+                ),
+            ));
+        }
+    }
+    errors.finish()?;
+    let mut phases = input.phases;
+    phases.sort_by_key(|p| p.quarter);
+    Ok(BudgetLineFields {
+        category: input.category,
+        description: description.unwrap_or_default(),
+        amount: input.amount,
+        phases: JsonList(phases),
+    })
+}
+
+pub struct BudgetLines;
+
+impl Part for BudgetLines {
+    const SEGMENT: &'static str = "budget-lines";
+    const ID_PARAM: &'static str = "budget_line_id";
+    const NOUN: &'static str = "budget line";
+    const PLURAL: &'static str = "budget lines";
+    const ABOUT: &'static str = "The budget (*begroting*): planned euros per category, optionally phased per quarter. A line that a fund application or target refers to cannot be deleted. Ordered by creation.";
+
+    type Key = Uuid;
+    type Input = BudgetLineInput;
+    type Output = BudgetLine;
+    type Valid = BudgetLineFields;
+
+    fn meta(item: &BudgetLine) -> Meta {
+        row_meta!(item)
+    }
+    fn key(item: &BudgetLine) -> Uuid {
+        item.id
+    }
+    fn input_of(item: BudgetLine) -> BudgetLineInput {
+        BudgetLineInput {
+            category: item.category,
+            description: item.description,
+            amount: item.amount,
+            phases: item.phases.0,
+        }
+    }
+    fn list<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        limit: i64,
+        after: Option<Keyset>,
+    ) -> TxFuture<'c, Vec<BudgetLine>, ApiError> {
+        Box::pin(list_rows(conn, scope, limit, after))
+    }
+    fn find<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Uuid,
+        lock: bool,
+    ) -> TxFuture<'c, BudgetLine, ApiError> {
+        Box::pin(find_row(conn, scope, key, lock))
+    }
+    fn check<'c>(
+        _conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        _current: Option<&'c BudgetLine>,
+        input: BudgetLineInput,
+    ) -> TxFuture<'c, BudgetLineFields, ApiError> {
+        Box::pin(async move { validate(scope, input) })
+    }
+    fn store<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Option<Uuid>,
+        current: Option<&'c BudgetLine>,
+        valid: BudgetLineFields,
+    ) -> TxFuture<'c, BudgetLine, ApiError> {
+        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+    }
+    fn delete<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        current: &'c BudgetLine,
+    ) -> TxFuture<'c, (), ApiError> {
+        Box::pin(async move {
+            let applications: Vec<Uuid> = fund_application_budget_lines::table
+                .filter(fund_application_budget_lines::organisation_id.eq(scope.org))
+                .filter(fund_application_budget_lines::budget_line_id.eq(current.id))
+                .select(fund_application_budget_lines::fund_application_id)
+                .load(conn)
+                .await?;
+            if !applications.is_empty() {
+                return Err(referenced(Self::NOUN, "fund applications", &applications));
+            }
+            let used: Vec<Uuid> = targets::table
+                .filter(targets::organisation_id.eq(scope.org))
+                .filter(targets::budget_line_id.eq(current.id))
+                .select(targets::id)
+                .load(conn)
+                .await?;
+            if !used.is_empty() {
+                return Err(referenced(Self::NOUN, "targets", &used));
+            }
+            delete_row(conn, scope, current.id).await
+        })
+    }
+}

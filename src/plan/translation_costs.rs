@@ -1,0 +1,187 @@
+//! Translation costs (*vertaalkosten*): what is translated, into which languages, at
+//! what price. The service computes the total; they roll up into the summary's
+//! translation category.
+
+use chrono::{DateTime, Utc};
+use diesel::{AsChangeset, Insertable, Queryable, Selectable};
+use diesel_async::AsyncPgConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{distinct_languages, line_queries, row_meta};
+use crate::db::TxFuture;
+use crate::db::schema::translation_costs;
+use crate::domain::plan::{Amount, LanguageCode, TranslationUnit};
+use crate::domain::{OrganisationId, ProjectId, text};
+use crate::error::{ApiError, FieldError};
+use crate::models::Keyset;
+use crate::routes::Errors;
+use crate::routes::parts::{Meta, Part, Scope};
+
+/// One translation job.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = translation_costs, check_for_backend(diesel::pg::Pg))]
+pub struct TranslationCost {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub organisation_id: OrganisationId,
+    pub project_id: ProjectId,
+    #[schema(example = "Flyer 'Zorgt u voor een naaste?'")]
+    pub item: String,
+    #[schema(example = "nl")]
+    pub source_language: LanguageCode,
+    #[schema(example = json!(["tr", "ar"]))]
+    pub target_languages: Vec<LanguageCode>,
+    pub unit: TranslationUnit,
+    pub quantity: Amount,
+    /// Euros per unit.
+    pub unit_price: Amount,
+    /// Computed by the service: `quantity × unit_price` (to the cent) for each target
+    /// language.
+    pub total: Amount,
+    #[serde(skip)]
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A translation job as a client writes it; the total is always computed.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationCostInput {
+    /// What is translated; 1 to 500 characters.
+    #[schema(example = "Flyer 'Zorgt u voor een naaste?'", min_length = 1, max_length = 500, pattern = r"\S")]
+    pub item: String,
+    #[schema(example = "nl")]
+    pub source_language: LanguageCode,
+    /// 1 to 20 languages, each once, none the source language.
+    #[schema(example = json!(["tr", "ar"]), min_items = 1, max_items = 20)]
+    pub target_languages: Vec<LanguageCode>,
+    pub unit: TranslationUnit,
+    /// More than 0, at most 10000000 (use 1 for a flat fee).
+    pub quantity: Amount,
+    /// Euros per unit; at most 1000000.
+    pub unit_price: Amount,
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = translation_costs)]
+pub struct TranslationCostFields {
+    item: String,
+    source_language: LanguageCode,
+    target_languages: Vec<LanguageCode>,
+    unit: TranslationUnit,
+    quantity: Amount,
+    unit_price: Amount,
+}
+
+line_queries!(translation_costs, TranslationCost, TranslationCostFields);
+
+pub fn validate(input: TranslationCostInput) -> Result<TranslationCostFields, ApiError> {
+    let mut errors = Errors::default();
+    let item = errors.check("/item", text::bounded(&input.item, 1, 500));
+    if input.target_languages.is_empty() {
+        errors.push(FieldError::body("/target_languages", "must name at least one language"));
+    }
+    if input.target_languages.len() > 20 {
+        errors.push(FieldError::body("/target_languages", "must name at most 20 languages"));
+    }
+    distinct_languages(&mut errors, "/target_languages", &input.target_languages);
+    if let Some(i) = input
+        .target_languages
+        .iter()
+        .position(|l| *l == input.source_language)
+    {
+        errors.push(FieldError::body(
+            format!("/target_languages/{i}"),
+            "is the source language",
+        ));
+    }
+    if input.quantity.is_zero() {
+        errors.push(FieldError::body("/quantity", "must be more than 0"));
+    }
+    errors.check("/quantity", input.quantity.at_most(10_000_000));
+    errors.check("/unit_price", input.unit_price.at_most(1_000_000));
+    errors.finish()?;
+    Ok(TranslationCostFields {
+        item: item.unwrap_or_default(),
+        source_language: input.source_language,
+        target_languages: input.target_languages,
+        unit: input.unit,
+        quantity: input.quantity,
+        unit_price: input.unit_price,
+    })
+}
+
+pub struct TranslationCosts;
+
+impl Part for TranslationCosts {
+    const SEGMENT: &'static str = "translation-costs";
+    const ID_PARAM: &'static str = "translation_cost_id";
+    const NOUN: &'static str = "translation cost";
+    const PLURAL: &'static str = "translation costs";
+    const ABOUT: &'static str = "Translation costs (*vertaalkosten*): item, source and target languages, unit, quantity and unit price. The service computes `total` (quantity × unit price, to the cent, for each target language); a client cannot send it. They roll up into the summary's translation category. Ordered by creation.";
+
+    type Key = Uuid;
+    type Input = TranslationCostInput;
+    type Output = TranslationCost;
+    type Valid = TranslationCostFields;
+
+    fn meta(item: &TranslationCost) -> Meta {
+        row_meta!(item)
+    }
+    fn key(item: &TranslationCost) -> Uuid {
+        item.id
+    }
+    fn input_of(item: TranslationCost) -> TranslationCostInput {
+        TranslationCostInput {
+            item: item.item,
+            source_language: item.source_language,
+            target_languages: item.target_languages,
+            unit: item.unit,
+            quantity: item.quantity,
+            unit_price: item.unit_price,
+        }
+    }
+    fn list<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        limit: i64,
+        after: Option<Keyset>,
+    ) -> TxFuture<'c, Vec<TranslationCost>, ApiError> {
+        Box::pin(list_rows(conn, scope, limit, after))
+    }
+    fn find<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Uuid,
+        lock: bool,
+    ) -> TxFuture<'c, TranslationCost, ApiError> {
+        Box::pin(find_row(conn, scope, key, lock))
+    }
+    fn check<'c>(
+        _conn: &'c mut AsyncPgConnection,
+        _scope: &'c Scope,
+        _current: Option<&'c TranslationCost>,
+        input: TranslationCostInput,
+    ) -> TxFuture<'c, TranslationCostFields, ApiError> {
+        Box::pin(async move { validate(input) })
+    }
+    fn store<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Option<Uuid>,
+        current: Option<&'c TranslationCost>,
+        valid: TranslationCostFields,
+    ) -> TxFuture<'c, TranslationCost, ApiError> {
+        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+    }
+    fn delete<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        current: &'c TranslationCost,
+    ) -> TxFuture<'c, (), ApiError> {
+        Box::pin(delete_row(conn, scope, current.id))
+    }
+}
