@@ -2,6 +2,7 @@
 //! through the generic handlers in [`crate::routes::parts`].
 
 pub mod budget_lines;
+pub mod fund_applications;
 pub mod hours;
 pub mod target_groups;
 pub mod translation_costs;

@@ -52,7 +52,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(parts::PartService::<crate::plan::target_groups::TargetGroups>::new())
             .service(parts::PartService::<crate::plan::hours::Hours>::new())
             .service(parts::PartService::<crate::plan::budget_lines::BudgetLines>::new())
-            .service(parts::PartService::<crate::plan::translation_costs::TranslationCosts>::new()),
+            .service(parts::PartService::<crate::plan::translation_costs::TranslationCosts>::new())
+            .service(parts::PartService::<crate::plan::fund_applications::FundApplications>::new()),
     );
 }
 

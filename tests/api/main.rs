@@ -7,6 +7,7 @@ mod cli;
 mod errors;
 mod openapi;
 mod operations;
+mod plan_lines;
 mod projects;
 mod tenancy;
 mod users;

@@ -1,0 +1,359 @@
+//! Fund applications (*fondsaanvragen*): to which funder, for which budget lines, how
+//! much requested and granted, with an enforced lifecycle and the reporting duties that
+//! come with a grant.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::{AsChangeset, ExpressionMethods, Insertable, QueryDsl, Queryable, Selectable};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{line_queries, optional_text, row_meta};
+use crate::db::TxFuture;
+use crate::db::json::JsonList;
+use crate::db::schema::{budget_lines, fund_applications};
+use crate::domain::plan::{Amount, FundStatus, FunderKind, Quarter};
+use crate::domain::project::check_date;
+use crate::domain::{OrganisationId, ProjectId, text};
+use crate::error::{ApiError, FieldError};
+use crate::models::Keyset;
+use crate::routes::Errors;
+use crate::routes::parts::{Meta, Part, Scope};
+
+/// A quarter to report to this funder, and when the report is due.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportingDuty {
+    pub quarter: Quarter,
+    /// After the quarter ends.
+    #[schema(example = "2026-10-31")]
+    pub due_on: NaiveDate,
+}
+
+/// An application to a funder.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = fund_applications, check_for_backend(diesel::pg::Pg))]
+pub struct FundApplication {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub organisation_id: OrganisationId,
+    pub project_id: ProjectId,
+    #[schema(example = "Gemeente Utrecht")]
+    pub funder_name: String,
+    pub funder_kind: FunderKind,
+    pub programme: Option<String>,
+    /// The budget lines this application covers.
+    pub budget_line_ids: Vec<Uuid>,
+    pub amount_requested: Amount,
+    pub amount_granted: Option<Amount>,
+    pub status: FundStatus,
+    pub submitted_on: Option<NaiveDate>,
+    pub decided_on: Option<NaiveDate>,
+    pub grant_start: Option<NaiveDate>,
+    pub grant_end: Option<NaiveDate>,
+    pub reference: Option<String>,
+    pub conditions: Option<String>,
+    #[schema(value_type = Vec<ReportingDuty>)]
+    pub reporting_duties: JsonList<ReportingDuty>,
+    #[serde(skip)]
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A fund application as a client writes it.
+///
+/// The status moves `draft → submitted → granted | partially_granted | rejected`, and
+/// to `withdrawn` from draft or submitted; any other change of status is a 409 that
+/// names the allowed ones. A new application may be recorded in any status, as it
+/// stands.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FundApplicationInput {
+    /// 1 to 200 characters.
+    #[schema(example = "Gemeente Utrecht", min_length = 1, max_length = 200, pattern = r"\S")]
+    pub funder_name: String,
+    pub funder_kind: FunderKind,
+    /// At most 200 characters.
+    #[schema(example = "Mantelzorg en welzijn 2026", max_length = 200)]
+    pub programme: Option<String>,
+    /// Budget lines of this project that the application covers, each once.
+    #[serde(default)]
+    pub budget_line_ids: Vec<Uuid>,
+    /// More than 0; at most 10000000.
+    pub amount_requested: Amount,
+    /// Only once decided: required for `granted` (equal to the amount requested) and
+    /// `partially_granted` (less than requested), `0` or absent for `rejected`.
+    pub amount_granted: Option<Amount>,
+    /// Defaults to `draft`.
+    pub status: Option<FundStatus>,
+    pub submitted_on: Option<NaiveDate>,
+    /// Required once decided; not before `submitted_on`.
+    pub decided_on: Option<NaiveDate>,
+    pub grant_start: Option<NaiveDate>,
+    /// Not before `grant_start`.
+    pub grant_end: Option<NaiveDate>,
+    /// The funder's reference; at most 200 characters.
+    #[schema(max_length = 200)]
+    pub reference: Option<String>,
+    /// At most 4000 characters.
+    #[schema(max_length = 4000)]
+    pub conditions: Option<String>,
+    /// Quarters inside the project period, each once, due after the quarter ends.
+    #[serde(default)]
+    pub reporting_duties: Vec<ReportingDuty>,
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = fund_applications, treat_none_as_null = true)]
+pub struct FundApplicationFields {
+    funder_name: String,
+    funder_kind: FunderKind,
+    programme: Option<String>,
+    budget_line_ids: Vec<Uuid>,
+    amount_requested: Amount,
+    amount_granted: Option<Amount>,
+    status: FundStatus,
+    submitted_on: Option<NaiveDate>,
+    decided_on: Option<NaiveDate>,
+    grant_start: Option<NaiveDate>,
+    grant_end: Option<NaiveDate>,
+    reference: Option<String>,
+    conditions: Option<String>,
+    reporting_duties: JsonList<ReportingDuty>,
+}
+
+line_queries!(fund_applications, FundApplication, FundApplicationFields);
+
+/// The 409 for a status move the lifecycle does not allow.
+pub fn transition_refused(from: FundStatus, to: FundStatus) -> ApiError {
+    let allowed: Vec<String> = from.next().iter().map(ToString::to_string).collect();
+    ApiError::Transition {
+        detail: if allowed.is_empty() {
+            format!("A fund application cannot move from {from} to {to}: {from} is final.")
+        } else {
+            format!(
+                "A fund application cannot move from {from} to {to}; from {from} it can move to {}.",
+                allowed.join(", ")
+            )
+        },
+        allowed,
+    }
+}
+
+/// Checks an application on its own and against its current status. `lines` are the
+/// ids of the project's budget lines.
+pub fn validate(
+    scope: &Scope,
+    current: Option<FundStatus>,
+    lines: &[Uuid],
+    input: FundApplicationInput,
+) -> Result<FundApplicationFields, ApiError> {
+    let (start, end) = scope.period()?;
+    let status = input.status.unwrap_or(FundStatus::Draft);
+    let mut errors = Errors::default();
+    let funder_name = errors.check("/funder_name", text::bounded(&input.funder_name, 1, 200));
+    let programme = optional_text(&mut errors, "/programme", input.programme, 200);
+    let reference = optional_text(&mut errors, "/reference", input.reference, 200);
+    let conditions = optional_text(&mut errors, "/conditions", input.conditions, 4000);
+    for (i, id) in input.budget_line_ids.iter().enumerate() {
+        if input.budget_line_ids[..i].contains(id) {
+            errors.push(FieldError::body(format!("/budget_line_ids/{i}"), "appears more than once"));
+        } else if !lines.contains(id) {
+            errors.push(FieldError::body(
+                format!("/budget_line_ids/{i}"),
+                format!("{id} is not a budget line of this project"),
+            ));
+        }
+    }
+    if input.amount_requested.is_zero() {
+        errors.push(FieldError::body("/amount_requested", "must be more than 0"));
+    }
+    errors.check("/amount_requested", input.amount_requested.at_most(10_000_000));
+    match (status, input.amount_granted) {
+        (_, Some(granted)) if granted > input.amount_requested => errors.push(FieldError::body(
+            "/amount_granted",
+            format!("must not exceed the amount requested ({})", input.amount_requested),
+        )),
+        (FundStatus::Granted, None) | (FundStatus::PartiallyGranted, None) => errors.push(
+            FieldError::body("/amount_granted", format!("is required when the status is {status}")),
+        ),
+        (FundStatus::Granted, Some(granted)) if granted != input.amount_requested => {
+            errors.push(FieldError::body(
+                "/amount_granted",
+                "must equal the amount requested when granted in full; use partially_granted for less",
+            ))
+        }
+        (FundStatus::PartiallyGranted, Some(granted)) if granted.is_zero() => errors.push(
+            FieldError::body("/amount_granted", "must be more than 0; use rejected for nothing"),
+        ),
+        (FundStatus::Rejected, Some(granted)) if !granted.is_zero() => errors.push(
+            FieldError::body("/amount_granted", "must be 0 or absent when rejected"),
+        ),
+        (FundStatus::Draft | FundStatus::Submitted | FundStatus::Withdrawn, Some(_)) => errors
+            .push(FieldError::body(
+                "/amount_granted",
+                format!("must be absent while the application is {status}: nothing is decided"),
+            )),
+        _ => {}
+    }
+    for (pointer, date) in [
+        ("/submitted_on", input.submitted_on),
+        ("/decided_on", input.decided_on),
+        ("/grant_start", input.grant_start),
+        ("/grant_end", input.grant_end),
+    ] {
+        if let Some(date) = date {
+            errors.check(pointer, check_date(date));
+        }
+    }
+    if status.decided() && input.decided_on.is_none() {
+        errors.push(FieldError::body("/decided_on", format!("is required when the status is {status}")));
+    }
+    if let (Some(submitted), Some(decided)) = (input.submitted_on, input.decided_on)
+        && decided < submitted
+    {
+        errors.push(FieldError::body("/decided_on", format!("must not be before submitted_on ({submitted})")));
+    }
+    if let (Some(from), Some(to)) = (input.grant_start, input.grant_end)
+        && to < from
+    {
+        errors.push(FieldError::body("/grant_end", format!("must not be before grant_start ({from})")));
+    }
+    for (i, duty) in input.reporting_duties.iter().enumerate() {
+        errors.check(&format!("/reporting_duties/{i}/quarter"), duty.quarter.check_within(start, end));
+        if input.reporting_duties[..i].iter().any(|d| d.quarter == duty.quarter) {
+            errors.push(FieldError::body(
+                format!("/reporting_duties/{i}/quarter"),
+                format!("{} appears more than once", duty.quarter),
+            ));
+        }
+        if duty.due_on <= duty.quarter.last_day() {
+            errors.push(FieldError::body(
+                format!("/reporting_duties/{i}/due_on"),
+                format!("must be after the quarter ends ({})", duty.quarter.last_day()),
+            ));
+        } else {
+            errors.check(&format!("/reporting_duties/{i}/due_on"), check_date(duty.due_on));
+        }
+    }
+    errors.finish()?;
+    if let Some(from) = current
+        && from != status
+        && !from.next().contains(&status)
+    {
+        return Err(transition_refused(from, status));
+    }
+    let mut duties = input.reporting_duties;
+    duties.sort_by_key(|d| d.quarter);
+    Ok(FundApplicationFields {
+        funder_name: funder_name.unwrap_or_default(),
+        funder_kind: input.funder_kind,
+        programme,
+        budget_line_ids: input.budget_line_ids,
+        amount_requested: input.amount_requested,
+        amount_granted: input.amount_granted,
+        status,
+        submitted_on: input.submitted_on,
+        decided_on: input.decided_on,
+        grant_start: input.grant_start,
+        grant_end: input.grant_end,
+        reference,
+        conditions,
+        reporting_duties: JsonList(duties),
+    })
+}
+
+/// The ids of the project's budget lines.
+pub async fn budget_line_ids(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Vec<Uuid>, ApiError> {
+    Ok(budget_lines::table
+        .filter(budget_lines::organisation_id.eq(scope.org))
+        .filter(budget_lines::project_id.eq(scope.project_id()?))
+        .select(budget_lines::id)
+        .load(conn)
+        .await?)
+}
+
+pub struct FundApplications;
+
+impl Part for FundApplications {
+    const SEGMENT: &'static str = "fund-applications";
+    const ID_PARAM: &'static str = "fund_application_id";
+    const NOUN: &'static str = "fund application";
+    const PLURAL: &'static str = "fund applications";
+    const ABOUT: &'static str = "Fund applications (*fondsaanvragen*): funder, the budget lines covered, amounts requested and granted, status, dates, reference, conditions and reporting duties. The status moves draft → submitted → granted | partially_granted | rejected, and to withdrawn from draft or submitted; any other move is a 409 whose `allowed` lists the possible statuses. Ordered by creation.";
+
+    type Key = Uuid;
+    type Input = FundApplicationInput;
+    type Output = FundApplication;
+    type Valid = FundApplicationFields;
+
+    fn meta(item: &FundApplication) -> Meta {
+        row_meta!(item)
+    }
+    fn key(item: &FundApplication) -> Uuid {
+        item.id
+    }
+    fn input_of(item: FundApplication) -> FundApplicationInput {
+        FundApplicationInput {
+            funder_name: item.funder_name,
+            funder_kind: item.funder_kind,
+            programme: item.programme,
+            budget_line_ids: item.budget_line_ids,
+            amount_requested: item.amount_requested,
+            amount_granted: item.amount_granted,
+            status: Some(item.status),
+            submitted_on: item.submitted_on,
+            decided_on: item.decided_on,
+            grant_start: item.grant_start,
+            grant_end: item.grant_end,
+            reference: item.reference,
+            conditions: item.conditions,
+            reporting_duties: item.reporting_duties.0,
+        }
+    }
+    fn list<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        limit: i64,
+        after: Option<Keyset>,
+    ) -> TxFuture<'c, Vec<FundApplication>, ApiError> {
+        Box::pin(list_rows(conn, scope, limit, after))
+    }
+    fn find<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Uuid,
+        lock: bool,
+    ) -> TxFuture<'c, FundApplication, ApiError> {
+        Box::pin(find_row(conn, scope, key, lock))
+    }
+    fn check<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        current: Option<&'c FundApplication>,
+        input: FundApplicationInput,
+    ) -> TxFuture<'c, FundApplicationFields, ApiError> {
+        Box::pin(async move {
+            let lines = budget_line_ids(conn, scope).await?;
+            validate(scope, current.map(|c| c.status), &lines, input)
+        })
+    }
+    fn store<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Option<Uuid>,
+        current: Option<&'c FundApplication>,
+        valid: FundApplicationFields,
+    ) -> TxFuture<'c, FundApplication, ApiError> {
+        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+    }
+    fn delete<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        current: &'c FundApplication,
+    ) -> TxFuture<'c, (), ApiError> {
+        Box::pin(delete_row(conn, scope, current.id))
+    }
+}
