@@ -2,9 +2,11 @@
 //! through the generic handlers in [`crate::routes::parts`].
 
 pub mod budget_lines;
+pub mod evaluation_moments;
 pub mod fund_applications;
 pub mod hours;
 pub mod target_groups;
+pub mod targets;
 pub mod translation_costs;
 
 /// The queries every project line table shares: find (optionally locking), list a page

@@ -1,0 +1,149 @@
+//! Evaluation moments (*evaluatiemomenten*): dated reviews in the plan.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::{AsChangeset, Insertable, Queryable, Selectable};
+use diesel_async::AsyncPgConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{line_queries, optional_text, row_meta};
+use crate::db::TxFuture;
+use crate::db::schema::evaluation_moments;
+use crate::domain::{OrganisationId, ProjectId, text};
+use crate::error::{ApiError, FieldError};
+use crate::models::Keyset;
+use crate::routes::Errors;
+use crate::routes::parts::{Meta, Part, Scope};
+
+/// A dated review.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = evaluation_moments, check_for_backend(diesel::pg::Pg))]
+pub struct EvaluationMoment {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub organisation_id: OrganisationId,
+    pub project_id: ProjectId,
+    #[schema(example = "2026-12-15")]
+    pub planned_on: NaiveDate,
+    #[schema(example = "Mid-term review with key persons")]
+    pub subject: String,
+    pub outcome_notes: Option<String>,
+    #[serde(skip)]
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An evaluation moment as a client writes it.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationMomentInput {
+    /// Inside the project period.
+    #[schema(example = "2026-12-15")]
+    pub planned_on: NaiveDate,
+    /// 1 to 500 characters.
+    #[schema(example = "Mid-term review with key persons", min_length = 1, max_length = 500, pattern = r"\S")]
+    pub subject: String,
+    /// At most 20000 characters.
+    #[schema(max_length = 20000)]
+    pub outcome_notes: Option<String>,
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = evaluation_moments, treat_none_as_null = true)]
+pub struct EvaluationMomentFields {
+    planned_on: NaiveDate,
+    subject: String,
+    outcome_notes: Option<String>,
+}
+
+line_queries!(evaluation_moments, EvaluationMoment, EvaluationMomentFields);
+
+pub fn validate(scope: &Scope, input: EvaluationMomentInput) -> Result<EvaluationMomentFields, ApiError> {
+    let (start, end) = scope.period()?;
+    let mut errors = Errors::default();
+    if !(start..=end).contains(&input.planned_on) {
+        errors.push(FieldError::body(
+            "/planned_on",
+            format!("{} is outside the project period {start} to {end}", input.planned_on),
+        ));
+    }
+    let subject = errors.check("/subject", text::bounded(&input.subject, 1, 500));
+    let outcome_notes = optional_text(&mut errors, "/outcome_notes", input.outcome_notes, 20000);
+    errors.finish()?;
+    Ok(EvaluationMomentFields {
+        planned_on: input.planned_on,
+        subject: subject.unwrap_or_default(),
+        outcome_notes,
+    })
+}
+
+pub struct EvaluationMoments;
+
+impl Part for EvaluationMoments {
+    const SEGMENT: &'static str = "evaluation-moments";
+    const ID_PARAM: &'static str = "evaluation_moment_id";
+    const NOUN: &'static str = "evaluation moment";
+    const PLURAL: &'static str = "evaluation moments";
+    const ABOUT: &'static str = "Evaluation moments (*evaluatiemomenten*): dated reviews inside the project period, with outcome notes. Ordered by creation.";
+
+    type Key = Uuid;
+    type Input = EvaluationMomentInput;
+    type Output = EvaluationMoment;
+    type Valid = EvaluationMomentFields;
+
+    fn meta(item: &EvaluationMoment) -> Meta {
+        row_meta!(item)
+    }
+    fn key(item: &EvaluationMoment) -> Uuid {
+        item.id
+    }
+    fn input_of(item: EvaluationMoment) -> EvaluationMomentInput {
+        EvaluationMomentInput {
+            planned_on: item.planned_on,
+            subject: item.subject,
+            outcome_notes: item.outcome_notes,
+        }
+    }
+    fn list<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        limit: i64,
+        after: Option<Keyset>,
+    ) -> TxFuture<'c, Vec<EvaluationMoment>, ApiError> {
+        Box::pin(list_rows(conn, scope, limit, after))
+    }
+    fn find<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Uuid,
+        lock: bool,
+    ) -> TxFuture<'c, EvaluationMoment, ApiError> {
+        Box::pin(find_row(conn, scope, key, lock))
+    }
+    fn check<'c>(
+        _conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        _current: Option<&'c EvaluationMoment>,
+        input: EvaluationMomentInput,
+    ) -> TxFuture<'c, EvaluationMomentFields, ApiError> {
+        Box::pin(async move { validate(scope, input) })
+    }
+    fn store<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Option<Uuid>,
+        current: Option<&'c EvaluationMoment>,
+        valid: EvaluationMomentFields,
+    ) -> TxFuture<'c, EvaluationMoment, ApiError> {
+        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+    }
+    fn delete<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        current: &'c EvaluationMoment,
+    ) -> TxFuture<'c, (), ApiError> {
+        Box::pin(delete_row(conn, scope, current.id))
+    }
+}

@@ -1,0 +1,254 @@
+//! Targets (*doelen*): planned figures per theme, per quarter or for the whole project,
+//! that quarterly reports are compared with.
+
+use chrono::{DateTime, Utc};
+use diesel::{AsChangeset, ExpressionMethods, Insertable, QueryDsl, Queryable, Selectable};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::fund_applications::budget_line_ids;
+use super::{line_queries, optional_text, row_meta};
+use crate::db::TxFuture;
+use crate::db::schema::{target_groups, targets};
+use crate::domain::plan::{
+    Activity, Amount, BudgetCategory, Channel, LanguageCode, Level, Quarter, TargetTheme,
+};
+use crate::domain::{OrganisationId, ProjectId};
+use crate::error::{ApiError, FieldError};
+use crate::models::Keyset;
+use crate::routes::Errors;
+use crate::routes::parts::{Meta, Part, Scope};
+
+/// A planned figure.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = targets, check_for_backend(diesel::pg::Pg))]
+pub struct Target {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub organisation_id: OrganisationId,
+    pub project_id: ProjectId,
+    pub theme: TargetTheme,
+    /// `null`: for the whole project.
+    pub quarter: Option<Quarter>,
+    pub target_group_id: Option<Uuid>,
+    pub ladder_level: Option<Level>,
+    pub channel: Option<Channel>,
+    pub language: Option<LanguageCode>,
+    pub activity: Option<Activity>,
+    pub budget_line_id: Option<Uuid>,
+    pub category: Option<BudgetCategory>,
+    /// A count for reach, partners and communication; hours; euros for spend.
+    pub planned: Amount,
+    pub notes: Option<String>,
+    #[serde(skip)]
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A target as a client writes it. Which subject fields apply depends on the theme:
+///
+/// - `reach`: caregivers reached; optional `target_group_id` (all groups when absent).
+/// - `partners`: partners at or above `ladder_level` (required).
+/// - `communication`: communication items; optional `channel` and/or `language`.
+/// - `hours`: hours; optional `activity`.
+/// - `spend`: euros; optional `budget_line_id` or `category`, not both.
+///
+/// Counts (reach, partners, communication) are whole numbers. One target per theme,
+/// subject and quarter.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetInput {
+    pub theme: TargetTheme,
+    /// A quarter inside the project period; absent or `null` for the whole project.
+    pub quarter: Option<Quarter>,
+    pub target_group_id: Option<Uuid>,
+    pub ladder_level: Option<Level>,
+    pub channel: Option<Channel>,
+    pub language: Option<LanguageCode>,
+    pub activity: Option<Activity>,
+    pub budget_line_id: Option<Uuid>,
+    pub category: Option<BudgetCategory>,
+    /// At most 100000000.
+    pub planned: Amount,
+    #[schema(max_length = 4000)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = targets, treat_none_as_null = true)]
+pub struct TargetFields {
+    theme: TargetTheme,
+    quarter: Option<Quarter>,
+    target_group_id: Option<Uuid>,
+    ladder_level: Option<Level>,
+    channel: Option<Channel>,
+    language: Option<LanguageCode>,
+    activity: Option<Activity>,
+    budget_line_id: Option<Uuid>,
+    category: Option<BudgetCategory>,
+    planned: Amount,
+    notes: Option<String>,
+}
+
+line_queries!(targets, Target, TargetFields);
+
+/// What the project has that a target can refer to.
+pub struct Subjects {
+    pub target_groups: Vec<Uuid>,
+    pub budget_lines: Vec<Uuid>,
+}
+
+pub async fn subjects(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Subjects, ApiError> {
+    let target_groups = target_groups::table
+        .filter(target_groups::organisation_id.eq(scope.org))
+        .filter(target_groups::project_id.eq(scope.project_id()?))
+        .select(target_groups::id)
+        .load(conn)
+        .await?;
+    Ok(Subjects {
+        target_groups,
+        budget_lines: budget_line_ids(conn, scope).await?,
+    })
+}
+
+pub fn validate(scope: &Scope, subjects: &Subjects, input: TargetInput) -> Result<TargetFields, ApiError> {
+    use TargetTheme::*;
+    let (start, end) = scope.period()?;
+    let theme = input.theme;
+    let mut errors = Errors::default();
+    if let Some(quarter) = input.quarter {
+        errors.check("/quarter", quarter.check_within(start, end));
+    }
+    let given = [
+        ("/target_group_id", input.target_group_id.is_some(), matches!(theme, Reach)),
+        ("/ladder_level", input.ladder_level.is_some(), matches!(theme, Partners)),
+        ("/channel", input.channel.is_some(), matches!(theme, Communication)),
+        ("/language", input.language.is_some(), matches!(theme, Communication)),
+        ("/activity", input.activity.is_some(), matches!(theme, Hours)),
+        ("/budget_line_id", input.budget_line_id.is_some(), matches!(theme, Spend)),
+        ("/category", input.category.is_some(), matches!(theme, Spend)),
+    ];
+    for (pointer, present, applies) in given {
+        if present && !applies {
+            errors.push(FieldError::body(pointer, format!("does not apply to a {theme} target")));
+        }
+    }
+    if theme == Partners && input.ladder_level.is_none() {
+        errors.push(FieldError::body("/ladder_level", "is required for a partners target"));
+    }
+    if input.budget_line_id.is_some() && input.category.is_some() {
+        errors.push(FieldError::body("/category", "give a budget line or a category, not both"));
+    }
+    if let Some(id) = input.target_group_id
+        && !subjects.target_groups.contains(&id)
+    {
+        errors.push(FieldError::body("/target_group_id", format!("{id} is not a target group of this project")));
+    }
+    if let Some(id) = input.budget_line_id
+        && !subjects.budget_lines.contains(&id)
+    {
+        errors.push(FieldError::body("/budget_line_id", format!("{id} is not a budget line of this project")));
+    }
+    if matches!(theme, Reach | Partners | Communication) && !input.planned.value().fract().is_zero() {
+        errors.push(FieldError::body("/planned", format!("must be a whole number for a {theme} target")));
+    }
+    errors.check("/planned", input.planned.at_most(100_000_000));
+    let notes = optional_text(&mut errors, "/notes", input.notes, 4000);
+    errors.finish()?;
+    Ok(TargetFields {
+        theme,
+        quarter: input.quarter,
+        target_group_id: input.target_group_id,
+        ladder_level: input.ladder_level,
+        channel: input.channel,
+        language: input.language,
+        activity: input.activity,
+        budget_line_id: input.budget_line_id,
+        category: input.category,
+        planned: input.planned,
+        notes,
+    })
+}
+
+pub struct Targets;
+
+impl Part for Targets {
+    const SEGMENT: &'static str = "targets";
+    const ID_PARAM: &'static str = "target_id";
+    const NOUN: &'static str = "target";
+    const PLURAL: &'static str = "targets";
+    const ABOUT: &'static str = "Targets (*doelen*): planned figures per theme (reach per target group, partners at or above a ladder level, communication items per channel or language, hours per activity, spend per budget line or category), per quarter or for the whole project. Ordered by creation.";
+
+    type Key = Uuid;
+    type Input = TargetInput;
+    type Output = Target;
+    type Valid = TargetFields;
+
+    fn meta(item: &Target) -> Meta {
+        row_meta!(item)
+    }
+    fn key(item: &Target) -> Uuid {
+        item.id
+    }
+    fn input_of(item: Target) -> TargetInput {
+        TargetInput {
+            theme: item.theme,
+            quarter: item.quarter,
+            target_group_id: item.target_group_id,
+            ladder_level: item.ladder_level,
+            channel: item.channel,
+            language: item.language,
+            activity: item.activity,
+            budget_line_id: item.budget_line_id,
+            category: item.category,
+            planned: item.planned,
+            notes: item.notes,
+        }
+    }
+    fn list<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        limit: i64,
+        after: Option<Keyset>,
+    ) -> TxFuture<'c, Vec<Target>, ApiError> {
+        Box::pin(list_rows(conn, scope, limit, after))
+    }
+    fn find<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Uuid,
+        lock: bool,
+    ) -> TxFuture<'c, Target, ApiError> {
+        Box::pin(find_row(conn, scope, key, lock))
+    }
+    fn check<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        _current: Option<&'c Target>,
+        input: TargetInput,
+    ) -> TxFuture<'c, TargetFields, ApiError> {
+        Box::pin(async move {
+            let subjects = subjects(conn, scope).await?;
+            validate(scope, &subjects, input)
+        })
+    }
+    fn store<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Option<Uuid>,
+        current: Option<&'c Target>,
+        valid: TargetFields,
+    ) -> TxFuture<'c, Target, ApiError> {
+        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+    }
+    fn delete<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        current: &'c Target,
+    ) -> TxFuture<'c, (), ApiError> {
+        Box::pin(delete_row(conn, scope, current.id))
+    }
+}
