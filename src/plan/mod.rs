@@ -5,6 +5,7 @@ pub mod budget_lines;
 pub mod evaluation_moments;
 pub mod fund_applications;
 pub mod hours;
+pub mod roadmap;
 pub mod target_groups;
 pub mod targets;
 pub mod translation_costs;
@@ -150,7 +151,6 @@ pub fn distinct_languages(
 macro_rules! row_meta {
     ($item:expr) => {
         $crate::routes::parts::Meta {
-            id: $item.id.to_string(),
             version: $item.version,
             keyset: $crate::models::Keyset {
                 created_at: $item.created_at,

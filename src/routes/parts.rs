@@ -76,7 +76,6 @@ impl Scope {
 
 /// The id, version and list position of a stored item.
 pub struct Meta {
-    pub id: String,
     pub version: i64,
     pub keyset: Keyset,
 }

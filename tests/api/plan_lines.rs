@@ -86,7 +86,13 @@ async fn new_project(app: &TestApp, token: &str, name: &str) -> String {
 }
 
 /// POSTs a line, asserts 201, returns its JSON and ETag.
-async fn create(app: &TestApp, token: &str, pid: &str, segment: &str, body: &Value) -> (Value, String) {
+async fn create(
+    app: &TestApp,
+    token: &str,
+    pid: &str,
+    segment: &str,
+    body: &Value,
+) -> (Value, String) {
     let response = app.post(&lines_path(pid, segment), token, body).await;
     assert_eq!(response.status(), 201, "create {segment} {body}");
     let etag = etag_of(&response);
@@ -133,7 +139,13 @@ async fn send_without_if_match(
 }
 
 /// POSTs `body`, expects 422 naming exactly `pointers`, and checks nothing was stored.
-async fn assert_rejected(app: &TestApp, token: &str, collection: &str, body: &Value, pointers: &[&str]) -> Value {
+async fn assert_rejected(
+    app: &TestApp,
+    token: &str,
+    collection: &str,
+    body: &Value,
+    pointers: &[&str],
+) -> Value {
     let before = all_lines(app, token, collection).await;
     let response = app.post(collection, token, body).await;
     assert_eq!(response.status(), 422, "POST {body}");
@@ -143,7 +155,11 @@ async fn assert_rejected(app: &TestApp, token: &str, collection: &str, body: &Va
     let mut expected: Vec<String> = pointers.iter().map(|p| p.to_string()).collect();
     expected.sort();
     assert_eq!(named, expected, "pointers for {body}");
-    assert_eq!(before, all_lines(app, token, collection).await, "nothing stored for {body}");
+    assert_eq!(
+        before,
+        all_lines(app, token, collection).await,
+        "nothing stored for {body}"
+    );
     problem
 }
 
@@ -183,7 +199,11 @@ async fn a_target_group_is_created_with_201_location_etag_and_get_and_list_agree
     let collection = lines_path(&pid, TARGET_GROUPS);
 
     let response = app
-        .post(&collection, &tenant.token, &target_group_body("Turks-Nederlandse mantelzorgers"))
+        .post(
+            &collection,
+            &tenant.token,
+            &target_group_body("Turks-Nederlandse mantelzorgers"),
+        )
         .await;
     assert_eq!(response.status(), 201);
     let location = response.headers()["location"].to_str().unwrap().to_string();
@@ -192,17 +212,36 @@ async fn a_target_group_is_created_with_201_location_etag_and_get_and_list_agree
     let created = json_of(response).await;
     let id = id_of(&created);
     assert!(uuid::Uuid::parse_str(&id).is_ok(), "id is a UUID: {id}");
-    assert_eq!(location, format!("/api/v1/projects/{pid}/target-groups/{id}"));
+    assert_eq!(
+        location,
+        format!("/api/v1/projects/{pid}/target-groups/{id}")
+    );
     assert_eq!(created["project_id"], json!(pid));
     assert_eq!(created["name"], "Turks-Nederlandse mantelzorgers");
-    assert_eq!(created["description"], "Mantelzorgers met een Turkse achtergrond in Oost");
+    assert_eq!(
+        created["description"],
+        "Mantelzorgers met een Turkse achtergrond in Oost"
+    );
     assert_eq!(created["languages"], json!(["tr", "nl"]));
     assert!(created["created_at"].is_string() && created["updated_at"].is_string());
-    let mut keys: Vec<&str> = created.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = created
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     keys.sort();
     assert_eq!(
         keys,
-        ["created_at", "description", "id", "languages", "name", "project_id", "updated_at"]
+        [
+            "created_at",
+            "description",
+            "id",
+            "languages",
+            "name",
+            "project_id",
+            "updated_at"
+        ]
     );
 
     let (got, got_etag) = fetch(&app, &tenant.token, &location).await;
@@ -224,7 +263,12 @@ async fn languages_are_iso_639_1_codes_or_639_3_codes_for_languages_without_one(
     let (created, _) = create(&app, &tenant.token, &pid, TARGET_GROUPS, &body).await;
     assert_eq!(created["languages"], languages);
     assert!(created["description"].is_null());
-    let (got, _) = fetch(&app, &tenant.token, &line_path(&pid, TARGET_GROUPS, &id_of(&created))).await;
+    let (got, _) = fetch(
+        &app,
+        &tenant.token,
+        &line_path(&pid, TARGET_GROUPS, &id_of(&created)),
+    )
+    .await;
     assert_eq!(got["languages"], languages, "stored as sent");
 
     // Tigrinya has a 639-1 code, so its 639-3 code is refused, pointing at the right one.
@@ -267,10 +311,24 @@ async fn target_group_name_and_description_limits_and_a_repeated_name_are_refuse
     let collection = lines_path(&pid, TARGET_GROUPS);
 
     for name in ["", "   "] {
-        assert_rejected(&app, &tenant.token, &collection, &target_group_body(name), &["/name"]).await;
+        assert_rejected(
+            &app,
+            &tenant.token,
+            &collection,
+            &target_group_body(name),
+            &["/name"],
+        )
+        .await;
     }
     let long = "ë".repeat(201);
-    assert_rejected(&app, &tenant.token, &collection, &target_group_body(&long), &["/name"]).await;
+    assert_rejected(
+        &app,
+        &tenant.token,
+        &collection,
+        &target_group_body(&long),
+        &["/name"],
+    )
+    .await;
     let mut body = target_group_body("Lange beschrijving");
     body["description"] = json!("d".repeat(4001));
     assert_rejected(&app, &tenant.token, &collection, &body, &["/description"]).await;
@@ -286,18 +344,47 @@ async fn target_group_name_and_description_limits_and_a_repeated_name_are_refuse
     body["description"] = json!("d".repeat(4000));
     create(&app, &tenant.token, &pid, TARGET_GROUPS, &body).await;
 
-    let (first, _) = create(&app, &tenant.token, &pid, TARGET_GROUPS, &target_group_body("Eritrese mantelzorgers")).await;
+    let (first, _) = create(
+        &app,
+        &tenant.token,
+        &pid,
+        TARGET_GROUPS,
+        &target_group_body("Eritrese mantelzorgers"),
+    )
+    .await;
     let before = all_lines(&app, &tenant.token, &collection).await;
     let response = app
-        .post(&collection, &tenant.token, &target_group_body("Eritrese mantelzorgers"))
+        .post(
+            &collection,
+            &tenant.token,
+            &target_group_body("Eritrese mantelzorgers"),
+        )
         .await;
     problem(response, 409).await;
-    assert_eq!(all_lines(&app, &tenant.token, &collection).await, before, "no second one stored");
+    assert_eq!(
+        all_lines(&app, &tenant.token, &collection).await,
+        before,
+        "no second one stored"
+    );
     // The same name in another project is fine.
-    create(&app, &tenant.token, &other_pid, TARGET_GROUPS, &target_group_body("Eritrese mantelzorgers")).await;
+    create(
+        &app,
+        &tenant.token,
+        &other_pid,
+        TARGET_GROUPS,
+        &target_group_body("Eritrese mantelzorgers"),
+    )
+    .await;
 
     // Renaming another group to the taken name is refused too.
-    let (second, etag) = create(&app, &tenant.token, &pid, TARGET_GROUPS, &target_group_body("Syrische mantelzorgers")).await;
+    let (second, etag) = create(
+        &app,
+        &tenant.token,
+        &pid,
+        TARGET_GROUPS,
+        &target_group_body("Syrische mantelzorgers"),
+    )
+    .await;
     let path = line_path(&pid, TARGET_GROUPS, &id_of(&second));
     assert_write_refused(
         &app,
@@ -322,7 +409,11 @@ async fn hours_are_created_and_amounts_are_answered_with_two_decimals() {
     let collection = lines_path(&pid, HOURS);
 
     let response = app
-        .post(&collection, &tenant.token, &hours_body("outreach", "2026-Q3"))
+        .post(
+            &collection,
+            &tenant.token,
+            &hours_body("outreach", "2026-Q3"),
+        )
         .await;
     assert_eq!(response.status(), 201);
     let location = response.headers()["location"].to_str().unwrap().to_string();
@@ -359,7 +450,11 @@ async fn hours_are_created_and_amounts_are_answered_with_two_decimals() {
             "notes": null
         });
         let (line, _) = create(&app, &tenant.token, &pid, HOURS, &body).await;
-        assert_eq!((line["hours"].as_str(), line["hourly_rate"].as_str()), (Some(hours_out), Some(rate_out)), "{body}");
+        assert_eq!(
+            (line["hours"].as_str(), line["hourly_rate"].as_str()),
+            (Some(hours_out), Some(rate_out)),
+            "{body}"
+        );
         assert!(line["notes"].is_null());
     }
     let all = all_lines(&app, &tenant.token, &collection).await;
@@ -416,10 +511,28 @@ async fn the_quarter_must_overlap_the_project_period() {
     let pid = id_of(&project);
     let collection = lines_path(&pid, HOURS);
     for quarter in ["2025-Q4", "2026-Q4", "2030-Q1"] {
-        assert_rejected(&app, &tenant.token, &collection, &hours_body("outreach", quarter), &["/quarter"]).await;
+        assert_rejected(
+            &app,
+            &tenant.token,
+            &collection,
+            &hours_body("outreach", quarter),
+            &["/quarter"],
+        )
+        .await;
     }
-    for (activity, quarter) in [("outreach", "2026-Q1"), ("training", "2026-Q2"), ("other", "2026-Q3")] {
-        let (line, _) = create(&app, &tenant.token, &pid, HOURS, &hours_body(activity, quarter)).await;
+    for (activity, quarter) in [
+        ("outreach", "2026-Q1"),
+        ("training", "2026-Q2"),
+        ("other", "2026-Q3"),
+    ] {
+        let (line, _) = create(
+            &app,
+            &tenant.token,
+            &pid,
+            HOURS,
+            &hours_body(activity, quarter),
+        )
+        .await;
         assert_eq!(line["quarter"], quarter);
     }
 
@@ -427,8 +540,28 @@ async fn the_quarter_must_overlap_the_project_period() {
     let first = id_of(&all_lines(&app, &tenant.token, &collection).await[0]);
     let path = line_path(&pid, HOURS, &first);
     let (_, etag) = fetch(&app, &tenant.token, &path).await;
-    assert_write_refused(&app, &tenant.token, &path, Method::PATCH, &etag, &json!({"quarter": "2026-Q4"}), 422, Some(&["/quarter"])).await;
-    assert_write_refused(&app, &tenant.token, &path, Method::PUT, &etag, &hours_body("outreach", "2025-Q4"), 422, Some(&["/quarter"])).await;
+    assert_write_refused(
+        &app,
+        &tenant.token,
+        &path,
+        Method::PATCH,
+        &etag,
+        &json!({"quarter": "2026-Q4"}),
+        422,
+        Some(&["/quarter"]),
+    )
+    .await;
+    assert_write_refused(
+        &app,
+        &tenant.token,
+        &path,
+        Method::PUT,
+        &etag,
+        &hours_body("outreach", "2025-Q4"),
+        422,
+        Some(&["/quarter"]),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -438,24 +571,76 @@ async fn a_second_line_for_the_same_activity_and_quarter_is_409() {
     let pid = new_project(&app, &tenant.token, "Uren").await;
     let other_pid = new_project(&app, &tenant.token, "Ander project").await;
     let collection = lines_path(&pid, HOURS);
-    create(&app, &tenant.token, &pid, HOURS, &hours_body("outreach", "2026-Q3")).await;
+    create(
+        &app,
+        &tenant.token,
+        &pid,
+        HOURS,
+        &hours_body("outreach", "2026-Q3"),
+    )
+    .await;
 
     let before = all_lines(&app, &tenant.token, &collection).await;
     let mut again = hours_body("outreach", "2026-Q3");
     again["hours"] = json!("10.00");
     let response = app.post(&collection, &tenant.token, &again).await;
     problem(response, 409).await;
-    assert_eq!(all_lines(&app, &tenant.token, &collection).await, before, "nothing stored");
+    assert_eq!(
+        all_lines(&app, &tenant.token, &collection).await,
+        before,
+        "nothing stored"
+    );
 
     // Another quarter, another activity or another project is fine.
-    create(&app, &tenant.token, &pid, HOURS, &hours_body("outreach", "2026-Q4")).await;
-    let (training, etag) = create(&app, &tenant.token, &pid, HOURS, &hours_body("training", "2026-Q3")).await;
-    create(&app, &tenant.token, &other_pid, HOURS, &hours_body("outreach", "2026-Q3")).await;
+    create(
+        &app,
+        &tenant.token,
+        &pid,
+        HOURS,
+        &hours_body("outreach", "2026-Q4"),
+    )
+    .await;
+    let (training, etag) = create(
+        &app,
+        &tenant.token,
+        &pid,
+        HOURS,
+        &hours_body("training", "2026-Q3"),
+    )
+    .await;
+    create(
+        &app,
+        &tenant.token,
+        &other_pid,
+        HOURS,
+        &hours_body("outreach", "2026-Q3"),
+    )
+    .await;
 
     // Moving a line onto a taken activity and quarter is a 409 too.
     let path = line_path(&pid, HOURS, &id_of(&training));
-    assert_write_refused(&app, &tenant.token, &path, Method::PATCH, &etag, &json!({"activity": "outreach"}), 409, None).await;
-    assert_write_refused(&app, &tenant.token, &path, Method::PUT, &etag, &hours_body("outreach", "2026-Q3"), 409, None).await;
+    assert_write_refused(
+        &app,
+        &tenant.token,
+        &path,
+        Method::PATCH,
+        &etag,
+        &json!({"activity": "outreach"}),
+        409,
+        None,
+    )
+    .await;
+    assert_write_refused(
+        &app,
+        &tenant.token,
+        &path,
+        Method::PUT,
+        &etag,
+        &hours_body("outreach", "2026-Q3"),
+        409,
+        None,
+    )
+    .await;
 }
 
 // --- merge patch and PUT ---------------------------------------------------------------
@@ -465,11 +650,24 @@ async fn patching_a_target_group_changes_only_what_is_sent_and_null_clears_descr
     let app = spawn_app().await;
     let tenant = app.tenant("Steunpunt Noord").await;
     let pid = new_project(&app, &tenant.token, "Patch").await;
-    let (created, etag) = create(&app, &tenant.token, &pid, TARGET_GROUPS, &target_group_body("Eerst")).await;
+    let (created, etag) = create(
+        &app,
+        &tenant.token,
+        &pid,
+        TARGET_GROUPS,
+        &target_group_body("Eerst"),
+    )
+    .await;
     let path = line_path(&pid, TARGET_GROUPS, &id_of(&created));
 
     let response = app
-        .send_if_match(Method::PATCH, &path, &tenant.token, &etag, Some(&json!({"name": "Daarna"})))
+        .send_if_match(
+            Method::PATCH,
+            &path,
+            &tenant.token,
+            &etag,
+            Some(&json!({"name": "Daarna"})),
+        )
         .await;
     assert_eq!(response.status(), 200);
     let etag2 = etag_of(&response);
@@ -477,11 +675,20 @@ async fn patching_a_target_group_changes_only_what_is_sent_and_null_clears_descr
     let renamed = json_of(response).await;
     assert_eq!(renamed["name"], "Daarna");
     assert_eq!(renamed["languages"], json!(["tr", "nl"]), "languages kept");
-    assert_eq!(renamed["description"], created["description"], "description kept");
+    assert_eq!(
+        renamed["description"], created["description"],
+        "description kept"
+    );
     assert_eq!(renamed["created_at"], created["created_at"]);
 
     let response = app
-        .send_if_match(Method::PATCH, &path, &tenant.token, &etag2, Some(&json!({"description": null})))
+        .send_if_match(
+            Method::PATCH,
+            &path,
+            &tenant.token,
+            &etag2,
+            Some(&json!({"description": null})),
+        )
         .await;
     assert_eq!(response.status(), 200);
     let etag3 = etag_of(&response);
@@ -490,7 +697,10 @@ async fn patching_a_target_group_changes_only_what_is_sent_and_null_clears_descr
     assert!(cleared["description"].is_null(), "null clears description");
     assert_eq!(cleared["name"], "Daarna");
     assert_eq!(cleared["languages"], json!(["tr", "nl"]));
-    assert_eq!(fetch(&app, &tenant.token, &path).await, (cleared, etag3.clone()));
+    assert_eq!(
+        fetch(&app, &tenant.token, &path).await,
+        (cleared, etag3.clone())
+    );
 
     for (body, pointer) in [
         (json!({"name": null}), "/name"),
@@ -498,7 +708,17 @@ async fn patching_a_target_group_changes_only_what_is_sent_and_null_clears_descr
         (json!({"languages": ["nl", "xx"]}), "/languages/1"),
         (json!({"colour": "blauw"}), "/colour"),
     ] {
-        assert_write_refused(&app, &tenant.token, &path, Method::PATCH, &etag3, &body, 422, Some(&[pointer])).await;
+        assert_write_refused(
+            &app,
+            &tenant.token,
+            &path,
+            Method::PATCH,
+            &etag3,
+            &body,
+            422,
+            Some(&[pointer]),
+        )
+        .await;
     }
 }
 
@@ -507,7 +727,14 @@ async fn putting_a_target_group_replaces_it_whole() {
     let app = spawn_app().await;
     let tenant = app.tenant("Steunpunt Noord").await;
     let pid = new_project(&app, &tenant.token, "Put").await;
-    let (created, etag) = create(&app, &tenant.token, &pid, TARGET_GROUPS, &target_group_body("Oorspronkelijk")).await;
+    let (created, etag) = create(
+        &app,
+        &tenant.token,
+        &pid,
+        TARGET_GROUPS,
+        &target_group_body("Oorspronkelijk"),
+    )
+    .await;
     let path = line_path(&pid, TARGET_GROUPS, &id_of(&created));
     let replacement = json!({"name": "Vervangen", "description": null, "languages": ["pap", "nl"]});
     let response = app
@@ -522,14 +749,37 @@ async fn putting_a_target_group_replaces_it_whole() {
     assert!(replaced["description"].is_null());
     assert_eq!(replaced["languages"], json!(["pap", "nl"]));
     assert_eq!(replaced["created_at"], created["created_at"]);
-    assert_eq!(fetch(&app, &tenant.token, &path).await, (replaced, etag2.clone()));
+    assert_eq!(
+        fetch(&app, &tenant.token, &path).await,
+        (replaced, etag2.clone())
+    );
 
     let mut without_name = replacement.clone();
     without_name.as_object_mut().unwrap().remove("name");
-    assert_write_refused(&app, &tenant.token, &path, Method::PUT, &etag2, &without_name, 422, Some(&["/name"])).await;
+    assert_write_refused(
+        &app,
+        &tenant.token,
+        &path,
+        Method::PUT,
+        &etag2,
+        &without_name,
+        422,
+        Some(&["/name"]),
+    )
+    .await;
     let mut unknown = replacement.clone();
     unknown["colour"] = json!("blauw");
-    assert_write_refused(&app, &tenant.token, &path, Method::PUT, &etag2, &unknown, 422, Some(&["/colour"])).await;
+    assert_write_refused(
+        &app,
+        &tenant.token,
+        &path,
+        Method::PUT,
+        &etag2,
+        &unknown,
+        422,
+        Some(&["/colour"]),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -537,11 +787,24 @@ async fn patching_hours_changes_only_what_is_sent_and_null_clears_notes() {
     let app = spawn_app().await;
     let tenant = app.tenant("Steunpunt Noord").await;
     let pid = new_project(&app, &tenant.token, "Patch").await;
-    let (created, etag) = create(&app, &tenant.token, &pid, HOURS, &hours_body("network_meetings", "2027-Q2")).await;
+    let (created, etag) = create(
+        &app,
+        &tenant.token,
+        &pid,
+        HOURS,
+        &hours_body("network_meetings", "2027-Q2"),
+    )
+    .await;
     let path = line_path(&pid, HOURS, &id_of(&created));
 
     let response = app
-        .send_if_match(Method::PATCH, &path, &tenant.token, &etag, Some(&json!({"hours": "80"})))
+        .send_if_match(
+            Method::PATCH,
+            &path,
+            &tenant.token,
+            &etag,
+            Some(&json!({"hours": "80"})),
+        )
         .await;
     assert_eq!(response.status(), 200);
     let etag2 = etag_of(&response);
@@ -553,14 +816,23 @@ async fn patching_hours_changes_only_what_is_sent_and_null_clears_notes() {
     }
 
     let response = app
-        .send_if_match(Method::PATCH, &path, &tenant.token, &etag2, Some(&json!({"notes": null})))
+        .send_if_match(
+            Method::PATCH,
+            &path,
+            &tenant.token,
+            &etag2,
+            Some(&json!({"notes": null})),
+        )
         .await;
     assert_eq!(response.status(), 200);
     let etag3 = etag_of(&response);
     let cleared = json_of(response).await;
     assert!(cleared["notes"].is_null(), "null clears notes");
     assert_eq!(cleared["hours"], "80.00");
-    assert_eq!(fetch(&app, &tenant.token, &path).await, (cleared, etag3.clone()));
+    assert_eq!(
+        fetch(&app, &tenant.token, &path).await,
+        (cleared, etag3.clone())
+    );
 
     for (body, pointer) in [
         (json!({"hours": null}), "/hours"),
@@ -571,7 +843,17 @@ async fn patching_hours_changes_only_what_is_sent_and_null_clears_notes() {
         (json!({"hourly_rate": "1.234"}), "/hourly_rate"),
         (json!({"colour": "blauw"}), "/colour"),
     ] {
-        assert_write_refused(&app, &tenant.token, &path, Method::PATCH, &etag3, &body, 422, Some(&[pointer])).await;
+        assert_write_refused(
+            &app,
+            &tenant.token,
+            &path,
+            Method::PATCH,
+            &etag3,
+            &body,
+            422,
+            Some(&[pointer]),
+        )
+        .await;
     }
 }
 
@@ -589,9 +871,16 @@ async fn viewer_can_read_but_not_write(segment: &str) {
     let listed = app.get(&collection, &viewer).await;
     assert_eq!(listed.status(), 200);
     assert_eq!(json_of(listed).await["items"], json!([created]));
-    assert_eq!(fetch(&app, &viewer, &path).await, (created.clone(), etag.clone()));
+    assert_eq!(
+        fetch(&app, &viewer, &path).await,
+        (created.clone(), etag.clone())
+    );
 
-    problem(app.post(&collection, &viewer, &sample(segment, 1)).await, 403).await;
+    problem(
+        app.post(&collection, &viewer, &sample(segment, 1)).await,
+        403,
+    )
+    .await;
     let put_body = sample(segment, 2);
     let patch_body = valid_patch(segment);
     for (method, body) in [
@@ -599,11 +888,17 @@ async fn viewer_can_read_but_not_write(segment: &str) {
         (Method::PATCH, Some(&patch_body)),
         (Method::DELETE, None),
     ] {
-        let response = app.send_if_match(method.clone(), &path, &viewer, &etag, body).await;
+        let response = app
+            .send_if_match(method.clone(), &path, &viewer, &etag, body)
+            .await;
         assert_eq!(response.status(), 403, "{method}");
         problem(response, 403).await;
     }
-    assert_eq!(all_lines(&app, &tenant.token, &collection).await, [created.clone()], "nothing created, changed or deleted");
+    assert_eq!(
+        all_lines(&app, &tenant.token, &collection).await,
+        [created.clone()],
+        "nothing created, changed or deleted"
+    );
     assert_eq!(fetch(&app, &tenant.token, &path).await, (created, etag));
 }
 
@@ -632,7 +927,12 @@ async fn other_projects_and_organisations_are_404(segment: &str) {
 
     // B, on A's project.
     problem(app.get(&lines_path(&pid_a, segment), &b.token).await, 404).await;
-    problem(app.post(&lines_path(&pid_a, segment), &b.token, &sample(segment, 2)).await, 404).await;
+    problem(
+        app.post(&lines_path(&pid_a, segment), &b.token, &sample(segment, 2))
+            .await,
+        404,
+    )
+    .await;
     // A's line: under A's project path as B, under B's own project, and under A's
     // other project (same organisation, wrong project).
     for (who, p) in [
@@ -647,7 +947,9 @@ async fn other_projects_and_organisations_are_404(segment: &str) {
             (Method::DELETE, None),
         ] {
             for if_match in [etag.as_str(), "*"] {
-                let response = app.send_if_match(method.clone(), &p, who, if_match, body).await;
+                let response = app
+                    .send_if_match(method.clone(), &p, who, if_match, body)
+                    .await;
                 assert_eq!(response.status(), 404, "{method} {p}");
                 problem(response, 404).await;
             }
@@ -656,10 +958,25 @@ async fn other_projects_and_organisations_are_404(segment: &str) {
     let unknown = line_path(&pid_a, segment, &uuid::Uuid::new_v4().to_string());
     problem(app.get(&unknown, &a.token).await, 404).await;
 
-    assert_eq!(fetch(&app, &a.token, &path).await, (line.clone(), etag), "A's line is unchanged");
-    assert_eq!(all_lines(&app, &a.token, &lines_path(&pid_a, segment)).await, [line]);
-    assert!(all_lines(&app, &a.token, &lines_path(&pid_a2, segment)).await.is_empty());
-    assert!(all_lines(&app, &b.token, &lines_path(&pid_b, segment)).await.is_empty());
+    assert_eq!(
+        fetch(&app, &a.token, &path).await,
+        (line.clone(), etag),
+        "A's line is unchanged"
+    );
+    assert_eq!(
+        all_lines(&app, &a.token, &lines_path(&pid_a, segment)).await,
+        [line]
+    );
+    assert!(
+        all_lines(&app, &a.token, &lines_path(&pid_a2, segment))
+            .await
+            .is_empty()
+    );
+    assert!(
+        all_lines(&app, &b.token, &lines_path(&pid_b, segment))
+            .await
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -688,11 +1005,16 @@ async fn if_match_is_required_and_must_be_current(segment: &str) {
 
     // Without If-Match: 428.
     for (method, body) in writes.clone() {
-        let response = send_without_if_match(&app, method.clone(), &path, &tenant.token, body).await;
+        let response =
+            send_without_if_match(&app, method.clone(), &path, &tenant.token, body).await;
         assert_eq!(response.status(), 428, "{method} without If-Match");
         problem(response, 428).await;
     }
-    assert_eq!(fetch(&app, &tenant.token, &path).await, (created.clone(), stale.clone()), "nothing changed");
+    assert_eq!(
+        fetch(&app, &tenant.token, &path).await,
+        (created.clone(), stale.clone()),
+        "nothing changed"
+    );
 
     // With the current ETag: PUT succeeds and the ETag goes up.
     let response = app
@@ -700,26 +1022,47 @@ async fn if_match_is_required_and_must_be_current(segment: &str) {
         .await;
     assert_eq!(response.status(), 200);
     let current = etag_of(&response);
-    assert!(version(&current) > version(&stale), "{current} after {stale}");
+    assert!(
+        version(&current) > version(&stale),
+        "{current} after {stale}"
+    );
     let replaced = json_of(response).await;
     assert_eq!(replaced["id"], created["id"]);
-    assert_eq!(fetch(&app, &tenant.token, &path).await, (replaced.clone(), current.clone()));
+    assert_eq!(
+        fetch(&app, &tenant.token, &path).await,
+        (replaced.clone(), current.clone())
+    );
 
     // With the old one: 412, nothing changed.
     for (method, body) in writes.clone() {
-        let response = app.send_if_match(method.clone(), &path, &tenant.token, &stale, body).await;
+        let response = app
+            .send_if_match(method.clone(), &path, &tenant.token, &stale, body)
+            .await;
         assert_eq!(response.status(), 412, "{method} with a stale ETag");
         problem(response, 412).await;
     }
-    assert_eq!(fetch(&app, &tenant.token, &path).await, (replaced, current.clone()), "nothing changed");
+    assert_eq!(
+        fetch(&app, &tenant.token, &path).await,
+        (replaced, current.clone()),
+        "nothing changed"
+    );
 
     // PATCH with the current ETag succeeds, then DELETE with the newest one.
     let response = app
-        .send_if_match(Method::PATCH, &path, &tenant.token, &current, Some(&patch_body))
+        .send_if_match(
+            Method::PATCH,
+            &path,
+            &tenant.token,
+            &current,
+            Some(&patch_body),
+        )
         .await;
     assert_eq!(response.status(), 200);
     let newest = etag_of(&response);
-    assert!(version(&newest) > version(&current), "{newest} after {current}");
+    assert!(
+        version(&newest) > version(&current),
+        "{newest} after {current}"
+    );
     let response = app
         .send_if_match(Method::DELETE, &path, &tenant.token, &current, None)
         .await;
@@ -728,7 +1071,10 @@ async fn if_match_is_required_and_must_be_current(segment: &str) {
         .send_if_match(Method::DELETE, &path, &tenant.token, &newest, None)
         .await;
     assert_eq!(response.status(), 204);
-    assert!(response.bytes().await.unwrap().is_empty(), "204 has no body");
+    assert!(
+        response.bytes().await.unwrap().is_empty(),
+        "204 has no body"
+    );
 }
 
 #[tokio::test]
@@ -768,7 +1114,10 @@ async fn five_lines_page_by_two_in_creation_order(segment: &str) {
         match page["next_cursor"].as_str() {
             Some(next) => path = format!("{collection}?limit=2&cursor={next}"),
             None => {
-                assert!(page["next_cursor"].is_null(), "next_cursor is null on the last page");
+                assert!(
+                    page["next_cursor"].is_null(),
+                    "next_cursor is null on the last page"
+                );
                 break;
             }
         }
@@ -778,12 +1127,24 @@ async fn five_lines_page_by_two_in_creation_order(segment: &str) {
     assert_eq!(seen, created, "every line once, in creation order");
 
     for query in ["limit=0", "limit=201", "limit=-1", "limit=veel"] {
-        let response = app.get(&format!("{collection}?{query}"), &tenant.token).await;
-        assert_eq!(named_fields(&problem(response, 422).await), ["limit"], "{query}");
+        let response = app
+            .get(&format!("{collection}?{query}"), &tenant.token)
+            .await;
+        assert_eq!(
+            named_fields(&problem(response, 422).await),
+            ["limit"],
+            "{query}"
+        );
     }
     for cursor in ["nope", "bm9wZQ", "MTIzOmFiYw"] {
-        let response = app.get(&format!("{collection}?cursor={cursor}"), &tenant.token).await;
-        assert_eq!(named_fields(&problem(response, 422).await), ["cursor"], "cursor={cursor}");
+        let response = app
+            .get(&format!("{collection}?cursor={cursor}"), &tenant.token)
+            .await;
+        assert_eq!(
+            named_fields(&problem(response, 422).await),
+            ["cursor"],
+            "cursor={cursor}"
+        );
     }
 }
 
@@ -805,12 +1166,25 @@ async fn delete_removes_only_that_line(segment: &str) {
     let (kept, _) = create(&app, &tenant.token, &pid, segment, &sample(segment, 1)).await;
     let path = line_path(&pid, segment, &id_of(&gone));
 
-    let response = app.send_if_match(Method::DELETE, &path, &tenant.token, &etag, None).await;
+    let response = app
+        .send_if_match(Method::DELETE, &path, &tenant.token, &etag, None)
+        .await;
     assert_eq!(response.status(), 204);
-    assert!(response.bytes().await.unwrap().is_empty(), "204 has no body");
+    assert!(
+        response.bytes().await.unwrap().is_empty(),
+        "204 has no body"
+    );
     problem(app.get(&path, &tenant.token).await, 404).await;
-    problem(app.send_if_match(Method::DELETE, &path, &tenant.token, "*", None).await, 404).await;
-    assert_eq!(all_lines(&app, &tenant.token, &lines_path(&pid, segment)).await, [kept]);
+    problem(
+        app.send_if_match(Method::DELETE, &path, &tenant.token, "*", None)
+            .await,
+        404,
+    )
+    .await;
+    assert_eq!(
+        all_lines(&app, &tenant.token, &lines_path(&pid, segment)).await,
+        [kept]
+    );
 
     // The freed slot can be used again (same name / same activity and quarter).
     create(&app, &tenant.token, &pid, segment, &sample(segment, 0)).await;
@@ -841,16 +1215,28 @@ async fn deleting_a_project_removes_its_lines() {
     }
 
     let response = app
-        .send_if_match(Method::DELETE, &format!("/api/v1/projects/{pid}"), &tenant.token, &project_etag, None)
+        .send_if_match(
+            Method::DELETE,
+            &format!("/api/v1/projects/{pid}"),
+            &tenant.token,
+            &project_etag,
+            None,
+        )
         .await;
     assert_eq!(response.status(), 204, "delete the project");
     for path in &paths {
         problem(app.get(path, &tenant.token).await, 404).await;
     }
     for segment in [TARGET_GROUPS, HOURS] {
-        problem(app.get(&lines_path(&pid, segment), &tenant.token).await, 404).await;
+        problem(
+            app.get(&lines_path(&pid, segment), &tenant.token).await,
+            404,
+        )
+        .await;
         assert_eq!(
-            all_lines(&app, &tenant.token, &lines_path(&kept_pid, segment)).await.len(),
+            all_lines(&app, &tenant.token, &lines_path(&kept_pid, segment))
+                .await
+                .len(),
             1,
             "the other project's {segment} stay"
         );
