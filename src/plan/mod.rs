@@ -5,6 +5,7 @@ pub mod budget_lines;
 pub mod evaluation_moments;
 pub mod fund_applications;
 pub mod hours;
+pub mod partners;
 pub mod roadmap;
 pub mod target_groups;
 pub mod targets;

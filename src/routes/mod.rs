@@ -56,7 +56,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(parts::PartService::<crate::plan::fund_applications::FundApplications>::new())
             .service(parts::PartService::<crate::plan::targets::Targets>::new())
             .service(parts::PartService::<crate::plan::evaluation_moments::EvaluationMoments>::new())
-            .service(parts::PartService::<crate::plan::roadmap::Roadmap>::new()),
+            .service(parts::PartService::<crate::plan::roadmap::Roadmap>::new())
+            .service(parts::PartService::<crate::plan::partners::Partners>::new()),
     );
 }
 

@@ -1,0 +1,275 @@
+//! The organisation's partner register (*netwerk*), shared by its projects. Contact
+//! persons are personal data: they are optional, removed by leaving them out, and never
+//! copied into the plan's history.
+
+use chrono::{DateTime, Utc};
+use diesel::{
+    AsChangeset, BoolExpressionMethods, ExpressionMethods, Insertable, QueryDsl, Queryable,
+    Selectable, SelectableHelper,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::optional_text;
+use super::target_groups::referenced;
+use crate::db::TxFuture;
+use crate::db::json::JsonList;
+use crate::db::schema::{partners, project_partners};
+use crate::domain::plan::PartnerCategory;
+use crate::domain::{Email, OrganisationId, text};
+use crate::error::{ApiError, FieldError};
+use crate::models::Keyset;
+use crate::routes::Errors;
+use crate::routes::parts::{Meta, Parent, Part, Scope};
+
+/// A named contact person at a partner organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// 1 to 200 characters.
+    #[schema(example = "Fatma Yılmaz", min_length = 1, max_length = 200)]
+    pub name: String,
+    /// At most 200 characters.
+    #[schema(example = "Key person, Turkish women's group", max_length = 200)]
+    pub role: Option<String>,
+    #[schema(example = "f.yilmaz@example.org", max_length = 254)]
+    pub email: Option<String>,
+    /// At most 40 characters.
+    #[schema(example = "+31 6 12345678", max_length = 40)]
+    pub phone: Option<String>,
+}
+
+/// A partner organisation.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = partners, check_for_backend(diesel::pg::Pg))]
+pub struct Partner {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub organisation_id: OrganisationId,
+    #[schema(example = "Moskee Ulu Camii")]
+    pub name: String,
+    pub category: PartnerCategory,
+    pub notes: Option<String>,
+    #[schema(value_type = Vec<Contact>)]
+    pub contacts: JsonList<Contact>,
+    #[serde(skip)]
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A partner as a client writes it.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerInput {
+    /// Unique in the organisation; 1 to 200 characters.
+    #[schema(example = "Moskee Ulu Camii", min_length = 1, max_length = 200, pattern = r"\S")]
+    pub name: String,
+    pub category: PartnerCategory,
+    /// At most 4000 characters.
+    #[schema(max_length = 4000)]
+    pub notes: Option<String>,
+    /// At most 20; leave one out to delete it.
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub contacts: Vec<Contact>,
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = partners, treat_none_as_null = true)]
+pub struct PartnerFields {
+    name: String,
+    category: PartnerCategory,
+    notes: Option<String>,
+    contacts: JsonList<Contact>,
+}
+
+pub fn validate(input: PartnerInput) -> Result<PartnerFields, ApiError> {
+    let mut errors = Errors::default();
+    let name = errors.check("/name", text::bounded(&input.name, 1, 200));
+    let notes = optional_text(&mut errors, "/notes", input.notes, 4000);
+    if input.contacts.len() > 20 {
+        errors.push(FieldError::body("/contacts", "must list at most 20 contact persons"));
+    }
+    let mut contacts = Vec::with_capacity(input.contacts.len());
+    for (i, contact) in input.contacts.into_iter().enumerate() {
+        let at = |field: &str| format!("/contacts/{i}/{field}");
+        let name = errors.check(&at("name"), text::bounded(&contact.name, 1, 200));
+        let role = optional_text(&mut errors, &at("role"), contact.role, 200);
+        let email = contact
+            .email
+            .filter(|e| !e.trim().is_empty())
+            .and_then(|e| errors.check(&at("email"), Email::parse(&e)))
+            .map(Email::into_string);
+        let phone = optional_text(&mut errors, &at("phone"), contact.phone, 40);
+        if let Some(phone) = &phone
+            && !phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        {
+            errors.push(FieldError::body(at("phone"), "may hold only digits, spaces and + - ( ) ."));
+        }
+        contacts.push(Contact {
+            name: name.unwrap_or_default(),
+            role,
+            email,
+            phone,
+        });
+    }
+    errors.finish()?;
+    Ok(PartnerFields {
+        name: name.unwrap_or_default(),
+        category: input.category,
+        notes,
+        contacts: JsonList(contacts),
+    })
+}
+
+/// One partner of the organisation.
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: Uuid,
+    lock: bool,
+) -> Result<Partner, ApiError> {
+    let query = partners::table
+        .filter(partners::organisation_id.eq(org))
+        .filter(partners::id.eq(id))
+        .select(Partner::as_select());
+    Ok(if lock {
+        query.for_update().first(conn).await?
+    } else {
+        query.first(conn).await?
+    })
+}
+
+pub struct Partners;
+
+impl Part for Partners {
+    const SEGMENT: &'static str = "partners";
+    const ID_PARAM: &'static str = "partner_id";
+    const NOUN: &'static str = "partner";
+    const PLURAL: &'static str = "partners";
+    const TAG: &'static str = "partners";
+    const ABOUT: &'static str = "The organisation's partner register, reused across its projects: name, category, notes and optional contact persons (personal data: leave one out to delete it). A partner linked to a project cannot be deleted. Ordered by creation.";
+    const PARENT: Parent = Parent::Organisation;
+
+    type Key = Uuid;
+    type Input = PartnerInput;
+    type Output = Partner;
+    type Valid = PartnerFields;
+
+    fn meta(item: &Partner) -> Meta {
+        super::row_meta!(item)
+    }
+    fn key(item: &Partner) -> Uuid {
+        item.id
+    }
+    fn input_of(item: Partner) -> PartnerInput {
+        PartnerInput {
+            name: item.name,
+            category: item.category,
+            notes: item.notes,
+            contacts: item.contacts.0,
+        }
+    }
+    fn list<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        limit: i64,
+        after: Option<Keyset>,
+    ) -> TxFuture<'c, Vec<Partner>, ApiError> {
+        Box::pin(async move {
+            let query = partners::table
+                .filter(partners::organisation_id.eq(scope.org))
+                .into_boxed();
+            Ok(crate::models::after_keyset!(query, partners, after)
+                .order((partners::created_at, partners::id))
+                .limit(limit + 1)
+                .select(Partner::as_select())
+                .load(conn)
+                .await?)
+        })
+    }
+    fn find<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Uuid,
+        lock: bool,
+    ) -> TxFuture<'c, Partner, ApiError> {
+        Box::pin(find(conn, scope.org, key, lock))
+    }
+    fn check<'c>(
+        _conn: &'c mut AsyncPgConnection,
+        _scope: &'c Scope,
+        _current: Option<&'c Partner>,
+        input: PartnerInput,
+    ) -> TxFuture<'c, PartnerFields, ApiError> {
+        Box::pin(async move { validate(input) })
+    }
+    fn store<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Option<Uuid>,
+        current: Option<&'c Partner>,
+        valid: PartnerFields,
+    ) -> TxFuture<'c, Partner, ApiError> {
+        Box::pin(async move {
+            Ok(match current {
+                Some(current) => {
+                    diesel::update(
+                        partners::table
+                            .filter(partners::organisation_id.eq(scope.org))
+                            .filter(partners::id.eq(current.id)),
+                    )
+                    .set((
+                        &valid,
+                        partners::version.eq(current.version + 1),
+                        partners::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .returning(Partner::as_returning())
+                    .get_result(conn)
+                    .await?
+                }
+                None => {
+                    diesel::insert_into(partners::table)
+                        .values((
+                            partners::id.eq(key.unwrap_or_else(Uuid::now_v7)),
+                            partners::organisation_id.eq(scope.org),
+                            &valid,
+                        ))
+                        .returning(Partner::as_returning())
+                        .get_result(conn)
+                        .await?
+                }
+            })
+        })
+    }
+    fn delete<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        current: &'c Partner,
+    ) -> TxFuture<'c, (), ApiError> {
+        Box::pin(async move {
+            let links: Vec<Uuid> = project_partners::table
+                .filter(project_partners::organisation_id.eq(scope.org))
+                .filter(project_partners::partner_id.eq(current.id))
+                .select(project_partners::project_id)
+                .load(conn)
+                .await?;
+            if !links.is_empty() {
+                return Err(referenced(Self::NOUN, "projects", &links));
+            }
+            diesel::delete(
+                partners::table.filter(
+                    partners::organisation_id
+                        .eq(scope.org)
+                        .and(partners::id.eq(current.id)),
+                ),
+            )
+            .execute(conn)
+            .await?;
+            Ok(())
+        })
+    }
+}
