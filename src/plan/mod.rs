@@ -6,6 +6,7 @@ pub mod evaluation_moments;
 pub mod fund_applications;
 pub mod hours;
 pub mod partners;
+pub mod project_partners;
 pub mod roadmap;
 pub mod target_groups;
 pub mod targets;

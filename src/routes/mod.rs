@@ -57,7 +57,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(parts::PartService::<crate::plan::targets::Targets>::new())
             .service(parts::PartService::<crate::plan::evaluation_moments::EvaluationMoments>::new())
             .service(parts::PartService::<crate::plan::roadmap::Roadmap>::new())
-            .service(parts::PartService::<crate::plan::partners::Partners>::new()),
+            .service(parts::PartService::<crate::plan::partners::Partners>::new())
+            .service(parts::PartService::<crate::plan::project_partners::ProjectPartners>::new()),
     );
 }
 

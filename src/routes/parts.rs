@@ -525,7 +525,7 @@ impl<P: Part> PartService<P> {
 
 impl<P: Part> utoipa_actix_web::OpenApiFactory for PartService<P> {
     fn paths(&self) -> Paths {
-        let snake = P::SEGMENT.replace('-', "_");
+        let snake = P::PLURAL.replace(' ', "_");
         let one = P::NOUN.replace(' ', "_");
         let writers = match P::PARENT {
             Parent::Project => "Coordinators and admins.",

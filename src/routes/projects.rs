@@ -290,7 +290,7 @@ pub async fn create_project(
         status: fields.status.unwrap_or(ProjectStatus::Draft),
     };
     let created = db
-        .tenant(org, move |conn| {
+        .acting(&principal, move |conn| {
             Box::pin(async move { Ok::<_, ApiError>(model::create(conn, &new).await?) })
         })
         .await?;
@@ -331,7 +331,7 @@ async fn write(
 ) -> Result<Project, ApiError> {
     principal.require(Permission::WriteProjects)?;
     let org = principal.organisation_id;
-    db.tenant(org, move |conn| {
+    db.acting(principal, move |conn| {
         Box::pin(async move {
             let current = model::lock(conn, org, id).await?;
             let version = current.version;
@@ -417,7 +417,7 @@ pub async fn delete_project(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::WriteProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
-    db.tenant(org, move |conn| {
+    db.acting(&principal, move |conn| {
         Box::pin(async move { fresh(model::delete(conn, org, id, expected).await?) })
     })
     .await?;

@@ -1,0 +1,308 @@
+//! A project's partners: links from the project to the partner register, with the
+//! partner's functions in the project and the current and desired step on the
+//! collaboration ladder. Every change of level is kept (by a trigger) with its date.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::{AsChangeset, ExpressionMethods, Insertable, QueryDsl, Queryable, Selectable};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{line_queries, optional_text};
+use crate::db::TxFuture;
+use crate::db::schema::{partners, project_partner_levels, project_partners};
+use crate::domain::plan::{Level, PartnerFunction};
+use crate::domain::project::check_date;
+use crate::domain::{OrganisationId, ProjectId};
+use crate::error::{ApiError, FieldError};
+use crate::models::Keyset;
+use crate::routes::Errors;
+use crate::routes::parts::{Meta, Part, Scope};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = project_partners, check_for_backend(diesel::pg::Pg))]
+pub struct LinkRow {
+    pub id: Uuid,
+    pub organisation_id: OrganisationId,
+    pub project_id: ProjectId,
+    pub partner_id: Uuid,
+    pub functions: Vec<PartnerFunction>,
+    pub current_level: Level,
+    pub desired_level: Level,
+    pub level_since: NaiveDate,
+    pub notes: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One step of a link's movement along the ladder.
+#[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+pub struct LevelChange {
+    #[serde(skip)]
+    pub project_partner_id: Uuid,
+    pub level: Level,
+    /// `null` for the level the link started at.
+    pub previous_level: Option<Level>,
+    pub reached_on: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A partner in a project.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProjectPartner {
+    pub id: Uuid,
+    pub project_id: ProjectId,
+    pub partner_id: Uuid,
+    /// From the partner register.
+    pub partner_name: String,
+    pub functions: Vec<PartnerFunction>,
+    pub current_level: Level,
+    pub desired_level: Level,
+    /// When the current level was reached.
+    pub level_since: NaiveDate,
+    pub notes: Option<String>,
+    /// Every level the link has had, oldest first.
+    pub level_history: Vec<LevelChange>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub version: i64,
+}
+
+/// A project partner as a client writes it.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectPartnerInput {
+    /// A partner from the organisation's register, linked once per project.
+    pub partner_id: Uuid,
+    /// One or more, each once.
+    #[schema(min_items = 1)]
+    pub functions: Vec<PartnerFunction>,
+    pub current_level: Level,
+    pub desired_level: Level,
+    /// When the current level was reached; not in the future. Defaults to today when
+    /// the level is new or changes.
+    pub level_since: Option<NaiveDate>,
+    /// At most 4000 characters.
+    #[schema(max_length = 4000)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = project_partners, treat_none_as_null = true)]
+pub struct LinkFields {
+    partner_id: Uuid,
+    functions: Vec<PartnerFunction>,
+    current_level: Level,
+    desired_level: Level,
+    level_since: NaiveDate,
+    notes: Option<String>,
+}
+
+line_queries!(project_partners, LinkRow, LinkFields);
+
+/// Adds partner names and level histories to link rows.
+pub async fn complete(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    rows: Vec<LinkRow>,
+) -> Result<Vec<ProjectPartner>, ApiError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let partner_ids: Vec<Uuid> = rows.iter().map(|r| r.partner_id).collect();
+    let names: Vec<(Uuid, String)> = partners::table
+        .filter(partners::organisation_id.eq(org))
+        .filter(partners::id.eq_any(&partner_ids))
+        .select((partners::id, partners::name))
+        .load(conn)
+        .await?;
+    let history: Vec<LevelChange> = project_partner_levels::table
+        .filter(project_partner_levels::organisation_id.eq(org))
+        .filter(project_partner_levels::project_partner_id.eq_any(&ids))
+        .order(project_partner_levels::id)
+        .select((
+            project_partner_levels::project_partner_id,
+            project_partner_levels::level,
+            project_partner_levels::previous_level,
+            project_partner_levels::reached_on,
+            project_partner_levels::recorded_at,
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ProjectPartner {
+            id: row.id,
+            project_id: row.project_id,
+            partner_id: row.partner_id,
+            partner_name: names
+                .iter()
+                .find(|(id, _)| *id == row.partner_id)
+                .map(|(_, name)| name.clone())
+                .unwrap_or_default(),
+            functions: row.functions,
+            current_level: row.current_level,
+            desired_level: row.desired_level,
+            level_since: row.level_since,
+            notes: row.notes,
+            level_history: history
+                .iter()
+                .filter(|h| h.project_partner_id == row.id)
+                .cloned()
+                .collect(),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
+        })
+        .collect())
+}
+
+async fn one(conn: &mut AsyncPgConnection, org: OrganisationId, row: LinkRow) -> Result<ProjectPartner, ApiError> {
+    complete(conn, org, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::NotFound("The project partner does not exist.".into()))
+}
+
+/// The ids of the organisation's partners.
+pub async fn partner_ids(conn: &mut AsyncPgConnection, org: OrganisationId) -> Result<Vec<Uuid>, ApiError> {
+    Ok(partners::table
+        .filter(partners::organisation_id.eq(org))
+        .select(partners::id)
+        .load(conn)
+        .await?)
+}
+
+pub fn validate(
+    known_partners: &[Uuid],
+    current: Option<(Level, NaiveDate)>,
+    today: NaiveDate,
+    input: ProjectPartnerInput,
+) -> Result<LinkFields, ApiError> {
+    let mut errors = Errors::default();
+    if !known_partners.contains(&input.partner_id) {
+        errors.push(FieldError::body(
+            "/partner_id",
+            format!("{} is not a partner in the organisation's register", input.partner_id),
+        ));
+    }
+    if input.functions.is_empty() {
+        errors.push(FieldError::body("/functions", "must name at least one function"));
+    }
+    for (i, function) in input.functions.iter().enumerate() {
+        if input.functions[..i].contains(function) {
+            errors.push(FieldError::body(format!("/functions/{i}"), format!("{function} appears more than once")));
+        }
+    }
+    let level_since = match (input.level_since, current) {
+        (Some(date), _) => date,
+        // the level stays: so does the date it was reached
+        (None, Some((level, since))) if level == input.current_level => since,
+        (None, _) => today,
+    };
+    if level_since > today {
+        errors.push(FieldError::body("/level_since", "must not be in the future"));
+    } else {
+        errors.check("/level_since", check_date(level_since));
+    }
+    let notes = optional_text(&mut errors, "/notes", input.notes, 4000);
+    errors.finish()?;
+    Ok(LinkFields {
+        partner_id: input.partner_id,
+        functions: input.functions,
+        current_level: input.current_level,
+        desired_level: input.desired_level,
+        level_since,
+        notes,
+    })
+}
+
+pub struct ProjectPartners;
+
+impl Part for ProjectPartners {
+    const SEGMENT: &'static str = "partners";
+    const ID_PARAM: &'static str = "project_partner_id";
+    const NOUN: &'static str = "project partner";
+    const PLURAL: &'static str = "project partners";
+    const ABOUT: &'static str = "The project's partners: links to the organisation's partner register with the partner's functions (referrer, referral_target, collaboration_partner, knowledge_partner) and the current and desired collaboration level. Every change of the current level is kept in `level_history` with its date. Ordered by creation.";
+
+    type Key = Uuid;
+    type Input = ProjectPartnerInput;
+    type Output = ProjectPartner;
+    type Valid = LinkFields;
+
+    fn meta(item: &ProjectPartner) -> Meta {
+        super::row_meta!(item)
+    }
+    fn key(item: &ProjectPartner) -> Uuid {
+        item.id
+    }
+    fn input_of(item: ProjectPartner) -> ProjectPartnerInput {
+        ProjectPartnerInput {
+            partner_id: item.partner_id,
+            functions: item.functions,
+            current_level: item.current_level,
+            desired_level: item.desired_level,
+            level_since: Some(item.level_since),
+            notes: item.notes,
+        }
+    }
+    fn list<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        limit: i64,
+        after: Option<Keyset>,
+    ) -> TxFuture<'c, Vec<ProjectPartner>, ApiError> {
+        Box::pin(async move {
+            let rows = list_rows(conn, scope, limit, after).await?;
+            complete(conn, scope.org, rows).await
+        })
+    }
+    fn find<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Uuid,
+        lock: bool,
+    ) -> TxFuture<'c, ProjectPartner, ApiError> {
+        Box::pin(async move {
+            let row = find_row(conn, scope, key, lock).await?;
+            one(conn, scope.org, row).await
+        })
+    }
+    fn check<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        current: Option<&'c ProjectPartner>,
+        input: ProjectPartnerInput,
+    ) -> TxFuture<'c, LinkFields, ApiError> {
+        Box::pin(async move {
+            let known = partner_ids(conn, scope.org).await?;
+            validate(
+                &known,
+                current.map(|c| (c.current_level, c.level_since)),
+                Utc::now().date_naive(),
+                input,
+            )
+        })
+    }
+    fn store<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Option<Uuid>,
+        current: Option<&'c ProjectPartner>,
+        valid: LinkFields,
+    ) -> TxFuture<'c, ProjectPartner, ApiError> {
+        Box::pin(async move {
+            let row = store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid).await?;
+            one(conn, scope.org, row).await
+        })
+    }
+    fn delete<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        current: &'c ProjectPartner,
+    ) -> TxFuture<'c, (), ApiError> {
+        Box::pin(delete_row(conn, scope, current.id))
+    }
+}
