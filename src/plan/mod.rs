@@ -2,12 +2,16 @@
 //! through the generic handlers in [`crate::routes::parts`].
 
 pub mod budget_lines;
+pub mod document;
 pub mod evaluation_moments;
 pub mod fund_applications;
+pub mod history;
 pub mod hours;
 pub mod partners;
+pub mod period;
 pub mod project_partners;
 pub mod roadmap;
+pub mod summary;
 pub mod target_groups;
 pub mod targets;
 pub mod translation_costs;

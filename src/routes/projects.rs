@@ -169,7 +169,7 @@ pub struct ListProjectsQuery {
 }
 
 /// Validates a whole project; every problem is reported at once.
-fn validate(input: ProjectRequest) -> Result<ProjectChanges, ApiError> {
+pub fn validate(input: ProjectRequest) -> Result<ProjectChanges, ApiError> {
     let mut errors = Errors::default();
     let name = errors.check("/name", text::bounded(&input.name, 1, 200));
     let optional = |errors: &mut Errors, pointer: &str, value: Option<String>, max| {
@@ -336,9 +336,17 @@ async fn write(
             let current = model::lock(conn, org, id).await?;
             let version = current.version;
             // An invalid body is 422 whatever its ETag; only a valid one can be stale.
+            let (start, end) = (current.start_date, current.end_date);
             let changes = build(current)?;
             if !expected.matches(version) {
                 return fresh(Guarded::Stale);
+            }
+            let (new_start, new_end) = (
+                changes.start_date.unwrap_or(start),
+                changes.end_date.unwrap_or(end),
+            );
+            if (new_start, new_end) != (start, end) {
+                crate::plan::period::check(conn, id, new_start, new_end).await?;
             }
             Ok(model::update(conn, org, id, version, &changes).await?)
         })

@@ -163,8 +163,16 @@ async fn assert_rejected(
     problem
 }
 
-/// Sends a write with If-Match, expects `status` with problem+json naming `pointers`
-/// (when given), and checks the line is unchanged.
+/// How a write is expected to be refused.
+enum Refused<'a> {
+    /// 409.
+    Conflict,
+    /// 422 naming exactly these pointers.
+    Invalid(&'a [&'a str]),
+}
+
+/// Sends a write with If-Match, expects it refused as `expected` (problem+json), and
+/// checks the line is unchanged.
 async fn assert_write_refused(
     app: &TestApp,
     token: &str,
@@ -172,9 +180,12 @@ async fn assert_write_refused(
     method: Method,
     etag: &str,
     body: &Value,
-    status: u16,
-    pointers: Option<&[&str]>,
+    expected: Refused<'_>,
 ) {
+    let (status, pointers) = match expected {
+        Refused::Conflict => (409, None),
+        Refused::Invalid(pointers) => (422, Some(pointers)),
+    };
     let (before, before_etag) = fetch(app, token, path).await;
     let response = app
         .send_if_match(method.clone(), path, token, etag, Some(body))
@@ -393,8 +404,7 @@ async fn target_group_name_and_description_limits_and_a_repeated_name_are_refuse
         Method::PATCH,
         &etag,
         &json!({"name": first["name"]}),
-        409,
-        None,
+        Refused::Conflict,
     )
     .await;
 }
@@ -547,8 +557,7 @@ async fn the_quarter_must_overlap_the_project_period() {
         Method::PATCH,
         &etag,
         &json!({"quarter": "2026-Q4"}),
-        422,
-        Some(&["/quarter"]),
+        Refused::Invalid(&["/quarter"]),
     )
     .await;
     assert_write_refused(
@@ -558,8 +567,7 @@ async fn the_quarter_must_overlap_the_project_period() {
         Method::PUT,
         &etag,
         &hours_body("outreach", "2025-Q4"),
-        422,
-        Some(&["/quarter"]),
+        Refused::Invalid(&["/quarter"]),
     )
     .await;
 }
@@ -626,8 +634,7 @@ async fn a_second_line_for_the_same_activity_and_quarter_is_409() {
         Method::PATCH,
         &etag,
         &json!({"activity": "outreach"}),
-        409,
-        None,
+        Refused::Conflict,
     )
     .await;
     assert_write_refused(
@@ -637,8 +644,7 @@ async fn a_second_line_for_the_same_activity_and_quarter_is_409() {
         Method::PUT,
         &etag,
         &hours_body("outreach", "2026-Q3"),
-        409,
-        None,
+        Refused::Conflict,
     )
     .await;
 }
@@ -715,8 +721,7 @@ async fn patching_a_target_group_changes_only_what_is_sent_and_null_clears_descr
             Method::PATCH,
             &etag3,
             &body,
-            422,
-            Some(&[pointer]),
+            Refused::Invalid(&[pointer]),
         )
         .await;
     }
@@ -763,8 +768,7 @@ async fn putting_a_target_group_replaces_it_whole() {
         Method::PUT,
         &etag2,
         &without_name,
-        422,
-        Some(&["/name"]),
+        Refused::Invalid(&["/name"]),
     )
     .await;
     let mut unknown = replacement.clone();
@@ -776,8 +780,7 @@ async fn putting_a_target_group_replaces_it_whole() {
         Method::PUT,
         &etag2,
         &unknown,
-        422,
-        Some(&["/colour"]),
+        Refused::Invalid(&["/colour"]),
     )
     .await;
 }
@@ -850,8 +853,7 @@ async fn patching_hours_changes_only_what_is_sent_and_null_clears_notes() {
             Method::PATCH,
             &etag3,
             &body,
-            422,
-            Some(&[pointer]),
+            Refused::Invalid(&[pointer]),
         )
         .await;
     }
@@ -896,7 +898,7 @@ async fn viewer_can_read_but_not_write(segment: &str) {
     }
     assert_eq!(
         all_lines(&app, &tenant.token, &collection).await,
-        [created.clone()],
+        std::slice::from_ref(&created),
         "nothing created, changed or deleted"
     );
     assert_eq!(fetch(&app, &tenant.token, &path).await, (created, etag));

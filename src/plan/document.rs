@@ -1,0 +1,252 @@
+//! The whole plan as one JSON document: read for intranets and archiving, and replaced
+//! in one transaction (all of it lands or none).
+
+use diesel::dsl::max;
+use diesel::{ExpressionMethods, QueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use super::budget_lines::{BudgetLine, BudgetLines};
+use super::evaluation_moments::{EvaluationMoment, EvaluationMoments};
+use super::fund_applications::{FundApplication, FundApplications};
+use super::hours::{Hours, PlannedHours};
+use super::project_partners::{ProjectPartner, ProjectPartners};
+use super::roadmap::{Roadmap, RoadmapStep};
+use super::target_groups::{TargetGroup, TargetGroups};
+use super::targets::{Target, Targets};
+use super::translation_costs::{TranslationCost, TranslationCosts};
+use crate::db::schema::plan_changes;
+use crate::domain::{OrganisationId, ProjectId};
+use crate::error::{ApiError, FieldError};
+use crate::models::project::Project;
+use crate::routes::extract::parse_json;
+use crate::routes::parts::{Part, Scope, nest};
+use crate::routes::projects::ProjectResponse;
+
+/// The whole plan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanDocument {
+    pub project: ProjectResponse,
+    pub target_groups: Vec<TargetGroup>,
+    pub hours: Vec<PlannedHours>,
+    pub budget_lines: Vec<BudgetLine>,
+    pub translation_costs: Vec<TranslationCost>,
+    pub fund_applications: Vec<FundApplication>,
+    pub targets: Vec<Target>,
+    pub evaluation_moments: Vec<EvaluationMoment>,
+    pub roadmap: Vec<RoadmapStep>,
+    pub partners: Vec<ProjectPartner>,
+}
+
+/// The keys of a plan document, in the order its parts are written.
+pub const SECTIONS: [&str; 9] = [
+    "target_groups",
+    "budget_lines",
+    "hours",
+    "translation_costs",
+    "fund_applications",
+    "targets",
+    "evaluation_moments",
+    "roadmap",
+    "partners",
+];
+
+/// Fields a GET answers that a PUT ignores, so a document read can be written back.
+const READ_ONLY: [&str; 8] = [
+    "project_id",
+    "created_at",
+    "updated_at",
+    "total",
+    "partner_name",
+    "level_history",
+    "title",
+    "organisation_id",
+];
+
+/// The plan's version: the id of its latest change (0 when it has none).
+pub async fn version(conn: &mut AsyncPgConnection, org: OrganisationId, project: ProjectId) -> Result<i64, ApiError> {
+    let latest: Option<i64> = plan_changes::table
+        .filter(plan_changes::organisation_id.eq(org))
+        .filter(plan_changes::project_id.eq(project))
+        .select(max(plan_changes::id))
+        .first(conn)
+        .await?;
+    Ok(latest.unwrap_or(0))
+}
+
+const ALL: i64 = 100_000;
+
+async fn all<P: Part>(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Vec<P::Output>, ApiError> {
+    P::list(conn, scope, ALL, None).await
+}
+
+pub async fn read(conn: &mut AsyncPgConnection, project: Project) -> Result<PlanDocument, ApiError> {
+    let scope = Scope::for_project(project.clone());
+    Ok(PlanDocument {
+        target_groups: all::<TargetGroups>(conn, &scope).await?,
+        hours: all::<Hours>(conn, &scope).await?,
+        budget_lines: all::<BudgetLines>(conn, &scope).await?,
+        translation_costs: all::<TranslationCosts>(conn, &scope).await?,
+        fund_applications: all::<FundApplications>(conn, &scope).await?,
+        targets: all::<Targets>(conn, &scope).await?,
+        evaluation_moments: all::<EvaluationMoments>(conn, &scope).await?,
+        roadmap: all::<Roadmap>(conn, &scope).await?,
+        partners: all::<ProjectPartners>(conn, &scope).await?,
+        project: ProjectResponse::from(project),
+    })
+}
+
+/// Removes the read-only fields of a GET from an object.
+pub fn strip_read_only(value: &mut Value) {
+    if let Value::Object(map) = value {
+        for key in READ_ONLY {
+            map.remove(key);
+        }
+    }
+}
+
+/// Writes one section: updates the lines it names, inserts the new ones, and returns
+/// the lines it leaves out, to delete once every section is written. Collects every
+/// field error rather than stopping at the first.
+pub async fn write_section<P: Part>(
+    conn: &mut AsyncPgConnection,
+    scope: &Scope,
+    section: &str,
+    items: Vec<Value>,
+    errors: &mut Vec<FieldError>,
+) -> Result<Vec<P::Output>, ApiError> {
+    let mut existing = all::<P>(conn, scope).await?;
+    let key_field = if P::FIXED { "step" } else { "id" };
+    for (i, mut item) in items.into_iter().enumerate() {
+        let at = format!("/{section}/{i}");
+        strip_read_only(&mut item);
+        let Value::Object(ref mut map) = item else {
+            errors.push(FieldError::body(at, "must be an object"));
+            continue;
+        };
+        let key = match map.remove(key_field) {
+            None | Some(Value::Null) if P::FIXED => {
+                errors.push(FieldError::body(format!("{at}/{key_field}"), "is required"));
+                continue;
+            }
+            None | Some(Value::Null) => None,
+            Some(value) => {
+                let text = match &value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                match text.parse::<P::Key>() {
+                    Ok(key) => Some(key),
+                    Err(_) => {
+                        errors.push(FieldError::body(format!("{at}/{key_field}"), format!("is not a valid {key_field}")));
+                        continue;
+                    }
+                }
+            }
+        };
+        let bytes = serde_json::to_vec(&item).map_err(ApiError::internal)?;
+        let input: P::Input = match parse_json(&bytes) {
+            Ok(input) => input,
+            Err(e) => {
+                collect(nest(e, &at), errors)?;
+                continue;
+            }
+        };
+        let position = key.and_then(|k| {
+            existing
+                .iter()
+                .position(|e| P::key(e).to_string() == k.to_string())
+        });
+        let current = position.map(|p| existing.swap_remove(p));
+        if P::FIXED && current.is_none() {
+            errors.push(FieldError::body(format!("{at}/{key_field}"), "names no item"));
+            continue;
+        }
+        if let Some(current) = &current {
+            let unchanged = serde_json::to_value(P::input_of(current.clone())).ok()
+                == serde_json::to_value(&input).ok();
+            if unchanged {
+                continue;
+            }
+        }
+        let valid = match P::check(conn, scope, current.as_ref(), input).await {
+            Ok(valid) => valid,
+            Err(e) => {
+                collect(nest(e, &at), errors)?;
+                continue;
+            }
+        };
+        if let Err(e) = P::store(conn, scope, key, current.as_ref(), valid).await {
+            collect(nest(e, &at), errors)?;
+        }
+    }
+    Ok(if P::FIXED { Vec::new() } else { existing })
+}
+
+/// Deletes the lines a section left out.
+pub async fn delete_missing<P: Part>(
+    conn: &mut AsyncPgConnection,
+    scope: &Scope,
+    section: &str,
+    missing: Vec<P::Output>,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), ApiError> {
+    for item in missing {
+        if let Err(e) = P::delete(conn, scope, &item).await {
+            collect(nest(e, &format!("/{section}")), errors)?;
+        }
+    }
+    Ok(())
+}
+
+/// Keeps a line's client errors for the one 422; anything else ends the request.
+fn collect(error: ApiError, errors: &mut Vec<FieldError>) -> Result<(), ApiError> {
+    match error {
+        ApiError::Validation(found) => {
+            errors.extend(found);
+            Ok(())
+        }
+        ApiError::Conflict { detail, errors: found } if found.is_empty() => {
+            errors.push(FieldError::body("", detail));
+            Ok(())
+        }
+        ApiError::Conflict { errors: found, .. } => {
+            errors.extend(found);
+            Ok(())
+        }
+        ApiError::Transition { detail, .. } => {
+            errors.push(FieldError::body("", detail));
+            Ok(())
+        }
+        other => Err(other),
+    }
+}
+
+/// Splits a plan document into its project object and sections; 422 for anything else.
+pub fn sections(body: Value) -> Result<(Value, Map<String, Value>), ApiError> {
+    let Value::Object(mut map) = body else {
+        return Err(ApiError::field("", "must be a JSON object with project and the plan's sections"));
+    };
+    let mut errors = Vec::new();
+    let project = map.remove("project").unwrap_or(Value::Null);
+    if !project.is_object() {
+        errors.push(FieldError::body("/project", "is required: an object with the project's basics"));
+    }
+    for (key, value) in &map {
+        if !SECTIONS.contains(&key.as_str()) {
+            errors.push(FieldError::body(
+                format!("/{key}"),
+                format!("unknown section; expected project or one of: {}", SECTIONS.join(", ")),
+            ));
+        } else if !value.is_array() {
+            errors.push(FieldError::body(format!("/{key}"), "must be an array"));
+        }
+    }
+    if errors.is_empty() {
+        Ok((project, map))
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}

@@ -1,0 +1,156 @@
+//! The plan's history, as written by the `plan_change_record` trigger.
+
+use chrono::{DateTime, Utc};
+use diesel::{ExpressionMethods, QueryDsl, Queryable};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::db::schema::{api_tokens, plan_changes, users};
+use crate::domain::{OrganisationId, ProjectId};
+use crate::error::ApiError;
+
+#[derive(Debug, Queryable)]
+struct ChangeRow {
+    id: i64,
+    entity: String,
+    entity_id: Uuid,
+    action: String,
+    actor: Option<String>,
+    changed_at: DateTime<Utc>,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+}
+
+/// Who made a change.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChangeActor {
+    /// `user` or `api_token`.
+    #[schema(example = "user")]
+    pub kind: String,
+    pub id: Uuid,
+    /// The user's name or the token's name; `null` once deleted.
+    pub name: Option<String>,
+}
+
+/// One change to the plan.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlanChange {
+    /// Increases with every change.
+    pub id: i64,
+    pub changed_at: DateTime<Utc>,
+    /// `project`, `target_group`, `hours`, `budget_line`, `translation_cost`,
+    /// `fund_application`, `target`, `evaluation_moment`, `roadmap_step` or
+    /// `project_partner`.
+    #[schema(example = "budget_line")]
+    pub entity: String,
+    pub entity_id: Uuid,
+    /// `created`, `updated` or `deleted`.
+    #[schema(example = "updated")]
+    pub action: String,
+    /// `null` for changes made outside a request (migrations, the CLI).
+    pub actor: Option<ChangeActor>,
+    /// The changed fields before the change; `null` when created.
+    #[schema(value_type = Option<Object>, example = json!({"amount": "1000.00"}))]
+    pub before: Option<serde_json::Value>,
+    /// The changed fields after the change; `null` when deleted.
+    #[schema(value_type = Option<Object>, example = json!({"amount": "1250.00"}))]
+    pub after: Option<serde_json::Value>,
+}
+
+/// A page of changes, newest first, before change id `before` when given.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    project: ProjectId,
+    limit: i64,
+    before: Option<i64>,
+) -> Result<Vec<PlanChange>, ApiError> {
+    let mut query = plan_changes::table
+        .filter(plan_changes::organisation_id.eq(org))
+        .filter(plan_changes::project_id.eq(project))
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(plan_changes::id.lt(before));
+    }
+    let rows: Vec<ChangeRow> = query
+        .order(plan_changes::id.desc())
+        .limit(limit + 1)
+        .select((
+            plan_changes::id,
+            plan_changes::entity,
+            plan_changes::entity_id,
+            plan_changes::action,
+            plan_changes::actor,
+            plan_changes::changed_at,
+            plan_changes::before,
+            plan_changes::after,
+        ))
+        .load(conn)
+        .await?;
+    let actors: Vec<(String, Uuid)> = rows
+        .iter()
+        .filter_map(|r| {
+            let (kind, id) = r.actor.as_deref()?.split_once(':')?;
+            Some((kind.to_string(), id.parse().ok()?))
+        })
+        .collect();
+    let user_ids: Vec<Uuid> = actors.iter().filter(|(k, _)| k == "user").map(|(_, id)| *id).collect();
+    let token_ids: Vec<Uuid> = actors.iter().filter(|(k, _)| k == "api_token").map(|(_, id)| *id).collect();
+    let user_names: Vec<(Uuid, String)> = users::table
+        .filter(users::organisation_id.eq(org))
+        .filter(users::id.eq_any(&user_ids))
+        .select((users::id, users::name))
+        .load(conn)
+        .await?;
+    let token_names: Vec<(Uuid, String)> = api_tokens::table
+        .filter(api_tokens::organisation_id.eq(org))
+        .filter(api_tokens::id.eq_any(&token_ids))
+        .select((api_tokens::id, api_tokens::name))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let actor = row.actor.as_deref().and_then(|tag| {
+                let (kind, id) = tag.split_once(':')?;
+                let id: Uuid = id.parse().ok()?;
+                let names = if kind == "user" { &user_names } else { &token_names };
+                Some(ChangeActor {
+                    kind: kind.to_string(),
+                    id,
+                    name: names.iter().find(|(n, _)| *n == id).map(|(_, name)| name.clone()),
+                })
+            });
+            PlanChange {
+                id: row.id,
+                changed_at: row.changed_at,
+                entity: row.entity,
+                entity_id: row.entity_id,
+                action: row.action,
+                actor,
+                before: row.before.map(money_as_strings),
+                after: row.after.map(money_as_strings),
+            }
+        })
+        .collect())
+}
+
+/// `to_jsonb` writes NUMERIC as JSON numbers; the API sends amounts as strings.
+fn money_as_strings(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => serde_json::Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, money_as_strings(v)))
+                .collect(),
+        ),
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(money_as_strings).collect())
+        }
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            serde_json::Value::String(format!("{:.2}", n.as_f64().unwrap_or_default()))
+        }
+        other => other,
+    }
+}
