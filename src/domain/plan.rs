@@ -8,8 +8,8 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{PartialSchema, ToSchema};
 
 text_enum!(
@@ -642,10 +642,10 @@ impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for Langu
 
 impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for LanguageCode {
     fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
-        let text =
-            <String as diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg>>::from_sql(
-                bytes,
-            )?;
+        let text = <String as diesel::deserialize::FromSql<
+            diesel::sql_types::Text,
+            diesel::pg::Pg,
+        >>::from_sql(bytes)?;
         Ok(LanguageCode(text))
     }
 }
@@ -677,7 +677,17 @@ mod tests {
     fn amounts_are_strict_two_decimal_strings() {
         assert_eq!("1250.5".parse::<Amount>().unwrap().to_string(), "1250.50");
         assert_eq!("7".parse::<Amount>().unwrap().to_string(), "7.00");
-        for bad in ["-1", "1.234", "1,5", "", ".5", "5.", "1e3", " 1", "1234567890123"] {
+        for bad in [
+            "-1",
+            "1.234",
+            "1,5",
+            "",
+            ".5",
+            "5.",
+            "1e3",
+            " 1",
+            "1234567890123",
+        ] {
             assert!(bad.parse::<Amount>().is_err(), "{bad}");
         }
     }
@@ -689,7 +699,12 @@ mod tests {
         assert!("srn".parse::<LanguageCode>().is_ok());
         assert!("pap".parse::<LanguageCode>().is_ok());
         assert!("ti".parse::<LanguageCode>().is_ok());
-        assert!("tir".parse::<LanguageCode>().unwrap_err().contains("\"ti\""));
+        assert!(
+            "tir"
+                .parse::<LanguageCode>()
+                .unwrap_err()
+                .contains("\"ti\"")
+        );
         assert!("xx".parse::<LanguageCode>().is_err());
         assert!("TR".parse::<LanguageCode>().is_err());
     }

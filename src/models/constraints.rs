@@ -22,6 +22,38 @@ pub fn describe(constraint: &str) -> Option<(&'static str, &'static str)> {
         ),
         "projects_status_known" => ("/status", "must be draft, active, completed or cancelled"),
         "projects_period_order" => ("/end_date", "must not be before start_date"),
+        "target_groups_name_key" => (
+            "/name",
+            "a target group with this name already exists in the project",
+        ),
+        "planned_hours_activity_quarter_key" => (
+            "/quarter",
+            "the project already plans hours for this activity in this quarter",
+        ),
+        "targets_subject_key" => (
+            "/theme",
+            "the project already has a target for this theme, subject and quarter",
+        ),
+        "partners_name_key" => (
+            "/name",
+            "a partner with this name already exists in the register",
+        ),
+        "project_partners_partner_key" => (
+            "/partner_id",
+            "this partner is already linked to the project",
+        ),
+        "project_partners_partner_fkey" => (
+            "/partner_id",
+            "is not a partner in the organisation's register",
+        ),
+        "fund_application_budget_lines_budget_line_fkey" => (
+            "/budget_line_ids",
+            "names a budget line that is not in this project",
+        ),
+        "targets_target_group_fkey" => {
+            ("/target_group_id", "is not a target group of this project")
+        }
+        "targets_budget_line_fkey" => ("/budget_line_id", "is not a budget line of this project"),
         _ => return None,
     })
 }

@@ -54,7 +54,12 @@ pub struct BudgetLine {
 pub struct BudgetLineInput {
     pub category: BudgetCategory,
     /// 1 to 500 characters.
-    #[schema(example = "Flyers in Turkish and Arabic", min_length = 1, max_length = 500, pattern = r"\S")]
+    #[schema(
+        example = "Flyers in Turkish and Arabic",
+        min_length = 1,
+        max_length = 500,
+        pattern = r"\S"
+    )]
     pub description: String,
     /// Euros; at most 10000000.
     pub amount: Amount,
@@ -174,7 +179,13 @@ impl Part for BudgetLines {
         current: Option<&'c BudgetLine>,
         valid: BudgetLineFields,
     ) -> TxFuture<'c, BudgetLine, ApiError> {
-        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+        Box::pin(store_row(
+            conn,
+            scope,
+            key,
+            current.map(|c| (c.id, c.version)),
+            valid,
+        ))
     }
     fn delete<'c>(
         conn: &'c mut AsyncPgConnection,

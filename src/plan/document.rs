@@ -66,7 +66,11 @@ const READ_ONLY: [&str; 8] = [
 ];
 
 /// The plan's version: the id of its latest change (0 when it has none).
-pub async fn version(conn: &mut AsyncPgConnection, org: OrganisationId, project: ProjectId) -> Result<i64, ApiError> {
+pub async fn version(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    project: ProjectId,
+) -> Result<i64, ApiError> {
     let latest: Option<i64> = plan_changes::table
         .filter(plan_changes::organisation_id.eq(org))
         .filter(plan_changes::project_id.eq(project))
@@ -78,11 +82,17 @@ pub async fn version(conn: &mut AsyncPgConnection, org: OrganisationId, project:
 
 const ALL: i64 = 100_000;
 
-async fn all<P: Part>(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Vec<P::Output>, ApiError> {
+async fn all<P: Part>(
+    conn: &mut AsyncPgConnection,
+    scope: &Scope,
+) -> Result<Vec<P::Output>, ApiError> {
     P::list(conn, scope, ALL, None).await
 }
 
-pub async fn read(conn: &mut AsyncPgConnection, project: Project) -> Result<PlanDocument, ApiError> {
+pub async fn read(
+    conn: &mut AsyncPgConnection,
+    project: Project,
+) -> Result<PlanDocument, ApiError> {
     let scope = Scope::for_project(project.clone());
     Ok(PlanDocument {
         target_groups: all::<TargetGroups>(conn, &scope).await?,
@@ -140,7 +150,10 @@ pub async fn write_section<P: Part>(
                 match text.parse::<P::Key>() {
                     Ok(key) => Some(key),
                     Err(_) => {
-                        errors.push(FieldError::body(format!("{at}/{key_field}"), format!("is not a valid {key_field}")));
+                        errors.push(FieldError::body(
+                            format!("{at}/{key_field}"),
+                            format!("is not a valid {key_field}"),
+                        ));
                         continue;
                     }
                 }
@@ -161,7 +174,10 @@ pub async fn write_section<P: Part>(
         });
         let current = position.map(|p| existing.swap_remove(p));
         if P::FIXED && current.is_none() {
-            errors.push(FieldError::body(format!("{at}/{key_field}"), "names no item"));
+            errors.push(FieldError::body(
+                format!("{at}/{key_field}"),
+                "names no item",
+            ));
             continue;
         }
         if let Some(current) = &current {
@@ -208,7 +224,10 @@ fn collect(error: ApiError, errors: &mut Vec<FieldError>) -> Result<(), ApiError
             errors.extend(found);
             Ok(())
         }
-        ApiError::Conflict { detail, errors: found } if found.is_empty() => {
+        ApiError::Conflict {
+            detail,
+            errors: found,
+        } if found.is_empty() => {
             errors.push(FieldError::body("", detail));
             Ok(())
         }
@@ -227,18 +246,27 @@ fn collect(error: ApiError, errors: &mut Vec<FieldError>) -> Result<(), ApiError
 /// Splits a plan document into its project object and sections; 422 for anything else.
 pub fn sections(body: Value) -> Result<(Value, Map<String, Value>), ApiError> {
     let Value::Object(mut map) = body else {
-        return Err(ApiError::field("", "must be a JSON object with project and the plan's sections"));
+        return Err(ApiError::field(
+            "",
+            "must be a JSON object with project and the plan's sections",
+        ));
     };
     let mut errors = Vec::new();
     let project = map.remove("project").unwrap_or(Value::Null);
     if !project.is_object() {
-        errors.push(FieldError::body("/project", "is required: an object with the project's basics"));
+        errors.push(FieldError::body(
+            "/project",
+            "is required: an object with the project's basics",
+        ));
     }
     for (key, value) in &map {
         if !SECTIONS.contains(&key.as_str()) {
             errors.push(FieldError::body(
                 format!("/{key}"),
-                format!("unknown section; expected project or one of: {}", SECTIONS.join(", ")),
+                format!(
+                    "unknown section; expected project or one of: {}",
+                    SECTIONS.join(", ")
+                ),
             ));
         } else if !value.is_array() {
             errors.push(FieldError::body(format!("/{key}"), "must be an array"));

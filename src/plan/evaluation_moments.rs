@@ -43,7 +43,12 @@ pub struct EvaluationMomentInput {
     #[schema(example = "2026-12-15")]
     pub planned_on: NaiveDate,
     /// 1 to 500 characters.
-    #[schema(example = "Mid-term review with key persons", min_length = 1, max_length = 500, pattern = r"\S")]
+    #[schema(
+        example = "Mid-term review with key persons",
+        min_length = 1,
+        max_length = 500,
+        pattern = r"\S"
+    )]
     pub subject: String,
     /// At most 20000 characters.
     #[schema(max_length = 20000)]
@@ -60,13 +65,19 @@ pub struct EvaluationMomentFields {
 
 line_queries!(evaluation_moments, EvaluationMoment, EvaluationMomentFields);
 
-pub fn validate(scope: &Scope, input: EvaluationMomentInput) -> Result<EvaluationMomentFields, ApiError> {
+pub fn validate(
+    scope: &Scope,
+    input: EvaluationMomentInput,
+) -> Result<EvaluationMomentFields, ApiError> {
     let (start, end) = scope.period()?;
     let mut errors = Errors::default();
     if !(start..=end).contains(&input.planned_on) {
         errors.push(FieldError::body(
             "/planned_on",
-            format!("{} is outside the project period {start} to {end}", input.planned_on),
+            format!(
+                "{} is outside the project period {start} to {end}",
+                input.planned_on
+            ),
         ));
     }
     let subject = errors.check("/subject", text::bounded(&input.subject, 1, 500));
@@ -137,7 +148,13 @@ impl Part for EvaluationMoments {
         current: Option<&'c EvaluationMoment>,
         valid: EvaluationMomentFields,
     ) -> TxFuture<'c, EvaluationMoment, ApiError> {
-        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+        Box::pin(store_row(
+            conn,
+            scope,
+            key,
+            current.map(|c| (c.id, c.version)),
+            valid,
+        ))
     }
     fn delete<'c>(
         conn: &'c mut AsyncPgConnection,

@@ -72,7 +72,12 @@ pub struct FundApplication {
 #[serde(deny_unknown_fields)]
 pub struct FundApplicationInput {
     /// 1 to 200 characters.
-    #[schema(example = "Gemeente Utrecht", min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        example = "Gemeente Utrecht",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub funder_name: String,
     pub funder_kind: FunderKind,
     /// At most 200 characters.
@@ -159,7 +164,10 @@ pub fn validate(
     let conditions = optional_text(&mut errors, "/conditions", input.conditions, 4000);
     for (i, id) in input.budget_line_ids.iter().enumerate() {
         if input.budget_line_ids[..i].contains(id) {
-            errors.push(FieldError::body(format!("/budget_line_ids/{i}"), "appears more than once"));
+            errors.push(FieldError::body(
+                format!("/budget_line_ids/{i}"),
+                "appears more than once",
+            ));
         } else if !lines.contains(id) {
             errors.push(FieldError::body(
                 format!("/budget_line_ids/{i}"),
@@ -170,7 +178,10 @@ pub fn validate(
     if input.amount_requested.is_zero() {
         errors.push(FieldError::body("/amount_requested", "must be more than 0"));
     }
-    errors.check("/amount_requested", input.amount_requested.at_most(10_000_000));
+    errors.check(
+        "/amount_requested",
+        input.amount_requested.at_most(10_000_000),
+    );
     match (status, input.amount_granted) {
         (_, Some(granted)) if granted > input.amount_requested => errors.push(FieldError::body(
             "/amount_granted",
@@ -209,21 +220,36 @@ pub fn validate(
         }
     }
     if status.decided() && input.decided_on.is_none() {
-        errors.push(FieldError::body("/decided_on", format!("is required when the status is {status}")));
+        errors.push(FieldError::body(
+            "/decided_on",
+            format!("is required when the status is {status}"),
+        ));
     }
     if let (Some(submitted), Some(decided)) = (input.submitted_on, input.decided_on)
         && decided < submitted
     {
-        errors.push(FieldError::body("/decided_on", format!("must not be before submitted_on ({submitted})")));
+        errors.push(FieldError::body(
+            "/decided_on",
+            format!("must not be before submitted_on ({submitted})"),
+        ));
     }
     if let (Some(from), Some(to)) = (input.grant_start, input.grant_end)
         && to < from
     {
-        errors.push(FieldError::body("/grant_end", format!("must not be before grant_start ({from})")));
+        errors.push(FieldError::body(
+            "/grant_end",
+            format!("must not be before grant_start ({from})"),
+        ));
     }
     for (i, duty) in input.reporting_duties.iter().enumerate() {
-        errors.check(&format!("/reporting_duties/{i}/quarter"), duty.quarter.check_within(start, end));
-        if input.reporting_duties[..i].iter().any(|d| d.quarter == duty.quarter) {
+        errors.check(
+            &format!("/reporting_duties/{i}/quarter"),
+            duty.quarter.check_within(start, end),
+        );
+        if input.reporting_duties[..i]
+            .iter()
+            .any(|d| d.quarter == duty.quarter)
+        {
             errors.push(FieldError::body(
                 format!("/reporting_duties/{i}/quarter"),
                 format!("{} appears more than once", duty.quarter),
@@ -232,10 +258,16 @@ pub fn validate(
         if duty.due_on <= duty.quarter.last_day() {
             errors.push(FieldError::body(
                 format!("/reporting_duties/{i}/due_on"),
-                format!("must be after the quarter ends ({})", duty.quarter.last_day()),
+                format!(
+                    "must be after the quarter ends ({})",
+                    duty.quarter.last_day()
+                ),
             ));
         } else {
-            errors.check(&format!("/reporting_duties/{i}/due_on"), check_date(duty.due_on));
+            errors.check(
+                &format!("/reporting_duties/{i}/due_on"),
+                check_date(duty.due_on),
+            );
         }
     }
     errors.finish()?;
@@ -266,7 +298,10 @@ pub fn validate(
 }
 
 /// The ids of the project's budget lines.
-pub async fn budget_line_ids(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Vec<Uuid>, ApiError> {
+pub async fn budget_line_ids(
+    conn: &mut AsyncPgConnection,
+    scope: &Scope,
+) -> Result<Vec<Uuid>, ApiError> {
     Ok(budget_lines::table
         .filter(budget_lines::organisation_id.eq(scope.org))
         .filter(budget_lines::project_id.eq(scope.project_id()?))
@@ -347,7 +382,13 @@ impl Part for FundApplications {
         current: Option<&'c FundApplication>,
         valid: FundApplicationFields,
     ) -> TxFuture<'c, FundApplication, ApiError> {
-        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+        Box::pin(store_row(
+            conn,
+            scope,
+            key,
+            current.map(|c| (c.id, c.version)),
+            valid,
+        ))
     }
     fn delete<'c>(
         conn: &'c mut AsyncPgConnection,

@@ -96,8 +96,16 @@ pub async fn list(
             Some((kind.to_string(), id.parse().ok()?))
         })
         .collect();
-    let user_ids: Vec<Uuid> = actors.iter().filter(|(k, _)| k == "user").map(|(_, id)| *id).collect();
-    let token_ids: Vec<Uuid> = actors.iter().filter(|(k, _)| k == "api_token").map(|(_, id)| *id).collect();
+    let user_ids: Vec<Uuid> = actors
+        .iter()
+        .filter(|(k, _)| k == "user")
+        .map(|(_, id)| *id)
+        .collect();
+    let token_ids: Vec<Uuid> = actors
+        .iter()
+        .filter(|(k, _)| k == "api_token")
+        .map(|(_, id)| *id)
+        .collect();
     let user_names: Vec<(Uuid, String)> = users::table
         .filter(users::organisation_id.eq(org))
         .filter(users::id.eq_any(&user_ids))
@@ -116,11 +124,18 @@ pub async fn list(
             let actor = row.actor.as_deref().and_then(|tag| {
                 let (kind, id) = tag.split_once(':')?;
                 let id: Uuid = id.parse().ok()?;
-                let names = if kind == "user" { &user_names } else { &token_names };
+                let names = if kind == "user" {
+                    &user_names
+                } else {
+                    &token_names
+                };
                 Some(ChangeActor {
                     kind: kind.to_string(),
                     id,
-                    name: names.iter().find(|(n, _)| *n == id).map(|(_, name)| name.clone()),
+                    name: names
+                        .iter()
+                        .find(|(n, _)| *n == id)
+                        .map(|(_, name)| name.clone()),
                 })
             });
             PlanChange {

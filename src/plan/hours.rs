@@ -149,7 +149,13 @@ impl Part for Hours {
         current: Option<&'c PlannedHours>,
         valid: PlannedHoursFields,
     ) -> TxFuture<'c, PlannedHours, ApiError> {
-        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+        Box::pin(store_row(
+            conn,
+            scope,
+            key,
+            current.map(|c| (c.id, c.version)),
+            valid,
+        ))
     }
 
     fn delete<'c>(

@@ -65,7 +65,12 @@ pub struct Partner {
 #[serde(deny_unknown_fields)]
 pub struct PartnerInput {
     /// Unique in the organisation; 1 to 200 characters.
-    #[schema(example = "Moskee Ulu Camii", min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        example = "Moskee Ulu Camii",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub name: String,
     pub category: PartnerCategory,
     /// At most 4000 characters.
@@ -91,7 +96,10 @@ pub fn validate(input: PartnerInput) -> Result<PartnerFields, ApiError> {
     let name = errors.check("/name", text::bounded(&input.name, 1, 200));
     let notes = optional_text(&mut errors, "/notes", input.notes, 4000);
     if input.contacts.len() > 20 {
-        errors.push(FieldError::body("/contacts", "must list at most 20 contact persons"));
+        errors.push(FieldError::body(
+            "/contacts",
+            "must list at most 20 contact persons",
+        ));
     }
     let mut contacts = Vec::with_capacity(input.contacts.len());
     for (i, contact) in input.contacts.into_iter().enumerate() {
@@ -105,9 +113,14 @@ pub fn validate(input: PartnerInput) -> Result<PartnerFields, ApiError> {
             .map(Email::into_string);
         let phone = optional_text(&mut errors, &at("phone"), contact.phone, 40);
         if let Some(phone) = &phone
-            && !phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+            && !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
         {
-            errors.push(FieldError::body(at("phone"), "may hold only digits, spaces and + - ( ) ."));
+            errors.push(FieldError::body(
+                at("phone"),
+                "may hold only digits, spaces and + - ( ) .",
+            ));
         }
         contacts.push(Contact {
             name: name.unwrap_or_default(),

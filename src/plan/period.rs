@@ -68,7 +68,12 @@ pub async fn check(
         ),
         errors: outside
             .into_iter()
-            .map(|o| FieldError::body("", format!("{} {}: {} is outside the new period", o.part, o.id, o.what)))
+            .map(|o| {
+                FieldError::body(
+                    "",
+                    format!("{} {}: {} is outside the new period", o.part, o.id, o.what),
+                )
+            })
             .collect(),
     })
 }

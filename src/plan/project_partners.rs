@@ -158,7 +158,11 @@ pub async fn complete(
         .collect())
 }
 
-async fn one(conn: &mut AsyncPgConnection, org: OrganisationId, row: LinkRow) -> Result<ProjectPartner, ApiError> {
+async fn one(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    row: LinkRow,
+) -> Result<ProjectPartner, ApiError> {
     complete(conn, org, vec![row])
         .await?
         .pop()
@@ -166,7 +170,10 @@ async fn one(conn: &mut AsyncPgConnection, org: OrganisationId, row: LinkRow) ->
 }
 
 /// The ids of the organisation's partners.
-pub async fn partner_ids(conn: &mut AsyncPgConnection, org: OrganisationId) -> Result<Vec<Uuid>, ApiError> {
+pub async fn partner_ids(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+) -> Result<Vec<Uuid>, ApiError> {
     Ok(partners::table
         .filter(partners::organisation_id.eq(org))
         .select(partners::id)
@@ -184,15 +191,24 @@ pub fn validate(
     if !known_partners.contains(&input.partner_id) {
         errors.push(FieldError::body(
             "/partner_id",
-            format!("{} is not a partner in the organisation's register", input.partner_id),
+            format!(
+                "{} is not a partner in the organisation's register",
+                input.partner_id
+            ),
         ));
     }
     if input.functions.is_empty() {
-        errors.push(FieldError::body("/functions", "must name at least one function"));
+        errors.push(FieldError::body(
+            "/functions",
+            "must name at least one function",
+        ));
     }
     for (i, function) in input.functions.iter().enumerate() {
         if input.functions[..i].contains(function) {
-            errors.push(FieldError::body(format!("/functions/{i}"), format!("{function} appears more than once")));
+            errors.push(FieldError::body(
+                format!("/functions/{i}"),
+                format!("{function} appears more than once"),
+            ));
         }
     }
     let level_since = match (input.level_since, current) {
@@ -202,7 +218,10 @@ pub fn validate(
         (None, _) => today,
     };
     if level_since > today {
-        errors.push(FieldError::body("/level_since", "must not be in the future"));
+        errors.push(FieldError::body(
+            "/level_since",
+            "must not be in the future",
+        ));
     } else {
         errors.check("/level_since", check_date(level_since));
     }
@@ -294,7 +313,8 @@ impl Part for ProjectPartners {
         valid: LinkFields,
     ) -> TxFuture<'c, ProjectPartner, ApiError> {
         Box::pin(async move {
-            let row = store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid).await?;
+            let row =
+                store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid).await?;
             one(conn, scope.org, row).await
         })
     }

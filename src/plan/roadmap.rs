@@ -241,7 +241,9 @@ impl Part for Roadmap {
     ) -> TxFuture<'c, RoadmapStep, ApiError> {
         Box::pin(async move {
             match (key, current) {
-                (Some(key), Some(current)) => update_step(conn, scope, key.0, current.version, valid).await,
+                (Some(key), Some(current)) => {
+                    update_step(conn, scope, key.0, current.version, valid).await
+                }
                 _ => Err(ApiError::MethodNotAllowed {
                     allowed: vec!["GET".into(), "PUT".into(), "PATCH".into()],
                 }),

@@ -126,7 +126,11 @@ pub async fn compute(
     let lines: Vec<(BudgetCategory, Amount, JsonList<Phase>)> = budget_lines::table
         .filter(budget_lines::organisation_id.eq(org))
         .filter(budget_lines::project_id.eq(project))
-        .select((budget_lines::category, budget_lines::amount, budget_lines::phases))
+        .select((
+            budget_lines::category,
+            budget_lines::amount,
+            budget_lines::phases,
+        ))
         .load(conn)
         .await?;
     let translations: Vec<Amount> = translation_costs::table
@@ -146,7 +150,13 @@ pub async fn compute(
         ))
         .load(conn)
         .await?;
-    Ok(summarise(project, &hours, &lines, &translations, &applications))
+    Ok(summarise(
+        project,
+        &hours,
+        &lines,
+        &translations,
+        &applications,
+    ))
 }
 
 fn summarise(
@@ -179,9 +189,16 @@ fn summarise(
         .iter()
         .map(|category| {
             let from_lines: Amount = lines.iter().filter(|l| l.0 == *category).map(|l| l.1).sum();
-            let from_hours = if *category == BudgetCategory::Personnel { hours_cost } else { Amount::ZERO };
-            let from_translation =
-                if *category == BudgetCategory::Translation { translation_total } else { Amount::ZERO };
+            let from_hours = if *category == BudgetCategory::Personnel {
+                hours_cost
+            } else {
+                Amount::ZERO
+            };
+            let from_translation = if *category == BudgetCategory::Translation {
+                translation_total
+            } else {
+                Amount::ZERO
+            };
             CategoryBudget {
                 category: *category,
                 budget_lines: from_lines,
@@ -196,13 +213,15 @@ fn summarise(
 
     let mut funders: BTreeMap<&str, FunderFunding> = BTreeMap::new();
     for (name, status, requested, granted) in applications {
-        let entry = funders.entry(name.as_str()).or_insert_with(|| FunderFunding {
-            funder_name: name.clone(),
-            applications: 0,
-            requested: Amount::ZERO,
-            granted: Amount::ZERO,
-            pending: Amount::ZERO,
-        });
+        let entry = funders
+            .entry(name.as_str())
+            .or_insert_with(|| FunderFunding {
+                funder_name: name.clone(),
+                applications: 0,
+                requested: Amount::ZERO,
+                granted: Amount::ZERO,
+                pending: Amount::ZERO,
+            });
         entry.applications += 1;
         if *status != FundStatus::Withdrawn {
             entry.requested = entry.requested + *requested;

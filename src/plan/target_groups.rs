@@ -43,7 +43,12 @@ pub struct TargetGroup {
 #[serde(deny_unknown_fields)]
 pub struct TargetGroupInput {
     /// The community's name, unique in the project; 1 to 200 characters.
-    #[schema(example = "Turkish-Dutch caregivers in Oost", min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        example = "Turkish-Dutch caregivers in Oost",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub name: String,
     /// At most 4000 characters.
     #[schema(max_length = 4000)]
@@ -70,7 +75,10 @@ pub fn validate(input: TargetGroupInput) -> Result<TargetGroupFields, ApiError> 
     let name = errors.check("/name", text::bounded(&input.name, 1, 200));
     let description = optional_text(&mut errors, "/description", input.description, 4000);
     if input.languages.len() > 20 {
-        errors.push(FieldError::body("/languages", "must list at most 20 languages"));
+        errors.push(FieldError::body(
+            "/languages",
+            "must list at most 20 languages",
+        ));
     }
     distinct_languages(&mut errors, "/languages", &input.languages);
     errors.finish()?;
@@ -144,7 +152,13 @@ impl Part for TargetGroups {
         current: Option<&'c TargetGroup>,
         valid: TargetGroupFields,
     ) -> TxFuture<'c, TargetGroup, ApiError> {
-        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+        Box::pin(store_row(
+            conn,
+            scope,
+            key,
+            current.map(|c| (c.id, c.version)),
+            valid,
+        ))
     }
 
     fn delete<'c>(

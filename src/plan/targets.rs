@@ -114,7 +114,11 @@ pub async fn subjects(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Sub
     })
 }
 
-pub fn validate(scope: &Scope, subjects: &Subjects, input: TargetInput) -> Result<TargetFields, ApiError> {
+pub fn validate(
+    scope: &Scope,
+    subjects: &Subjects,
+    input: TargetInput,
+) -> Result<TargetFields, ApiError> {
     use TargetTheme::*;
     let (start, end) = scope.period()?;
     let theme = input.theme;
@@ -123,37 +127,84 @@ pub fn validate(scope: &Scope, subjects: &Subjects, input: TargetInput) -> Resul
         errors.check("/quarter", quarter.check_within(start, end));
     }
     let given = [
-        ("/target_group_id", input.target_group_id.is_some(), matches!(theme, Reach)),
-        ("/ladder_level", input.ladder_level.is_some(), matches!(theme, Partners)),
-        ("/channel", input.channel.is_some(), matches!(theme, Communication)),
-        ("/language", input.language.is_some(), matches!(theme, Communication)),
-        ("/activity", input.activity.is_some(), matches!(theme, Hours)),
-        ("/budget_line_id", input.budget_line_id.is_some(), matches!(theme, Spend)),
-        ("/category", input.category.is_some(), matches!(theme, Spend)),
+        (
+            "/target_group_id",
+            input.target_group_id.is_some(),
+            matches!(theme, Reach),
+        ),
+        (
+            "/ladder_level",
+            input.ladder_level.is_some(),
+            matches!(theme, Partners),
+        ),
+        (
+            "/channel",
+            input.channel.is_some(),
+            matches!(theme, Communication),
+        ),
+        (
+            "/language",
+            input.language.is_some(),
+            matches!(theme, Communication),
+        ),
+        (
+            "/activity",
+            input.activity.is_some(),
+            matches!(theme, Hours),
+        ),
+        (
+            "/budget_line_id",
+            input.budget_line_id.is_some(),
+            matches!(theme, Spend),
+        ),
+        (
+            "/category",
+            input.category.is_some(),
+            matches!(theme, Spend),
+        ),
     ];
     for (pointer, present, applies) in given {
         if present && !applies {
-            errors.push(FieldError::body(pointer, format!("does not apply to a {theme} target")));
+            errors.push(FieldError::body(
+                pointer,
+                format!("does not apply to a {theme} target"),
+            ));
         }
     }
     if theme == Partners && input.ladder_level.is_none() {
-        errors.push(FieldError::body("/ladder_level", "is required for a partners target"));
+        errors.push(FieldError::body(
+            "/ladder_level",
+            "is required for a partners target",
+        ));
     }
     if input.budget_line_id.is_some() && input.category.is_some() {
-        errors.push(FieldError::body("/category", "give a budget line or a category, not both"));
+        errors.push(FieldError::body(
+            "/category",
+            "give a budget line or a category, not both",
+        ));
     }
     if let Some(id) = input.target_group_id
         && !subjects.target_groups.contains(&id)
     {
-        errors.push(FieldError::body("/target_group_id", format!("{id} is not a target group of this project")));
+        errors.push(FieldError::body(
+            "/target_group_id",
+            format!("{id} is not a target group of this project"),
+        ));
     }
     if let Some(id) = input.budget_line_id
         && !subjects.budget_lines.contains(&id)
     {
-        errors.push(FieldError::body("/budget_line_id", format!("{id} is not a budget line of this project")));
+        errors.push(FieldError::body(
+            "/budget_line_id",
+            format!("{id} is not a budget line of this project"),
+        ));
     }
-    if matches!(theme, Reach | Partners | Communication) && !input.planned.value().fract().is_zero() {
-        errors.push(FieldError::body("/planned", format!("must be a whole number for a {theme} target")));
+    if matches!(theme, Reach | Partners | Communication) && !input.planned.value().fract().is_zero()
+    {
+        errors.push(FieldError::body(
+            "/planned",
+            format!("must be a whole number for a {theme} target"),
+        ));
     }
     errors.check("/planned", input.planned.at_most(100_000_000));
     let notes = optional_text(&mut errors, "/notes", input.notes, 4000);
@@ -242,7 +293,13 @@ impl Part for Targets {
         current: Option<&'c Target>,
         valid: TargetFields,
     ) -> TxFuture<'c, Target, ApiError> {
-        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+        Box::pin(store_row(
+            conn,
+            scope,
+            key,
+            current.map(|c| (c.id, c.version)),
+            valid,
+        ))
     }
     fn delete<'c>(
         conn: &'c mut AsyncPgConnection,

@@ -51,7 +51,12 @@ pub struct TranslationCost {
 #[serde(deny_unknown_fields)]
 pub struct TranslationCostInput {
     /// What is translated; 1 to 500 characters.
-    #[schema(example = "Flyer 'Zorgt u voor een naaste?'", min_length = 1, max_length = 500, pattern = r"\S")]
+    #[schema(
+        example = "Flyer 'Zorgt u voor een naaste?'",
+        min_length = 1,
+        max_length = 500,
+        pattern = r"\S"
+    )]
     pub item: String,
     #[schema(example = "nl")]
     pub source_language: LanguageCode,
@@ -82,10 +87,16 @@ pub fn validate(input: TranslationCostInput) -> Result<TranslationCostFields, Ap
     let mut errors = Errors::default();
     let item = errors.check("/item", text::bounded(&input.item, 1, 500));
     if input.target_languages.is_empty() {
-        errors.push(FieldError::body("/target_languages", "must name at least one language"));
+        errors.push(FieldError::body(
+            "/target_languages",
+            "must name at least one language",
+        ));
     }
     if input.target_languages.len() > 20 {
-        errors.push(FieldError::body("/target_languages", "must name at most 20 languages"));
+        errors.push(FieldError::body(
+            "/target_languages",
+            "must name at most 20 languages",
+        ));
     }
     distinct_languages(&mut errors, "/target_languages", &input.target_languages);
     if let Some(i) = input
@@ -175,7 +186,13 @@ impl Part for TranslationCosts {
         current: Option<&'c TranslationCost>,
         valid: TranslationCostFields,
     ) -> TxFuture<'c, TranslationCost, ApiError> {
-        Box::pin(store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid))
+        Box::pin(store_row(
+            conn,
+            scope,
+            key,
+            current.map(|c| (c.id, c.version)),
+            valid,
+        ))
     }
     fn delete<'c>(
         conn: &'c mut AsyncPgConnection,

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod health;
 pub mod organisation;
 pub mod parts;
+pub mod plan;
 pub mod projects;
 pub mod users;
 
@@ -52,13 +53,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(parts::PartService::<crate::plan::target_groups::TargetGroups>::new())
             .service(parts::PartService::<crate::plan::hours::Hours>::new())
             .service(parts::PartService::<crate::plan::budget_lines::BudgetLines>::new())
-            .service(parts::PartService::<crate::plan::translation_costs::TranslationCosts>::new())
-            .service(parts::PartService::<crate::plan::fund_applications::FundApplications>::new())
+            .service(parts::PartService::<
+                crate::plan::translation_costs::TranslationCosts,
+            >::new())
+            .service(parts::PartService::<
+                crate::plan::fund_applications::FundApplications,
+            >::new())
             .service(parts::PartService::<crate::plan::targets::Targets>::new())
-            .service(parts::PartService::<crate::plan::evaluation_moments::EvaluationMoments>::new())
+            .service(parts::PartService::<
+                crate::plan::evaluation_moments::EvaluationMoments,
+            >::new())
             .service(parts::PartService::<crate::plan::roadmap::Roadmap>::new())
             .service(parts::PartService::<crate::plan::partners::Partners>::new())
-            .service(parts::PartService::<crate::plan::project_partners::ProjectPartners>::new()),
+            .service(parts::PartService::<
+                crate::plan::project_partners::ProjectPartners,
+            >::new())
+            .service(plan::get_summary)
+            .service(plan::get_plan)
+            .service(plan::replace_plan)
+            .service(plan::get_history),
     );
 }
 

@@ -18,7 +18,9 @@ use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, Paths, PathsBuilder};
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, Paths, PathsBuilder,
+};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, RefOr, Required, ResponseBuilder};
@@ -195,7 +197,10 @@ fn not_found<P: Part>(error: ApiError) -> ApiError {
     }
 }
 
-fn item_response<P: Part>(response: actix_web::HttpResponseBuilder, item: &P::Output) -> HttpResponse {
+fn item_response<P: Part>(
+    response: actix_web::HttpResponseBuilder,
+    item: &P::Output,
+) -> HttpResponse {
     json_ok(with_etag(response, P::meta(item).version), item)
 }
 
@@ -244,7 +249,10 @@ async fn list<P: Part>(
     } else {
         None
     };
-    Ok(json_ok(HttpResponse::Ok(), &ListBody { items, next_cursor }))
+    Ok(json_ok(
+        HttpResponse::Ok(),
+        &ListBody { items, next_cursor },
+    ))
 }
 
 async fn get<P: Part>(
@@ -260,7 +268,9 @@ async fn get<P: Part>(
         .tenant(org, move |conn| {
             Box::pin(async move {
                 let scope = open_scope::<P>(conn, org, project).await?;
-                P::find(conn, &scope, key, false).await.map_err(not_found::<P>)
+                P::find(conn, &scope, key, false)
+                    .await
+                    .map_err(not_found::<P>)
             })
         })
         .await?;
@@ -333,9 +343,15 @@ async fn write<P: Part>(
 
 /// Applies an RFC 7396 merge patch to the item's input form and parses the result, so
 /// that errors point at the same fields as a PUT's would.
-fn merge_patch<P: Part>(current: &P::Output, patch: serde_json::Value) -> Result<P::Input, ApiError> {
+fn merge_patch<P: Part>(
+    current: &P::Output,
+    patch: serde_json::Value,
+) -> Result<P::Input, ApiError> {
     if !patch.is_object() {
-        return Err(ApiError::field("", "must be a JSON object with the fields to change"));
+        return Err(ApiError::field(
+            "",
+            "must be a JSON object with the fields to change",
+        ));
     }
     let mut document =
         serde_json::to_value(P::input_of(current.clone())).map_err(ApiError::internal)?;
@@ -469,15 +485,24 @@ impl<P: Part> PartService<P> {
                     .parameter_in(ParameterIn::Path)
                     .required(Required::True)
                     .description(Some("The project's id."))
-                    .schema(Some(ObjectBuilder::new().schema_type(Type::String).format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Uuid)))))
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String).format(
+                        Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                            utoipa::openapi::KnownFormat::Uuid,
+                        )),
+                    )))
                     .build(),
             );
         }
         if with_item {
             let schema = if P::FIXED {
-                ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(9))
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(1))
+                    .maximum(Some(9))
             } else {
-                ObjectBuilder::new().schema_type(Type::String).format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Uuid)))
+                ObjectBuilder::new().schema_type(Type::String).format(Some(
+                    utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Uuid),
+                ))
             };
             out.push(
                 ParameterBuilder::new()
@@ -509,12 +534,23 @@ impl<P: Part> PartService<P> {
     fn item_ok(description: &str) -> utoipa::openapi::Response {
         ResponseBuilder::new()
             .description(description)
-            .content("application/json", json_content(schema_ref(&P::Output::name())))
-            .header("ETag", HeaderBuilder::new().schema(ObjectBuilder::new().schema_type(Type::String)).build())
+            .content(
+                "application/json",
+                json_content(schema_ref(&P::Output::name())),
+            )
+            .header(
+                "ETag",
+                HeaderBuilder::new()
+                    .schema(ObjectBuilder::new().schema_type(Type::String))
+                    .build(),
+            )
             .build()
     }
 
-    fn body(schema: RefOr<Schema>, description: &str) -> utoipa::openapi::request_body::RequestBody {
+    fn body(
+        schema: RefOr<Schema>,
+        description: &str,
+    ) -> utoipa::openapi::request_body::RequestBody {
         RequestBodyBuilder::new()
             .description(Some(description))
             .required(Some(Required::True))
@@ -536,13 +572,25 @@ impl<P: Part> utoipa_actix_web::OpenApiFactory for PartService<P> {
                 .name("limit")
                 .parameter_in(ParameterIn::Query)
                 .description(Some("How many items to return, 1 to 200."))
-                .schema(Some(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(200)).default(Some(serde_json::json!(50)))))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(1))
+                        .maximum(Some(200))
+                        .default(Some(serde_json::json!(50))),
+                ))
                 .build(),
             ParameterBuilder::new()
                 .name("cursor")
                 .parameter_in(ParameterIn::Query)
-                .description(Some("The `next_cursor` of the previous page; omit for the first page."))
-                .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(200))))
+                .description(Some(
+                    "The `next_cursor` of the previous page; omit for the first page.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .max_length(Some(200)),
+                ))
                 .build(),
         ];
         let mut list_op = Self::operation(
@@ -551,13 +599,18 @@ impl<P: Part> utoipa_actix_web::OpenApiFactory for PartService<P> {
             P::ABOUT,
             false,
         )
-        .responses(utoipa::openapi::ResponsesBuilder::new().response(
-            "200",
-            ResponseBuilder::new()
-                .description(format!("One page of {}.", P::PLURAL))
-                .content("application/json", json_content(schema_ref(&Self::list_name())))
-                .build(),
-        ));
+        .responses(
+            utoipa::openapi::ResponsesBuilder::new().response(
+                "200",
+                ResponseBuilder::new()
+                    .description(format!("One page of {}.", P::PLURAL))
+                    .content(
+                        "application/json",
+                        json_content(schema_ref(&Self::list_name())),
+                    )
+                    .build(),
+            ),
+        );
         for p in page_params {
             list_op = list_op.parameter(p);
         }
@@ -569,21 +622,42 @@ impl<P: Part> utoipa_actix_web::OpenApiFactory for PartService<P> {
                 writers,
                 false,
             )
-            .request_body(Some(Self::body(schema_ref(&P::Input::name()), "The new item.")))
-            .responses(utoipa::openapi::ResponsesBuilder::new().response(
-                "201",
-                ResponseBuilder::new()
-                    .description("Created.")
-                    .content("application/json", json_content(schema_ref(&P::Output::name())))
-                    .header("ETag", HeaderBuilder::new().schema(ObjectBuilder::new().schema_type(Type::String)).build())
-                    .header("Location", HeaderBuilder::new().schema(ObjectBuilder::new().schema_type(Type::String)).build())
-                    .build(),
-            ))
+            .request_body(Some(Self::body(
+                schema_ref(&P::Input::name()),
+                "The new item.",
+            )))
+            .responses(
+                utoipa::openapi::ResponsesBuilder::new().response(
+                    "201",
+                    ResponseBuilder::new()
+                        .description("Created.")
+                        .content(
+                            "application/json",
+                            json_content(schema_ref(&P::Output::name())),
+                        )
+                        .header(
+                            "ETag",
+                            HeaderBuilder::new()
+                                .schema(ObjectBuilder::new().schema_type(Type::String))
+                                .build(),
+                        )
+                        .header(
+                            "Location",
+                            HeaderBuilder::new()
+                                .schema(ObjectBuilder::new().schema_type(Type::String))
+                                .build(),
+                        )
+                        .build(),
+                ),
+            )
             .build();
             collection.post = Some(create);
         }
         let get_op = Self::operation(format!("get_{one}"), format!("Get a {}", P::NOUN), "", true)
-            .responses(utoipa::openapi::ResponsesBuilder::new().response("200", Self::item_ok("The item.")))
+            .responses(
+                utoipa::openapi::ResponsesBuilder::new()
+                    .response("200", Self::item_ok("The item.")),
+            )
             .build();
         let mut item = PathItem::new(HttpMethod::Get, get_op);
         item.put = Some(
@@ -593,8 +667,14 @@ impl<P: Part> utoipa_actix_web::OpenApiFactory for PartService<P> {
                 &format!("{writers} Every field is set; optional fields left out are cleared."),
                 true,
             )
-            .request_body(Some(Self::body(schema_ref(&P::Input::name()), "The whole item.")))
-            .responses(utoipa::openapi::ResponsesBuilder::new().response("200", Self::item_ok("Replaced.")))
+            .request_body(Some(Self::body(
+                schema_ref(&P::Input::name()),
+                "The whole item.",
+            )))
+            .responses(
+                utoipa::openapi::ResponsesBuilder::new()
+                    .response("200", Self::item_ok("Replaced.")),
+            )
             .build(),
         );
         item.patch = Some(
@@ -645,13 +725,21 @@ impl<P: Part> utoipa_actix_web::OpenApiFactory for PartService<P> {
             list.into_owned(),
             ObjectBuilder::new()
                 .description(Some(format!("One page of {}.", P::PLURAL)))
-                .property("items", ArrayBuilder::new().items(schema_ref(&P::Output::name())))
+                .property(
+                    "items",
+                    ArrayBuilder::new().items(schema_ref(&P::Output::name())),
+                )
                 .required("items")
                 .property(
                     "next_cursor",
                     ObjectBuilder::new()
-                        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]))
-                        .description(Some("Pass as `cursor` for the next page; `null` on the last page.")),
+                        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                            Type::String,
+                            Type::Null,
+                        ]))
+                        .description(Some(
+                            "Pass as `cursor` for the next page; `null` on the last page.",
+                        )),
                 )
                 .required("next_cursor")
                 .into(),

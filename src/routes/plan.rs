@@ -1,0 +1,327 @@
+//! The whole plan: its summary, the plan as one document (read and replace), and its
+//! history.
+
+use actix_web::{HttpResponse, get, put, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{Json, Query, parse_json};
+use super::parts::{Scope, nest};
+use super::projects::{ProjectRequest, validate};
+use super::{IfMatch, fresh, json_ok, with_etag};
+use crate::auth::Principal;
+use crate::db::Db;
+use crate::domain::{Permission, ProjectId};
+use crate::error::{ApiError, FieldError};
+use crate::models::Guarded;
+use crate::models::project as projects;
+use crate::plan::budget_lines::BudgetLines;
+use crate::plan::document::{self, PlanDocument, delete_missing, strip_read_only, write_section};
+use crate::plan::evaluation_moments::EvaluationMoments;
+use crate::plan::fund_applications::FundApplications;
+use crate::plan::history::{self, PlanChange};
+use crate::plan::hours::Hours;
+use crate::plan::project_partners::ProjectPartners;
+use crate::plan::roadmap::Roadmap;
+use crate::plan::summary::{self, PlanSummary};
+use crate::plan::target_groups::TargetGroups;
+use crate::plan::targets::Targets;
+use crate::plan::translation_costs::TranslationCosts;
+
+fn project_missing(error: diesel::result::Error) -> ApiError {
+    match error {
+        diesel::result::Error::NotFound => ApiError::NotFound("The project does not exist.".into()),
+        other => other.into(),
+    }
+}
+
+/// Get the plan summary
+///
+/// Hours and their cost, budget per category (budget lines, plus the cost of planned
+/// hours under personnel and translation costs under translation), total budget,
+/// requested / granted / pending funding per funder, the funding gap (total budget minus
+/// granted) and the phasing per quarter. Exact to the cent.
+#[utoipa::path(
+    tag = "plan",
+    params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
+    responses((status = 200, description = "The summary.", body = PlanSummary))
+)]
+#[get("/projects/{project_id}/summary")]
+pub async fn get_summary(
+    db: web::Data<Db>,
+    principal: Principal,
+    path: web::Path<ProjectId>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ReadProjects)?;
+    let (org, id) = (principal.organisation_id, path.into_inner());
+    let summary = db
+        .tenant(org, move |conn| {
+            Box::pin(async move {
+                projects::share(conn, org, id)
+                    .await
+                    .map_err(project_missing)?;
+                summary::compute(conn, org, id).await
+            })
+        })
+        .await?;
+    Ok(json_ok(HttpResponse::Ok(), &summary))
+}
+
+/// Get the whole plan
+///
+/// The project's basics and every part of its plan in one document. The ETag is the
+/// plan's version: it changes with any change to any part.
+#[utoipa::path(
+    tag = "plan",
+    params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
+    responses((status = 200, description = "The plan.", body = PlanDocument, headers(("ETag" = String))))
+)]
+#[get("/projects/{project_id}/plan")]
+pub async fn get_plan(
+    db: web::Data<Db>,
+    principal: Principal,
+    path: web::Path<ProjectId>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ReadProjects)?;
+    let (org, id) = (principal.organisation_id, path.into_inner());
+    let (plan, version) = db
+        .tenant(org, move |conn| {
+            Box::pin(async move {
+                let project = projects::share(conn, org, id)
+                    .await
+                    .map_err(project_missing)?;
+                let version = document::version(conn, org, id).await?;
+                Ok::<_, ApiError>((document::read(conn, project).await?, version))
+            })
+        })
+        .await?;
+    Ok(json_ok(with_etag(HttpResponse::Ok(), version), &plan))
+}
+
+/// A plan document as written: the shape of `PlanDocument`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = PlanDocumentInput)]
+pub struct PlanDocumentInput {
+    /// The project's basics, as for `PUT /projects/{project_id}`.
+    pub project: ProjectRequest,
+    /// Each section is an array of lines as for the part's own PUT, plus the line's
+    /// `id` (`step` for the roadmap). A line with a known id is updated, one without an
+    /// id (or with a new one) is created, and a line left out is deleted.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub target_groups: Option<Vec<Value>>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub hours: Option<Vec<Value>>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub budget_lines: Option<Vec<Value>>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub translation_costs: Option<Vec<Value>>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub fund_applications: Option<Vec<Value>>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub targets: Option<Vec<Value>>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub evaluation_moments: Option<Vec<Value>>,
+    /// Steps to change, by `step`; steps left out stay as they are.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub roadmap: Option<Vec<Value>>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub partners: Option<Vec<Value>>,
+}
+
+/// Replace the whole plan
+///
+/// Coordinators and admins. Replaces the basics and every part in one transaction: all
+/// of it lands or nothing does, and a 422 names every bad field by its place in the
+/// document (`/budget_lines/3/amount`). A section left out is emptied, except the
+/// roadmap. The read-only fields of a GET (`created_at`, `total`, `level_history`, …)
+/// are accepted and ignored, so a document read can be written back. `If-Match` takes
+/// the plan's ETag from `GET …/plan`.
+#[utoipa::path(
+    tag = "plan",
+    params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
+    request_body = PlanDocumentInput,
+    responses((status = 200, description = "The plan as stored.", body = PlanDocument, headers(("ETag" = String))))
+)]
+#[put("/projects/{project_id}/plan")]
+pub async fn replace_plan(
+    db: web::Data<Db>,
+    principal: Principal,
+    path: web::Path<ProjectId>,
+    IfMatch(expected): IfMatch,
+    Json(body): Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::WriteProjects)?;
+    let (mut project, mut sections) = document::sections(body)?;
+    strip_read_only(&mut project);
+    if let Value::Object(map) = &mut project {
+        map.remove("id");
+    }
+    let bytes = serde_json::to_vec(&project).map_err(ApiError::internal)?;
+    let request: ProjectRequest = parse_json(&bytes).map_err(|e| nest(e, "/project"))?;
+    let changes = validate(request).map_err(|e| nest(e, "/project"))?;
+    let (org, id) = (principal.organisation_id, path.into_inner());
+    let (plan, version) = db
+        .acting(&principal, move |conn| {
+            Box::pin(async move {
+                let current = projects::lock(conn, org, id)
+                    .await
+                    .map_err(project_missing)?;
+                if !expected.matches(document::version(conn, org, id).await?) {
+                    return fresh(Guarded::Stale);
+                }
+                let project = projects::update(conn, org, id, current.version, &changes).await?;
+                let scope = Scope::for_project(project.clone());
+                let mut take = |name: &str| match sections.remove(name) {
+                    Some(Value::Array(items)) => items,
+                    _ => Vec::new(),
+                };
+                let (tg, bl, hr, tc, fa, ta, em, rm, pp) = (
+                    take("target_groups"),
+                    take("budget_lines"),
+                    take("hours"),
+                    take("translation_costs"),
+                    take("fund_applications"),
+                    take("targets"),
+                    take("evaluation_moments"),
+                    take("roadmap"),
+                    take("partners"),
+                );
+                let mut errors: Vec<FieldError> = Vec::new();
+                let e = &mut errors;
+                let tg =
+                    write_section::<TargetGroups>(conn, &scope, "target_groups", tg, e).await?;
+                let bl = write_section::<BudgetLines>(conn, &scope, "budget_lines", bl, e).await?;
+                let hr = write_section::<Hours>(conn, &scope, "hours", hr, e).await?;
+                let tc =
+                    write_section::<TranslationCosts>(conn, &scope, "translation_costs", tc, e)
+                        .await?;
+                let fa =
+                    write_section::<FundApplications>(conn, &scope, "fund_applications", fa, e)
+                        .await?;
+                let ta = write_section::<Targets>(conn, &scope, "targets", ta, e).await?;
+                let em =
+                    write_section::<EvaluationMoments>(conn, &scope, "evaluation_moments", em, e)
+                        .await?;
+                write_section::<Roadmap>(conn, &scope, "roadmap", rm, e).await?;
+                let pp = write_section::<ProjectPartners>(conn, &scope, "partners", pp, e).await?;
+                // Lines left out go in reverse order, so that nothing still refers to them.
+                delete_missing::<ProjectPartners>(conn, &scope, "partners", pp, e).await?;
+                delete_missing::<EvaluationMoments>(conn, &scope, "evaluation_moments", em, e)
+                    .await?;
+                delete_missing::<Targets>(conn, &scope, "targets", ta, e).await?;
+                delete_missing::<FundApplications>(conn, &scope, "fund_applications", fa, e)
+                    .await?;
+                delete_missing::<TranslationCosts>(conn, &scope, "translation_costs", tc, e)
+                    .await?;
+                delete_missing::<Hours>(conn, &scope, "hours", hr, e).await?;
+                delete_missing::<BudgetLines>(conn, &scope, "budget_lines", bl, e).await?;
+                delete_missing::<TargetGroups>(conn, &scope, "target_groups", tg, e).await?;
+                if let Err(ApiError::Conflict {
+                    errors: outside, ..
+                }) =
+                    crate::plan::period::check(conn, id, project.start_date, project.end_date).await
+                {
+                    errors.extend(outside);
+                }
+                if !errors.is_empty() {
+                    // the transaction rolls back: nothing of the document is stored
+                    return Err(ApiError::Validation(errors));
+                }
+                let version = document::version(conn, org, id).await?;
+                Ok((document::read(conn, project).await?, version))
+            })
+        })
+        .await?;
+    Ok(json_ok(with_etag(HttpResponse::Ok(), version), &plan))
+}
+
+/// Paging for the history.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// How many changes to return, 1 to 200.
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page; omit for the newest changes.
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
+}
+
+/// One page of the plan's history, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanChangeList {
+    pub items: Vec<PlanChange>,
+    /// Pass as `cursor` for older changes; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+fn history_cursor(id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("change:{id}"))
+}
+
+fn parse_history_cursor(cursor: &str) -> Option<i64> {
+    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
+    raw.strip_prefix("change:")?.parse().ok()
+}
+
+/// Get the plan's history
+///
+/// Every change to the project and the parts of its plan, newest first: when, by whom
+/// (user or API token), what (created, updated, deleted) and the changed fields before
+/// and after. Kept when lines are deleted.
+#[utoipa::path(
+    tag = "plan",
+    params(("project_id" = uuid::Uuid, Path, description = "The project's id."), HistoryQuery),
+    responses((status = 200, description = "One page of changes.", body = PlanChangeList))
+)]
+#[get("/projects/{project_id}/history")]
+pub async fn get_history(
+    db: web::Data<Db>,
+    principal: Principal,
+    path: web::Path<ProjectId>,
+    Query(query): Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ReadProjects)?;
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::Validation(vec![FieldError::parameter(
+            "limit",
+            "must be between 1 and 200",
+        )]));
+    }
+    let before = match &query.cursor {
+        None => None,
+        Some(cursor) => Some(parse_history_cursor(cursor).ok_or_else(|| {
+            ApiError::Validation(vec![FieldError::parameter(
+                "cursor",
+                "is not a cursor returned by this list",
+            )])
+        })?),
+    };
+    let (org, id) = (principal.organisation_id, path.into_inner());
+    let mut items = db
+        .tenant(org, move |conn| {
+            Box::pin(async move {
+                projects::share(conn, org, id)
+                    .await
+                    .map_err(project_missing)?;
+                history::list(conn, org, id, limit, before).await
+            })
+        })
+        .await?;
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let next_cursor = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|c| history_cursor(c.id))
+    } else {
+        None
+    };
+    Ok(json_ok(
+        HttpResponse::Ok(),
+        &PlanChangeList { items, next_cursor },
+    ))
+}
