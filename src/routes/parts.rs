@@ -166,7 +166,7 @@ fn path_value<T: FromStr>(req: &HttpRequest, name: &str) -> Result<T, ApiError> 
 }
 
 /// Opens the part's scope: the project under a share lock, or just the organisation.
-async fn open_scope<P: Part>(
+async fn open_scope(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
     project: Option<ProjectId>,
@@ -237,7 +237,7 @@ async fn list<P: Part>(
     let mut items = db
         .tenant(org, move |conn| {
             Box::pin(async move {
-                let scope = open_scope::<P>(conn, org, project).await?;
+                let scope = open_scope(conn, org, project).await?;
                 P::list(conn, &scope, page.limit, page.after).await
             })
         })
@@ -267,7 +267,7 @@ async fn get<P: Part>(
     let item = db
         .tenant(org, move |conn| {
             Box::pin(async move {
-                let scope = open_scope::<P>(conn, org, project).await?;
+                let scope = open_scope(conn, org, project).await?;
                 P::find(conn, &scope, key, false)
                     .await
                     .map_err(not_found::<P>)
@@ -289,7 +289,7 @@ async fn create<P: Part>(
     let item = db
         .acting(&principal, move |conn| {
             Box::pin(async move {
-                let scope = open_scope::<P>(conn, org, project).await?;
+                let scope = open_scope(conn, org, project).await?;
                 let valid = P::check(conn, &scope, None, input).await?;
                 P::store(conn, &scope, None, None, valid).await
             })
@@ -321,7 +321,7 @@ async fn write<P: Part>(
     let item = db
         .acting(&principal, move |conn| {
             Box::pin(async move {
-                let scope = open_scope::<P>(conn, org, project).await?;
+                let scope = open_scope(conn, org, project).await?;
                 let current = P::find(conn, &scope, key, true)
                     .await
                     .map_err(not_found::<P>)?;
@@ -407,7 +407,7 @@ async fn delete<P: Part>(
     let org = principal.organisation_id;
     db.acting(&principal, move |conn| {
         Box::pin(async move {
-            let scope = open_scope::<P>(conn, org, project).await?;
+            let scope = open_scope(conn, org, project).await?;
             let current = P::find(conn, &scope, key, true)
                 .await
                 .map_err(not_found::<P>)?;
@@ -563,10 +563,7 @@ impl<P: Part> utoipa_actix_web::OpenApiFactory for PartService<P> {
     fn paths(&self) -> Paths {
         let snake = P::PLURAL.replace(' ', "_");
         let one = P::NOUN.replace(' ', "_");
-        let writers = match P::PARENT {
-            Parent::Project => "Coordinators and admins.",
-            Parent::Organisation => "Coordinators and admins.",
-        };
+        let writers = "Coordinators and admins.";
         let page_params = vec![
             ParameterBuilder::new()
                 .name("limit")
