@@ -78,9 +78,10 @@ pub struct Problem {
     /// Field-level problems, for validation and malformed input.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
-    /// The methods or moves that are allowed instead, where that helps.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub allowed: Vec<String>,
+    /// The methods or moves that are allowed instead, where that helps; an empty list
+    /// says that no move is allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
 }
 
 /// Every way a request can fail.
@@ -184,7 +185,7 @@ impl ApiError {
         let (slug, title) = self.parts();
         let (detail, errors, allowed) = match self {
             ApiError::BadRequest { detail, errors } | ApiError::Conflict { detail, errors } => {
-                (detail.clone(), errors.clone(), Vec::new())
+                (detail.clone(), errors.clone(), None)
             }
             ApiError::Validation(errors) => {
                 let n = errors.len();
@@ -193,21 +194,21 @@ impl ApiError {
                 } else {
                     format!("The request has {n} invalid fields.")
                 };
-                (detail, errors.clone(), Vec::new())
+                (detail, errors.clone(), None)
             }
             ApiError::MethodNotAllowed { allowed } => (
                 format!("This resource allows {}.", allowed.join(", ")),
                 Vec::new(),
-                allowed.clone(),
+                Some(allowed.clone()),
             ),
             ApiError::Transition { detail, allowed } => {
-                (detail.clone(), Vec::new(), allowed.clone())
+                (detail.clone(), Vec::new(), Some(allowed.clone()))
             }
             ApiError::Internal(_) => (
                 "Something went wrong on our side. It has been logged; please try again later."
                     .into(),
                 Vec::new(),
-                Vec::new(),
+                None,
             ),
             ApiError::Unauthenticated(d)
             | ApiError::Unauthorized(d)
@@ -218,7 +219,7 @@ impl ApiError {
             | ApiError::PayloadTooLarge(d)
             | ApiError::UnsupportedMediaType(d)
             | ApiError::PreconditionRequired(d)
-            | ApiError::Unavailable(d) => (d.clone(), Vec::new(), Vec::new()),
+            | ApiError::Unavailable(d) => (d.clone(), Vec::new(), None),
         };
         Problem {
             problem_type: format!("urn:mantelmonitor:problem:{slug}"),

@@ -313,7 +313,7 @@ fn as_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
             status: status.as_u16(),
             detail: format!("The request could not be handled: {reason}."),
             errors: Vec::new(),
-            allowed: Vec::new(),
+            allowed: None,
         };
         HttpResponse::build(status)
             .content_type("application/problem+json")

@@ -439,7 +439,9 @@ impl Amount {
     pub const ZERO: Amount = Amount(Decimal::ZERO);
 
     pub fn new(value: Decimal) -> Self {
-        let mut value = value.round_dp(2);
+        // Half a cent rounds up, as in Postgres `round()` and in spreadsheets.
+        let mut value =
+            value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         value.rescale(2);
         Amount(value)
     }

@@ -3,7 +3,7 @@
 
 use diesel::dsl::max;
 use diesel::{ExpressionMethods, QueryDsl};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -181,9 +181,7 @@ pub async fn write_section<P: Part>(
             continue;
         }
         if let Some(current) = &current {
-            let unchanged = serde_json::to_value(P::input_of(current.clone())).ok()
-                == serde_json::to_value(&input).ok();
-            if unchanged {
+            if P::unchanged(current, &input) {
                 continue;
             }
         }
@@ -194,7 +192,13 @@ pub async fn write_section<P: Part>(
                 continue;
             }
         };
-        if let Err(e) = P::store(conn, scope, key, current.as_ref(), valid).await {
+        // A savepoint per line: a constraint the database refuses (a repeated activity
+        // and quarter, say) must not abort the transaction before every error is known.
+        let current = current.as_ref();
+        let stored = conn
+            .transaction(async |conn| P::store(conn, scope, key, current, valid).await)
+            .await;
+        if let Err(e) = stored {
             collect(nest(e, &at), errors)?;
         }
     }
@@ -210,7 +214,10 @@ pub async fn delete_missing<P: Part>(
     errors: &mut Vec<FieldError>,
 ) -> Result<(), ApiError> {
     for item in missing {
-        if let Err(e) = P::delete(conn, scope, &item).await {
+        let deleted = conn
+            .transaction(async |conn| P::delete(conn, scope, &item).await)
+            .await;
+        if let Err(e) = deleted {
             collect(nest(e, &format!("/{section}")), errors)?;
         }
     }

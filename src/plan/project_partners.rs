@@ -212,6 +212,11 @@ pub fn validate(
         }
     }
     let level_since = match (input.level_since, current) {
+        // a new level with the old level's date (a document read and written back):
+        // the new level is reached today
+        (Some(date), Some((level, since))) if level != input.current_level && date == since => {
+            today
+        }
         (Some(date), _) => date,
         // the level stays: so does the date it was reached
         (None, Some((level, since))) if level == input.current_level => since,
@@ -263,9 +268,19 @@ impl Part for ProjectPartners {
             functions: item.functions,
             current_level: item.current_level,
             desired_level: item.desired_level,
-            level_since: Some(item.level_since),
+            // left out, so that a merge patch that changes the level dates it today
+            // unless it says otherwise
+            level_since: None,
             notes: item.notes,
         }
+    }
+    fn unchanged(item: &ProjectPartner, input: &ProjectPartnerInput) -> bool {
+        input.partner_id == item.partner_id
+            && input.functions == item.functions
+            && input.current_level == item.current_level
+            && input.desired_level == item.desired_level
+            && input.level_since.is_none_or(|d| d == item.level_since)
+            && input.notes == item.notes
     }
     fn list<'c>(
         conn: &'c mut AsyncPgConnection,

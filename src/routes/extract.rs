@@ -90,7 +90,15 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let pointer = pointer(error.path());
         let inner = error.into_inner();
-        if inner.is_data() {
+        // serde_json reports some wrong types (null or a number for an enum) as syntax
+        // errors; when the body is valid JSON, the value is what is wrong.
+        let well_formed = || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
+        if inner.is_syntax() && well_formed() {
+            ApiError::validation(vec![FieldError::body(
+                pointer,
+                "has the wrong type; see the schema for the values allowed here",
+            )])
+        } else if inner.is_data() {
             let (pointer, message) = refine(pointer, strip_position(&inner.to_string()));
             ApiError::validation(vec![FieldError::body(pointer, message)])
         } else {

@@ -101,19 +101,25 @@ pub trait Part: 'static {
     const FIXED: bool = false;
 
     /// The path value that names an item.
-    type Key: FromStr + Display + Copy + Send + 'static;
+    type Key: FromStr + Display + Copy + Send + Sync + 'static;
     /// What a client sends to create or replace an item.
     type Input: DeserializeOwned + Serialize + ToSchema + Send + 'static;
     /// What the service answers.
-    type Output: Serialize + ToSchema + Clone + Send + 'static;
+    type Output: Serialize + ToSchema + Clone + Send + Sync + 'static;
     /// An input that passed every check, ready to store.
-    type Valid: Send + 'static;
+    type Valid: Send + Sync + 'static;
 
     fn meta(item: &Self::Output) -> Meta;
     fn key(item: &Self::Output) -> Self::Key;
 
     /// The input that would store `item` as it is, for merge patches.
     fn input_of(item: Self::Output) -> Self::Input;
+
+    /// True when storing `input` would leave `item` as it is (the whole-plan PUT skips
+    /// such lines, so their versions stay).
+    fn unchanged(item: &Self::Output, input: &Self::Input) -> bool {
+        serde_json::to_value(Self::input_of(item.clone())).ok() == serde_json::to_value(input).ok()
+    }
 
     /// At most `limit + 1` items after `after`, in list order.
     fn list<'c>(
@@ -458,8 +464,23 @@ impl<P: Part> HttpServiceFactory for PartService<P> {
             collection = collection.route(web::post().to(create::<P>));
             item = item.route(web::delete().to(delete::<P>));
         }
-        collection.register(config);
-        item.register(config);
+        // Any other method: 405 with the methods this resource has (RFC 9110 15.5.6).
+        let refuse = |methods: &[&str]| {
+            let allowed: Vec<String> = methods.iter().map(ToString::to_string).collect();
+            web::to(move || {
+                let allowed = allowed.clone();
+                async move { Err::<HttpResponse, ApiError>(ApiError::MethodNotAllowed { allowed }) }
+            })
+        };
+        let (collection_methods, item_methods): (&[&str], &[&str]) = if P::FIXED {
+            (&["GET"], &["GET", "PATCH", "PUT"])
+        } else {
+            (&["GET", "POST"], &["DELETE", "GET", "PATCH", "PUT"])
+        };
+        collection
+            .default_service(refuse(collection_methods))
+            .register(config);
+        item.default_service(refuse(item_methods)).register(config);
     }
 }
 
