@@ -323,7 +323,7 @@ async fn create_demo_organisation(
 async fn create_demo_project(
     conn: &mut diesel_async::AsyncPgConnection,
     org: OrganisationId,
-) -> diesel::QueryResult<ProjectId> {
+) -> Result<ProjectId, CliError> {
     let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
     let project = models::project::create(
         conn,
@@ -348,7 +348,65 @@ async fn create_demo_project(
         },
     )
     .await?;
-    Ok(project.id)
+    let id = project.id;
+    let scope = crate::routes::parts::Scope::for_project(project);
+    let errors = crate::plan::document::write_sections(conn, &scope, demo_plan())
+        .await
+        .map_err(|e| CliError::Invalid(format!("the demo plan was refused: {e}")))?;
+    if !errors.is_empty() {
+        return Err(CliError::Invalid(format!(
+            "the demo plan was refused: {errors:?}"
+        )));
+    }
+    Ok(id)
+}
+
+/// The demo project's plan, as the sections of a plan document.
+fn demo_plan() -> serde_json::Map<String, serde_json::Value> {
+    let personnel = uuid::Uuid::now_v7();
+    let translation = uuid::Uuid::now_v7();
+    let plan = serde_json::json!({
+        "target_groups": [
+            {"name": "Turks-Nederlandse mantelzorgers", "languages": ["tr", "nl"]},
+            {"name": "Marokkaans-Nederlandse mantelzorgers", "languages": ["ar", "zgh", "nl"]},
+            {"name": "Eritrese nieuwkomers", "languages": ["ti"]}
+        ],
+        "budget_lines": [
+            {"id": personnel, "category": "personnel", "description": "Sleutelpersonen, vrijwilligersvergoeding", "amount": "4800.00",
+             "phases": [{"quarter": "2026-Q1", "amount": "1200"}, {"quarter": "2026-Q2", "amount": "1200"},
+                        {"quarter": "2026-Q3", "amount": "1200"}, {"quarter": "2026-Q4", "amount": "1200"}]},
+            {"id": translation, "category": "translation", "description": "Folder in het Turks, Arabisch en Tigrinya", "amount": "750.00"},
+            {"category": "activities", "description": "Voorlichtingsbijeenkomsten in moskee en buurthuis", "amount": "2400.00"},
+            {"category": "training", "description": "Training cultuursensitief werken", "amount": "1850.00"}
+        ],
+        "hours": [
+            {"activity": "outreach", "quarter": "2026-Q1", "hours": "60", "hourly_rate": "52.50"},
+            {"activity": "key_person_meetings", "quarter": "2026-Q2", "hours": "40", "hourly_rate": "52.50"},
+            {"activity": "coordination", "quarter": "2026-Q2", "hours": "24", "hourly_rate": "61.25"}
+        ],
+        "translation_costs": [
+            {"item": "Folder 'Zorgt u voor een naaste?'", "source_language": "nl", "target_languages": ["tr", "ar", "ti"],
+             "unit": "words", "quantity": "850", "unit_price": "0.14"}
+        ],
+        "fund_applications": [
+            {"funder_name": "Gemeente Utrecht", "funder_kind": "municipality", "programme": "Mantelzorg en welzijn 2026",
+             "budget_line_ids": [personnel], "amount_requested": "8000.00", "amount_granted": "8000.00", "status": "granted",
+             "submitted_on": "2025-10-01", "decided_on": "2025-12-15",
+             "reporting_duties": [{"quarter": "2026-Q1", "due_on": "2026-04-30"}, {"quarter": "2026-Q2", "due_on": "2026-07-31"}]},
+            {"funder_name": "Oranje Fonds", "funder_kind": "private_fund", "budget_line_ids": [translation],
+             "amount_requested": "3500.00", "status": "submitted", "submitted_on": "2026-02-01"}
+        ],
+        "evaluation_moments": [
+            {"planned_on": "2026-12-15", "subject": "Tussenevaluatie met sleutelpersonen"}
+        ],
+        "roadmap": [
+            {"step": 1, "status": "done"}, {"step": 2, "status": "done"}, {"step": 3, "status": "in_progress"}
+        ]
+    });
+    match plan {
+        serde_json::Value::Object(sections) => sections,
+        _ => serde_json::Map::new(),
+    }
 }
 
 fn print_demo(demo: &DemoResult, token_only: bool, json: bool) {

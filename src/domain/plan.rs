@@ -12,6 +12,54 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{PartialSchema, ToSchema};
 
+/// Serde through `Display` and `FromStr`: the value is a JSON string, and a parse error
+/// becomes the field's message.
+macro_rules! serde_via_str {
+    ($name:ty) => {
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = Cow::<str>::deserialize(d)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+/// SQL through an inner type: `to` makes the inner value from `v: &Self`, `from` makes
+/// the value (a `Result`) from the inner `i`.
+macro_rules! sql_via {
+    ($name:ty, $sql:ty, $inner:ty, |$v:ident| $to:expr, |$i:ident| $from:expr) => {
+        impl diesel::serialize::ToSql<$sql, diesel::pg::Pg> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+            ) -> diesel::serialize::Result {
+                let $v = self;
+                let inner: $inner = $to;
+                <$inner as diesel::serialize::ToSql<$sql, diesel::pg::Pg>>::to_sql(
+                    &inner,
+                    &mut out.reborrow(),
+                )
+            }
+        }
+
+        impl diesel::deserialize::FromSql<$sql, diesel::pg::Pg> for $name {
+            fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                let $i = <$inner as diesel::deserialize::FromSql<$sql, diesel::pg::Pg>>::from_sql(
+                    bytes,
+                )?;
+                $from
+            }
+        }
+    };
+}
+
 text_enum!(
     /// What planned or spent hours are for.
     Activity {
@@ -229,18 +277,7 @@ impl FromStr for Level {
     }
 }
 
-impl Serialize for Level {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Level {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = Cow::<str>::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+serde_via_str!(Level);
 
 impl PartialSchema for Level {
     fn schema() -> RefOr<Schema> {
@@ -255,26 +292,9 @@ impl PartialSchema for Level {
 }
 impl ToSchema for Level {}
 
-impl diesel::serialize::ToSql<diesel::sql_types::SmallInt, diesel::pg::Pg> for Level {
-    fn to_sql<'b>(
-        &'b self,
-        out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
-    ) -> diesel::serialize::Result {
-        <i16 as diesel::serialize::ToSql<diesel::sql_types::SmallInt, diesel::pg::Pg>>::to_sql(
-            &self.0, out,
-        )
-    }
-}
-
-impl diesel::deserialize::FromSql<diesel::sql_types::SmallInt, diesel::pg::Pg> for Level {
-    fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
-        let rank = <i16 as diesel::deserialize::FromSql<
-            diesel::sql_types::SmallInt,
-            diesel::pg::Pg,
-        >>::from_sql(bytes)?;
-        Level::from_rank(rank).ok_or_else(|| format!("ladder level {rank} out of range").into())
-    }
-}
+sql_via!(Level, diesel::sql_types::SmallInt, i16, |v| v.0, |i| {
+    Level::from_rank(i).ok_or_else(|| format!("ladder level {i} out of range").into())
+});
 
 /// A calendar quarter, written `2026-Q3`; stored as the date of its first day.
 #[derive(
@@ -369,18 +389,7 @@ impl FromStr for Quarter {
     }
 }
 
-impl Serialize for Quarter {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Quarter {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = Cow::<str>::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+serde_via_str!(Quarter);
 
 impl PartialSchema for Quarter {
     fn schema() -> RefOr<Schema> {
@@ -394,28 +403,13 @@ impl PartialSchema for Quarter {
 }
 impl ToSchema for Quarter {}
 
-impl diesel::serialize::ToSql<diesel::sql_types::Date, diesel::pg::Pg> for Quarter {
-    fn to_sql<'b>(
-        &'b self,
-        out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
-    ) -> diesel::serialize::Result {
-        let day = self.first_day();
-        <NaiveDate as diesel::serialize::ToSql<diesel::sql_types::Date, diesel::pg::Pg>>::to_sql(
-            &day,
-            &mut out.reborrow(),
-        )
-    }
-}
-
-impl diesel::deserialize::FromSql<diesel::sql_types::Date, diesel::pg::Pg> for Quarter {
-    fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
-        let day = <NaiveDate as diesel::deserialize::FromSql<
-            diesel::sql_types::Date,
-            diesel::pg::Pg,
-        >>::from_sql(bytes)?;
-        Ok(Quarter::containing(day))
-    }
-}
+sql_via!(
+    Quarter,
+    diesel::sql_types::Date,
+    NaiveDate,
+    |v| v.first_day(),
+    |i| Ok(Quarter::containing(i))
+);
 
 /// A non-negative decimal with at most two decimals: euros, hours, quantities. Sent as
 /// a string (`"1250.50"`) so that no client turns it into a float; stored as NUMERIC.
@@ -505,18 +499,7 @@ impl FromStr for Amount {
     }
 }
 
-impl Serialize for Amount {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Amount {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = Cow::<str>::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+serde_via_str!(Amount);
 
 impl PartialSchema for Amount {
     fn schema() -> RefOr<Schema> {
@@ -532,26 +515,13 @@ impl PartialSchema for Amount {
 }
 impl ToSchema for Amount {}
 
-impl diesel::serialize::ToSql<diesel::sql_types::Numeric, diesel::pg::Pg> for Amount {
-    fn to_sql<'b>(
-        &'b self,
-        out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
-    ) -> diesel::serialize::Result {
-        <Decimal as diesel::serialize::ToSql<diesel::sql_types::Numeric, diesel::pg::Pg>>::to_sql(
-            &self.0,
-            &mut out.reborrow(),
-        )
-    }
-}
-
-impl diesel::deserialize::FromSql<diesel::sql_types::Numeric, diesel::pg::Pg> for Amount {
-    fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
-        <Decimal as diesel::deserialize::FromSql<diesel::sql_types::Numeric, diesel::pg::Pg>>::from_sql(
-            bytes,
-        )
-        .map(Amount::new)
-    }
-}
+sql_via!(
+    Amount,
+    diesel::sql_types::Numeric,
+    Decimal,
+    |v| v.0,
+    |i| Ok(Amount::new(i))
+);
 
 /// An ISO 639 language code: 639-1 (`tr`), or 639-3 (`zgh`, `srn`, `pap`) for a
 /// language that has no 639-1 code.
@@ -604,18 +574,7 @@ impl FromStr for LanguageCode {
     }
 }
 
-impl Serialize for LanguageCode {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for LanguageCode {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = Cow::<str>::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+serde_via_str!(LanguageCode);
 
 impl PartialSchema for LanguageCode {
     fn schema() -> RefOr<Schema> {
@@ -631,26 +590,13 @@ impl PartialSchema for LanguageCode {
 }
 impl ToSchema for LanguageCode {}
 
-impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for LanguageCode {
-    fn to_sql<'b>(
-        &'b self,
-        out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
-    ) -> diesel::serialize::Result {
-        <str as diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg>>::to_sql(
-            &self.0, out,
-        )
-    }
-}
-
-impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for LanguageCode {
-    fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
-        let text = <String as diesel::deserialize::FromSql<
-            diesel::sql_types::Text,
-            diesel::pg::Pg,
-        >>::from_sql(bytes)?;
-        Ok(LanguageCode(text))
-    }
-}
+sql_via!(
+    LanguageCode,
+    diesel::sql_types::Text,
+    String,
+    |v| v.0.clone(),
+    |i| Ok(LanguageCode(i))
+);
 
 #[cfg(test)]
 mod tests {

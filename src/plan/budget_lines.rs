@@ -7,17 +7,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::line_queries;
 use super::target_groups::referenced;
-use super::{line_queries, row_meta};
 use crate::db::TxFuture;
 use crate::db::json::JsonList;
 use crate::db::schema::{budget_lines, fund_application_budget_lines, targets};
 use crate::domain::plan::{Amount, BudgetCategory, Quarter};
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
-use crate::models::Keyset;
+
 use crate::routes::Errors;
-use crate::routes::parts::{Meta, Part, Scope};
+use crate::routes::parts::{Part, Scope};
 
 /// The part of a budget line planned for one quarter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -134,12 +134,8 @@ impl Part for BudgetLines {
     type Output = BudgetLine;
     type Valid = BudgetLineFields;
 
-    fn meta(item: &BudgetLine) -> Meta {
-        row_meta!(item)
-    }
-    fn key(item: &BudgetLine) -> Uuid {
-        item.id
-    }
+    super::line_part_methods!(BudgetLine, BudgetLineFields);
+
     fn input_of(item: BudgetLine) -> BudgetLineInput {
         BudgetLineInput {
             category: item.category,
@@ -148,22 +144,6 @@ impl Part for BudgetLines {
             phases: item.phases.0,
         }
     }
-    fn list<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        limit: i64,
-        after: Option<Keyset>,
-    ) -> TxFuture<'c, Vec<BudgetLine>, ApiError> {
-        Box::pin(list_rows(conn, scope, limit, after))
-    }
-    fn find<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Uuid,
-        lock: bool,
-    ) -> TxFuture<'c, BudgetLine, ApiError> {
-        Box::pin(find_row(conn, scope, key, lock))
-    }
     fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
@@ -171,21 +151,6 @@ impl Part for BudgetLines {
         input: BudgetLineInput,
     ) -> TxFuture<'c, BudgetLineFields, ApiError> {
         Box::pin(async move { validate(scope, input) })
-    }
-    fn store<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Option<Uuid>,
-        current: Option<&'c BudgetLine>,
-        valid: BudgetLineFields,
-    ) -> TxFuture<'c, BudgetLine, ApiError> {
-        Box::pin(store_row(
-            conn,
-            scope,
-            key,
-            current.map(|c| (c.id, c.version)),
-            valid,
-        ))
     }
     fn delete<'c>(
         conn: &'c mut AsyncPgConnection,

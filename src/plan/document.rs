@@ -120,7 +120,7 @@ pub fn strip_read_only(value: &mut Value) {
 /// Writes one section: updates the lines it names, inserts the new ones, and returns
 /// the lines it leaves out, to delete once every section is written. Collects every
 /// field error rather than stopping at the first.
-pub async fn write_section<P: Part>(
+async fn write_section<P: Part>(
     conn: &mut AsyncPgConnection,
     scope: &Scope,
     section: &str,
@@ -180,10 +180,10 @@ pub async fn write_section<P: Part>(
             ));
             continue;
         }
-        if let Some(current) = &current {
-            if P::unchanged(current, &input) {
-                continue;
-            }
+        if let Some(current) = &current
+            && P::unchanged(current, &input)
+        {
+            continue;
         }
         let valid = match P::check(conn, scope, current.as_ref(), input).await {
             Ok(valid) => valid,
@@ -205,8 +205,54 @@ pub async fn write_section<P: Part>(
     Ok(if P::FIXED { Vec::new() } else { existing })
 }
 
+/// Writes every section of a plan document (a section left out is emptied, except the
+/// roadmap), then deletes the lines left out in reverse order, so that nothing still
+/// refers to them. Returns the field errors of all lines; the caller rolls back when
+/// there are any.
+pub async fn write_sections(
+    conn: &mut AsyncPgConnection,
+    scope: &Scope,
+    mut sections: Map<String, Value>,
+) -> Result<Vec<FieldError>, ApiError> {
+    let mut take = |name: &str| match sections.remove(name) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    let (tg, bl, hr, tc, fa, ta, em, rm, pp) = (
+        take("target_groups"),
+        take("budget_lines"),
+        take("hours"),
+        take("translation_costs"),
+        take("fund_applications"),
+        take("targets"),
+        take("evaluation_moments"),
+        take("roadmap"),
+        take("partners"),
+    );
+    let mut errors = Vec::new();
+    let e = &mut errors;
+    let tg = write_section::<TargetGroups>(conn, scope, "target_groups", tg, e).await?;
+    let bl = write_section::<BudgetLines>(conn, scope, "budget_lines", bl, e).await?;
+    let hr = write_section::<Hours>(conn, scope, "hours", hr, e).await?;
+    let tc = write_section::<TranslationCosts>(conn, scope, "translation_costs", tc, e).await?;
+    let fa = write_section::<FundApplications>(conn, scope, "fund_applications", fa, e).await?;
+    let ta = write_section::<Targets>(conn, scope, "targets", ta, e).await?;
+    let em = write_section::<EvaluationMoments>(conn, scope, "evaluation_moments", em, e).await?;
+    write_section::<Roadmap>(conn, scope, "roadmap", rm, e).await?;
+    let pp = write_section::<ProjectPartners>(conn, scope, "partners", pp, e).await?;
+    delete_missing::<ProjectPartners>(conn, scope, "partners", pp, e).await?;
+    delete_missing::<EvaluationMoments>(conn, scope, "evaluation_moments", em, e).await?;
+    delete_missing::<Targets>(conn, scope, "targets", ta, e).await?;
+    delete_missing::<FundApplications>(conn, scope, "fund_applications", fa, e).await?;
+    delete_missing::<TranslationCosts>(conn, scope, "translation_costs", tc, e).await?;
+    delete_missing::<Hours>(conn, scope, "hours", hr, e).await?;
+    delete_missing::<BudgetLines>(conn, scope, "budget_lines", bl, e).await?;
+    delete_missing::<TargetGroups>(conn, scope, "target_groups", tg, e).await?;
+    Ok(errors)
+}
+
 /// Deletes the lines a section left out.
-pub async fn delete_missing<P: Part>(
+async fn delete_missing<P: Part>(
     conn: &mut AsyncPgConnection,
     scope: &Scope,
     section: &str,

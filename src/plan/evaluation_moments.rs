@@ -7,14 +7,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{line_queries, optional_text, row_meta};
+use super::{line_queries, optional_text};
 use crate::db::TxFuture;
 use crate::db::schema::evaluation_moments;
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
-use crate::models::Keyset;
+
 use crate::routes::Errors;
-use crate::routes::parts::{Meta, Part, Scope};
+use crate::routes::parts::{Part, Scope};
 
 /// A dated review.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -104,34 +104,14 @@ impl Part for EvaluationMoments {
     type Output = EvaluationMoment;
     type Valid = EvaluationMomentFields;
 
-    fn meta(item: &EvaluationMoment) -> Meta {
-        row_meta!(item)
-    }
-    fn key(item: &EvaluationMoment) -> Uuid {
-        item.id
-    }
+    super::line_part_methods!(EvaluationMoment, EvaluationMomentFields);
+
     fn input_of(item: EvaluationMoment) -> EvaluationMomentInput {
         EvaluationMomentInput {
             planned_on: item.planned_on,
             subject: item.subject,
             outcome_notes: item.outcome_notes,
         }
-    }
-    fn list<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        limit: i64,
-        after: Option<Keyset>,
-    ) -> TxFuture<'c, Vec<EvaluationMoment>, ApiError> {
-        Box::pin(list_rows(conn, scope, limit, after))
-    }
-    fn find<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Uuid,
-        lock: bool,
-    ) -> TxFuture<'c, EvaluationMoment, ApiError> {
-        Box::pin(find_row(conn, scope, key, lock))
     }
     fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
@@ -140,21 +120,6 @@ impl Part for EvaluationMoments {
         input: EvaluationMomentInput,
     ) -> TxFuture<'c, EvaluationMomentFields, ApiError> {
         Box::pin(async move { validate(scope, input) })
-    }
-    fn store<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Option<Uuid>,
-        current: Option<&'c EvaluationMoment>,
-        valid: EvaluationMomentFields,
-    ) -> TxFuture<'c, EvaluationMoment, ApiError> {
-        Box::pin(store_row(
-            conn,
-            scope,
-            key,
-            current.map(|c| (c.id, c.version)),
-            valid,
-        ))
     }
     fn delete<'c>(
         conn: &'c mut AsyncPgConnection,

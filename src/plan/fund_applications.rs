@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{line_queries, optional_text, row_meta};
+use super::{line_queries, optional_text};
 use crate::db::TxFuture;
 use crate::db::json::JsonList;
 use crate::db::schema::{budget_lines, fund_applications};
@@ -17,9 +17,9 @@ use crate::domain::plan::{Amount, FundStatus, FunderKind, Quarter};
 use crate::domain::project::check_date;
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
-use crate::models::Keyset;
+
 use crate::routes::Errors;
-use crate::routes::parts::{Meta, Part, Scope};
+use crate::routes::parts::{Part, Scope};
 
 /// A quarter to report to this funder, and when the report is due.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -324,12 +324,8 @@ impl Part for FundApplications {
     type Output = FundApplication;
     type Valid = FundApplicationFields;
 
-    fn meta(item: &FundApplication) -> Meta {
-        row_meta!(item)
-    }
-    fn key(item: &FundApplication) -> Uuid {
-        item.id
-    }
+    super::line_part_methods!(FundApplication, FundApplicationFields);
+
     fn input_of(item: FundApplication) -> FundApplicationInput {
         FundApplicationInput {
             funder_name: item.funder_name,
@@ -348,22 +344,6 @@ impl Part for FundApplications {
             reporting_duties: item.reporting_duties.0,
         }
     }
-    fn list<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        limit: i64,
-        after: Option<Keyset>,
-    ) -> TxFuture<'c, Vec<FundApplication>, ApiError> {
-        Box::pin(list_rows(conn, scope, limit, after))
-    }
-    fn find<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Uuid,
-        lock: bool,
-    ) -> TxFuture<'c, FundApplication, ApiError> {
-        Box::pin(find_row(conn, scope, key, lock))
-    }
     fn check<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
@@ -374,21 +354,6 @@ impl Part for FundApplications {
             let lines = budget_line_ids(conn, scope).await?;
             validate(scope, current.map(|c| c.status), &lines, input)
         })
-    }
-    fn store<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Option<Uuid>,
-        current: Option<&'c FundApplication>,
-        valid: FundApplicationFields,
-    ) -> TxFuture<'c, FundApplication, ApiError> {
-        Box::pin(store_row(
-            conn,
-            scope,
-            key,
-            current.map(|c| (c.id, c.version)),
-            valid,
-        ))
     }
     fn delete<'c>(
         conn: &'c mut AsyncPgConnection,

@@ -8,15 +8,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{line_queries, optional_text, row_meta};
+use super::{line_queries, optional_text};
 use crate::db::TxFuture;
 use crate::db::schema::planned_hours;
 use crate::domain::plan::{Activity, Amount, Quarter};
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::ApiError;
-use crate::models::Keyset;
+
 use crate::routes::Errors;
-use crate::routes::parts::{Meta, Part, Scope};
+use crate::routes::parts::{Part, Scope};
 
 /// Hours planned for one activity in one quarter.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -103,12 +103,8 @@ impl Part for Hours {
     type Output = PlannedHours;
     type Valid = PlannedHoursFields;
 
-    fn meta(item: &PlannedHours) -> Meta {
-        row_meta!(item)
-    }
-    fn key(item: &PlannedHours) -> Uuid {
-        item.id
-    }
+    super::line_part_methods!(PlannedHours, PlannedHoursFields);
+
     fn input_of(item: PlannedHours) -> PlannedHoursInput {
         PlannedHoursInput {
             activity: item.activity,
@@ -118,22 +114,6 @@ impl Part for Hours {
             notes: item.notes,
         }
     }
-    fn list<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        limit: i64,
-        after: Option<Keyset>,
-    ) -> TxFuture<'c, Vec<PlannedHours>, ApiError> {
-        Box::pin(list_rows(conn, scope, limit, after))
-    }
-    fn find<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Uuid,
-        lock: bool,
-    ) -> TxFuture<'c, PlannedHours, ApiError> {
-        Box::pin(find_row(conn, scope, key, lock))
-    }
     fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
@@ -141,21 +121,6 @@ impl Part for Hours {
         input: PlannedHoursInput,
     ) -> TxFuture<'c, PlannedHoursFields, ApiError> {
         Box::pin(async move { validate(scope, input) })
-    }
-    fn store<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Option<Uuid>,
-        current: Option<&'c PlannedHours>,
-        valid: PlannedHoursFields,
-    ) -> TxFuture<'c, PlannedHours, ApiError> {
-        Box::pin(store_row(
-            conn,
-            scope,
-            key,
-            current.map(|c| (c.id, c.version)),
-            valid,
-        ))
     }
 
     fn delete<'c>(

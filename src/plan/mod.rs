@@ -153,6 +153,51 @@ pub fn distinct_languages(
     }
 }
 
+/// The `Part` methods every plain line shares: meta, key, list, find and store, by the
+/// functions [`line_queries`] defines. Used inside `impl Part for …`.
+macro_rules! line_part_methods {
+    ($row:ty, $fields:ty) => {
+        fn meta(item: &$row) -> $crate::routes::parts::Meta {
+            $crate::plan::row_meta!(item)
+        }
+        fn key(item: &$row) -> uuid::Uuid {
+            item.id
+        }
+        fn list<'c>(
+            conn: &'c mut diesel_async::AsyncPgConnection,
+            scope: &'c $crate::routes::parts::Scope,
+            limit: i64,
+            after: Option<$crate::models::Keyset>,
+        ) -> $crate::db::TxFuture<'c, Vec<$row>, $crate::error::ApiError> {
+            Box::pin(list_rows(conn, scope, limit, after))
+        }
+        fn find<'c>(
+            conn: &'c mut diesel_async::AsyncPgConnection,
+            scope: &'c $crate::routes::parts::Scope,
+            key: uuid::Uuid,
+            lock: bool,
+        ) -> $crate::db::TxFuture<'c, $row, $crate::error::ApiError> {
+            Box::pin(find_row(conn, scope, key, lock))
+        }
+        fn store<'c>(
+            conn: &'c mut diesel_async::AsyncPgConnection,
+            scope: &'c $crate::routes::parts::Scope,
+            key: Option<uuid::Uuid>,
+            current: Option<&'c $row>,
+            valid: $fields,
+        ) -> $crate::db::TxFuture<'c, $row, $crate::error::ApiError> {
+            Box::pin(store_row(
+                conn,
+                scope,
+                key,
+                current.map(|c| (c.id, c.version)),
+                valid,
+            ))
+        }
+    };
+}
+pub(crate) use line_part_methods;
+
 /// The ETag-carrying meta of a row with `id`, `version` and `created_at`.
 macro_rules! row_meta {
     ($item:expr) => {

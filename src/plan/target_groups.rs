@@ -8,15 +8,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{distinct_languages, line_queries, optional_text, row_meta};
+use super::{distinct_languages, line_queries, optional_text};
 use crate::db::TxFuture;
 use crate::db::schema::{target_groups, targets};
 use crate::domain::plan::LanguageCode;
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
-use crate::models::Keyset;
+
 use crate::routes::Errors;
-use crate::routes::parts::{Meta, Part, Scope};
+use crate::routes::parts::{Part, Scope};
 
 /// A community the project aims at.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -103,12 +103,7 @@ impl Part for TargetGroups {
     type Output = TargetGroup;
     type Valid = TargetGroupFields;
 
-    fn meta(item: &TargetGroup) -> Meta {
-        row_meta!(item)
-    }
-    fn key(item: &TargetGroup) -> Uuid {
-        item.id
-    }
+    super::line_part_methods!(TargetGroup, TargetGroupFields);
 
     fn input_of(item: TargetGroup) -> TargetGroupInput {
         TargetGroupInput {
@@ -118,24 +113,6 @@ impl Part for TargetGroups {
         }
     }
 
-    fn list<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        limit: i64,
-        after: Option<Keyset>,
-    ) -> TxFuture<'c, Vec<TargetGroup>, ApiError> {
-        Box::pin(list_rows(conn, scope, limit, after))
-    }
-
-    fn find<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Uuid,
-        lock: bool,
-    ) -> TxFuture<'c, TargetGroup, ApiError> {
-        Box::pin(find_row(conn, scope, key, lock))
-    }
-
     fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
         _scope: &'c Scope,
@@ -143,22 +120,6 @@ impl Part for TargetGroups {
         input: TargetGroupInput,
     ) -> TxFuture<'c, TargetGroupFields, ApiError> {
         Box::pin(async move { validate(input) })
-    }
-
-    fn store<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Option<Uuid>,
-        current: Option<&'c TargetGroup>,
-        valid: TargetGroupFields,
-    ) -> TxFuture<'c, TargetGroup, ApiError> {
-        Box::pin(store_row(
-            conn,
-            scope,
-            key,
-            current.map(|c| (c.id, c.version)),
-            valid,
-        ))
     }
 
     fn delete<'c>(

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::fund_applications::budget_line_ids;
-use super::{line_queries, optional_text, row_meta};
+use super::{line_queries, optional_text};
 use crate::db::TxFuture;
 use crate::db::schema::{target_groups, targets};
 use crate::domain::plan::{
@@ -17,9 +17,9 @@ use crate::domain::plan::{
 };
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
-use crate::models::Keyset;
+
 use crate::routes::Errors;
-use crate::routes::parts::{Meta, Part, Scope};
+use crate::routes::parts::{Part, Scope};
 
 /// A planned figure.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -238,12 +238,8 @@ impl Part for Targets {
     type Output = Target;
     type Valid = TargetFields;
 
-    fn meta(item: &Target) -> Meta {
-        row_meta!(item)
-    }
-    fn key(item: &Target) -> Uuid {
-        item.id
-    }
+    super::line_part_methods!(Target, TargetFields);
+
     fn input_of(item: Target) -> TargetInput {
         TargetInput {
             theme: item.theme,
@@ -259,22 +255,6 @@ impl Part for Targets {
             notes: item.notes,
         }
     }
-    fn list<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        limit: i64,
-        after: Option<Keyset>,
-    ) -> TxFuture<'c, Vec<Target>, ApiError> {
-        Box::pin(list_rows(conn, scope, limit, after))
-    }
-    fn find<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Uuid,
-        lock: bool,
-    ) -> TxFuture<'c, Target, ApiError> {
-        Box::pin(find_row(conn, scope, key, lock))
-    }
     fn check<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
@@ -285,21 +265,6 @@ impl Part for Targets {
             let subjects = subjects(conn, scope).await?;
             validate(scope, &subjects, input)
         })
-    }
-    fn store<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Option<Uuid>,
-        current: Option<&'c Target>,
-        valid: TargetFields,
-    ) -> TxFuture<'c, Target, ApiError> {
-        Box::pin(store_row(
-            conn,
-            scope,
-            key,
-            current.map(|c| (c.id, c.version)),
-            valid,
-        ))
     }
     fn delete<'c>(
         conn: &'c mut AsyncPgConnection,

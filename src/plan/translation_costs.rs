@@ -9,15 +9,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{distinct_languages, line_queries, row_meta};
+use super::{distinct_languages, line_queries};
 use crate::db::TxFuture;
 use crate::db::schema::translation_costs;
 use crate::domain::plan::{Amount, LanguageCode, TranslationUnit};
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
-use crate::models::Keyset;
+
 use crate::routes::Errors;
-use crate::routes::parts::{Meta, Part, Scope};
+use crate::routes::parts::{Part, Scope};
 
 /// One translation job.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -139,12 +139,8 @@ impl Part for TranslationCosts {
     type Output = TranslationCost;
     type Valid = TranslationCostFields;
 
-    fn meta(item: &TranslationCost) -> Meta {
-        row_meta!(item)
-    }
-    fn key(item: &TranslationCost) -> Uuid {
-        item.id
-    }
+    super::line_part_methods!(TranslationCost, TranslationCostFields);
+
     fn input_of(item: TranslationCost) -> TranslationCostInput {
         TranslationCostInput {
             item: item.item,
@@ -155,22 +151,6 @@ impl Part for TranslationCosts {
             unit_price: item.unit_price,
         }
     }
-    fn list<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        limit: i64,
-        after: Option<Keyset>,
-    ) -> TxFuture<'c, Vec<TranslationCost>, ApiError> {
-        Box::pin(list_rows(conn, scope, limit, after))
-    }
-    fn find<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Uuid,
-        lock: bool,
-    ) -> TxFuture<'c, TranslationCost, ApiError> {
-        Box::pin(find_row(conn, scope, key, lock))
-    }
     fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
         _scope: &'c Scope,
@@ -178,21 +158,6 @@ impl Part for TranslationCosts {
         input: TranslationCostInput,
     ) -> TxFuture<'c, TranslationCostFields, ApiError> {
         Box::pin(async move { validate(input) })
-    }
-    fn store<'c>(
-        conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
-        key: Option<Uuid>,
-        current: Option<&'c TranslationCost>,
-        valid: TranslationCostFields,
-    ) -> TxFuture<'c, TranslationCost, ApiError> {
-        Box::pin(store_row(
-            conn,
-            scope,
-            key,
-            current.map(|c| (c.id, c.version)),
-            valid,
-        ))
     }
     fn delete<'c>(
         conn: &'c mut AsyncPgConnection,

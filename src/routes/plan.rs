@@ -18,18 +18,9 @@ use crate::domain::{Permission, ProjectId};
 use crate::error::{ApiError, FieldError};
 use crate::models::Guarded;
 use crate::models::project as projects;
-use crate::plan::budget_lines::BudgetLines;
-use crate::plan::document::{self, PlanDocument, delete_missing, strip_read_only, write_section};
-use crate::plan::evaluation_moments::EvaluationMoments;
-use crate::plan::fund_applications::FundApplications;
+use crate::plan::document::{self, PlanDocument, strip_read_only};
 use crate::plan::history::{self, PlanChange};
-use crate::plan::hours::Hours;
-use crate::plan::project_partners::ProjectPartners;
-use crate::plan::roadmap::Roadmap;
 use crate::plan::summary::{self, PlanSummary};
-use crate::plan::target_groups::TargetGroups;
-use crate::plan::targets::Targets;
-use crate::plan::translation_costs::TranslationCosts;
 
 fn project_missing(error: diesel::result::Error) -> ApiError {
     match error {
@@ -154,7 +145,7 @@ pub async fn replace_plan(
     Json(body): Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::WriteProjects)?;
-    let (mut project, mut sections) = document::sections(body)?;
+    let (mut project, sections) = document::sections(body)?;
     strip_read_only(&mut project);
     if let Value::Object(map) = &mut project {
         map.remove("id");
@@ -174,51 +165,7 @@ pub async fn replace_plan(
                 }
                 let project = projects::update(conn, org, id, current.version, &changes).await?;
                 let scope = Scope::for_project(project.clone());
-                let mut take = |name: &str| match sections.remove(name) {
-                    Some(Value::Array(items)) => items,
-                    _ => Vec::new(),
-                };
-                let (tg, bl, hr, tc, fa, ta, em, rm, pp) = (
-                    take("target_groups"),
-                    take("budget_lines"),
-                    take("hours"),
-                    take("translation_costs"),
-                    take("fund_applications"),
-                    take("targets"),
-                    take("evaluation_moments"),
-                    take("roadmap"),
-                    take("partners"),
-                );
-                let mut errors: Vec<FieldError> = Vec::new();
-                let e = &mut errors;
-                let tg =
-                    write_section::<TargetGroups>(conn, &scope, "target_groups", tg, e).await?;
-                let bl = write_section::<BudgetLines>(conn, &scope, "budget_lines", bl, e).await?;
-                let hr = write_section::<Hours>(conn, &scope, "hours", hr, e).await?;
-                let tc =
-                    write_section::<TranslationCosts>(conn, &scope, "translation_costs", tc, e)
-                        .await?;
-                let fa =
-                    write_section::<FundApplications>(conn, &scope, "fund_applications", fa, e)
-                        .await?;
-                let ta = write_section::<Targets>(conn, &scope, "targets", ta, e).await?;
-                let em =
-                    write_section::<EvaluationMoments>(conn, &scope, "evaluation_moments", em, e)
-                        .await?;
-                write_section::<Roadmap>(conn, &scope, "roadmap", rm, e).await?;
-                let pp = write_section::<ProjectPartners>(conn, &scope, "partners", pp, e).await?;
-                // Lines left out go in reverse order, so that nothing still refers to them.
-                delete_missing::<ProjectPartners>(conn, &scope, "partners", pp, e).await?;
-                delete_missing::<EvaluationMoments>(conn, &scope, "evaluation_moments", em, e)
-                    .await?;
-                delete_missing::<Targets>(conn, &scope, "targets", ta, e).await?;
-                delete_missing::<FundApplications>(conn, &scope, "fund_applications", fa, e)
-                    .await?;
-                delete_missing::<TranslationCosts>(conn, &scope, "translation_costs", tc, e)
-                    .await?;
-                delete_missing::<Hours>(conn, &scope, "hours", hr, e).await?;
-                delete_missing::<BudgetLines>(conn, &scope, "budget_lines", bl, e).await?;
-                delete_missing::<TargetGroups>(conn, &scope, "target_groups", tg, e).await?;
+                let mut errors = document::write_sections(conn, &scope, sections).await?;
                 if let Err(ApiError::Conflict {
                     errors: outside, ..
                 }) =
