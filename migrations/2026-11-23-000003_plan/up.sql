@@ -2,6 +2,8 @@
 -- targets, evaluation moments, roadmap, the partner register and project partner links,
 -- and the plan's history.
 --
+-- Unique keys that a whole-plan replacement may pass through (two lines swapping a
+-- name) are DEFERRABLE (still checked per statement unless a transaction defers them).
 -- Every plan table carries organisation_id and project_id; (organisation_id, project_id)
 -- references the project, so a line can never belong to another organisation's project.
 -- Quarters are stored as the date of their first day (2026-Q3 is 2026-07-01).
@@ -33,7 +35,7 @@ CREATE TABLE target_groups (
     updated_at timestamptz NOT NULL DEFAULT now(),
     FOREIGN KEY (organisation_id, project_id) REFERENCES projects (organisation_id, id) ON DELETE CASCADE,
     UNIQUE (project_id, id),
-    CONSTRAINT target_groups_name_key UNIQUE (project_id, name)
+    CONSTRAINT target_groups_name_key UNIQUE (project_id, name) DEFERRABLE
 );
 
 CREATE TABLE planned_hours (
@@ -51,7 +53,7 @@ CREATE TABLE planned_hours (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     FOREIGN KEY (organisation_id, project_id) REFERENCES projects (organisation_id, id) ON DELETE CASCADE,
-    CONSTRAINT planned_hours_activity_quarter_key UNIQUE (project_id, activity, quarter)
+    CONSTRAINT planned_hours_activity_quarter_key UNIQUE (project_id, activity, quarter) DEFERRABLE
 );
 
 CREATE TABLE budget_lines (
@@ -174,7 +176,7 @@ CREATE TABLE targets (
     CONSTRAINT targets_target_group_fkey FOREIGN KEY (project_id, target_group_id) REFERENCES target_groups (project_id, id) DEFERRABLE INITIALLY DEFERRED,
     CONSTRAINT targets_budget_line_fkey FOREIGN KEY (project_id, budget_line_id) REFERENCES budget_lines (project_id, id) DEFERRABLE INITIALLY DEFERRED,
     CONSTRAINT targets_subject_key UNIQUE NULLS NOT DISTINCT
-        (project_id, theme, quarter, target_group_id, ladder_level, channel, language, activity, budget_line_id, category)
+        (project_id, theme, quarter, target_group_id, ladder_level, channel, language, activity, budget_line_id, category) DEFERRABLE
 );
 CREATE INDEX targets_target_group_idx ON targets (target_group_id) WHERE target_group_id IS NOT NULL;
 CREATE INDEX targets_budget_line_idx ON targets (budget_line_id) WHERE budget_line_id IS NOT NULL;
@@ -257,7 +259,7 @@ CREATE TABLE project_partners (
     FOREIGN KEY (organisation_id, project_id) REFERENCES projects (organisation_id, id) ON DELETE CASCADE,
     CONSTRAINT project_partners_partner_fkey FOREIGN KEY (organisation_id, partner_id) REFERENCES partners (organisation_id, id),
     UNIQUE (project_id, id),
-    CONSTRAINT project_partners_partner_key UNIQUE (project_id, partner_id)
+    CONSTRAINT project_partners_partner_key UNIQUE (project_id, partner_id) DEFERRABLE
 );
 CREATE INDEX project_partners_partner_idx ON project_partners (partner_id);
 

@@ -74,7 +74,19 @@ impl Db {
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + Send + 'static,
     {
-        self.scoped(organisation, None, body).await
+        self.scoped(organisation, None, false, body).await
+    }
+
+    /// Like [`Db::tenant`], read-only on one snapshot (REPEATABLE READ): for answers
+    /// assembled from several queries (the whole plan, its summary) that must agree with
+    /// each other while writers carry on.
+    pub async fn snapshot<T, E, F>(&self, organisation: OrganisationId, body: F) -> Result<T, E>
+    where
+        F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DieselError> + From<PoolError> + Send + 'static,
+    {
+        self.scoped(organisation, None, true, body).await
     }
 
     /// Like [`Db::tenant`], and records `principal` as the actor, so that the plan's
@@ -86,7 +98,7 @@ impl Db {
         E: From<DieselError> + From<PoolError> + Send + 'static,
     {
         let actor = principal.actor.tag();
-        self.scoped(principal.organisation_id, Some(actor), body)
+        self.scoped(principal.organisation_id, Some(actor), false, body)
             .await
     }
 
@@ -94,6 +106,7 @@ impl Db {
         &self,
         organisation: OrganisationId,
         actor: Option<String>,
+        snapshot: bool,
         body: F,
     ) -> Result<T, E>
     where
@@ -108,8 +121,14 @@ impl Db {
             // The id and the actor tag are made of a UUID and a fixed word, so
             // formatting them into the statement is safe.
             let actor = actor.unwrap_or_default();
+            // SET TRANSACTION must come before the first query of the transaction.
+            let isolation = if snapshot {
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
+            } else {
+                ""
+            };
             conn.batch_execute(&format!(
-                "SET LOCAL ROLE {APP_ROLE}; SELECT set_config('app.organisation_id', '{organisation}', true), set_config('app.actor', '{actor}', true)"
+                "{isolation}SET LOCAL ROLE {APP_ROLE}; SELECT set_config('app.organisation_id', '{organisation}', true), set_config('app.actor', '{actor}', true)"
             ))
             .await?;
             body(conn).await

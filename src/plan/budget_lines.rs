@@ -85,6 +85,9 @@ pub fn validate(scope: &Scope, input: BudgetLineInput) -> Result<BudgetLineField
     let mut errors = Errors::default();
     let description = errors.check("/description", text::bounded(&input.description, 1, 500));
     errors.check("/amount", input.amount.at_most(10_000_000));
+    if input.phases.len() > 400 {
+        return Err(ApiError::field("/phases", "must list at most 400 quarters"));
+    }
     for (i, phase) in input.phases.iter().enumerate() {
         errors.check(
             &format!("/phases/{i}/quarter"),

@@ -1,8 +1,6 @@
 //! The whole plan as one JSON document: read for intranets and archiving, and replaced
 //! in one transaction (all of it lands or none).
 
-use diesel::dsl::max;
-use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -17,8 +15,7 @@ use super::roadmap::{Roadmap, RoadmapStep};
 use super::target_groups::{TargetGroup, TargetGroups};
 use super::targets::{Target, Targets};
 use super::translation_costs::{TranslationCost, TranslationCosts};
-use crate::db::schema::plan_changes;
-use crate::domain::{OrganisationId, ProjectId};
+
 use crate::error::{ApiError, FieldError};
 use crate::models::project::Project;
 use crate::routes::extract::parse_json;
@@ -65,19 +62,16 @@ const READ_ONLY: [&str; 8] = [
     "organisation_id",
 ];
 
-/// The plan's version: the id of its latest change (0 when it has none).
-pub async fn version(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-    project: ProjectId,
-) -> Result<i64, ApiError> {
-    let latest: Option<i64> = plan_changes::table
-        .filter(plan_changes::organisation_id.eq(org))
-        .filter(plan_changes::project_id.eq(project))
-        .select(max(plan_changes::id))
-        .first(conn)
-        .await?;
-    Ok(latest.unwrap_or(0))
+/// The plan's version, for its ETag: a digest of the whole document, so that it changes
+/// with any change to any part and follows what was committed, not the order in which
+/// history ids were handed out.
+pub fn version(plan: &PlanDocument) -> Result<i64, ApiError> {
+    use sha2::{Digest, Sha256};
+    let bytes = serde_json::to_vec(plan).map_err(ApiError::internal)?;
+    let digest = Sha256::digest(&bytes);
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    Ok(i64::from_be_bytes(first) & i64::MAX)
 }
 
 const ALL: i64 = 100_000;
@@ -229,6 +223,15 @@ pub async fn write_sections(
         take("roadmap"),
         take("partners"),
     );
+    // A document may pass through a state that breaks a unique key (two target groups
+    // swapping names, a line replaced by a new one for the same quarter): check those
+    // keys once every section is written.
+    diesel::sql_query(
+        "SET CONSTRAINTS target_groups_name_key, planned_hours_activity_quarter_key, \
+         targets_subject_key, project_partners_partner_key DEFERRED",
+    )
+    .execute(conn)
+    .await?;
     let mut errors = Vec::new();
     let e = &mut errors;
     let tg = write_section::<TargetGroups>(conn, scope, "target_groups", tg, e).await?;
@@ -248,6 +251,12 @@ pub async fn write_sections(
     delete_missing::<Hours>(conn, scope, "hours", hr, e).await?;
     delete_missing::<BudgetLines>(conn, scope, "budget_lines", bl, e).await?;
     delete_missing::<TargetGroups>(conn, scope, "target_groups", tg, e).await?;
+    if errors.is_empty() {
+        // Deferred keys and references answer now, while the request can still say so.
+        diesel::sql_query("SET CONSTRAINTS ALL IMMEDIATE")
+            .execute(conn)
+            .await?;
+    }
     Ok(errors)
 }
 

@@ -147,11 +147,11 @@ pub fn transition_refused(from: FundStatus, to: FundStatus) -> ApiError {
     }
 }
 
-/// Checks an application on its own and against its current status. `lines` are the
-/// ids of the project's budget lines.
+/// Checks an application on its own. `lines` are the ids of the project's budget lines.
+/// The status move is checked when storing, after the precondition: a client with a
+/// stale ETag hears 412, not about a status it has not seen.
 pub fn validate(
     scope: &Scope,
-    current: Option<FundStatus>,
     lines: &[Uuid],
     input: FundApplicationInput,
 ) -> Result<FundApplicationFields, ApiError> {
@@ -162,6 +162,18 @@ pub fn validate(
     let programme = optional_text(&mut errors, "/programme", input.programme, 200);
     let reference = optional_text(&mut errors, "/reference", input.reference, 200);
     let conditions = optional_text(&mut errors, "/conditions", input.conditions, 4000);
+    if input.budget_line_ids.len() > 200 {
+        return Err(ApiError::field(
+            "/budget_line_ids",
+            "must list at most 200 budget lines",
+        ));
+    }
+    if input.reporting_duties.len() > 400 {
+        return Err(ApiError::field(
+            "/reporting_duties",
+            "must list at most 400 duties",
+        ));
+    }
     for (i, id) in input.budget_line_ids.iter().enumerate() {
         if input.budget_line_ids[..i].contains(id) {
             errors.push(FieldError::body(
@@ -271,12 +283,6 @@ pub fn validate(
         }
     }
     errors.finish()?;
-    if let Some(from) = current
-        && from != status
-        && !from.next().contains(&status)
-    {
-        return Err(transition_refused(from, status));
-    }
     let mut duties = input.reporting_duties;
     duties.sort_by_key(|d| d.quarter);
     Ok(FundApplicationFields {
@@ -324,7 +330,25 @@ impl Part for FundApplications {
     type Output = FundApplication;
     type Valid = FundApplicationFields;
 
-    super::line_part_methods!(FundApplication, FundApplicationFields);
+    super::line_part_methods!(FundApplication, FundApplicationFields, reading);
+
+    fn store<'c>(
+        conn: &'c mut AsyncPgConnection,
+        scope: &'c Scope,
+        key: Option<Uuid>,
+        current: Option<&'c FundApplication>,
+        valid: FundApplicationFields,
+    ) -> TxFuture<'c, FundApplication, ApiError> {
+        Box::pin(async move {
+            if let Some(current) = current
+                && current.status != valid.status
+                && !current.status.next().contains(&valid.status)
+            {
+                return Err(transition_refused(current.status, valid.status));
+            }
+            store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid).await
+        })
+    }
 
     fn input_of(item: FundApplication) -> FundApplicationInput {
         FundApplicationInput {
@@ -347,12 +371,12 @@ impl Part for FundApplications {
     fn check<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
-        current: Option<&'c FundApplication>,
+        _current: Option<&'c FundApplication>,
         input: FundApplicationInput,
     ) -> TxFuture<'c, FundApplicationFields, ApiError> {
         Box::pin(async move {
             let lines = budget_line_ids(conn, scope).await?;
-            validate(scope, current.map(|c| c.status), &lines, input)
+            validate(scope, &lines, input)
         })
     }
     fn delete<'c>(

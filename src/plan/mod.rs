@@ -157,6 +157,25 @@ pub fn distinct_languages(
 /// functions [`line_queries`] defines. Used inside `impl Part for …`.
 macro_rules! line_part_methods {
     ($row:ty, $fields:ty) => {
+        $crate::plan::line_part_methods!($row, $fields, reading);
+        fn store<'c>(
+            conn: &'c mut diesel_async::AsyncPgConnection,
+            scope: &'c $crate::routes::parts::Scope,
+            key: Option<uuid::Uuid>,
+            current: Option<&'c $row>,
+            valid: $fields,
+        ) -> $crate::db::TxFuture<'c, $row, $crate::error::ApiError> {
+            Box::pin(store_row(
+                conn,
+                scope,
+                key,
+                current.map(|c| (c.id, c.version)),
+                valid,
+            ))
+        }
+    };
+    // Every method but `store`, for a part that stores in its own way.
+    ($row:ty, $fields:ty, reading) => {
         fn meta(item: &$row) -> $crate::routes::parts::Meta {
             $crate::plan::row_meta!(item)
         }
@@ -178,21 +197,6 @@ macro_rules! line_part_methods {
             lock: bool,
         ) -> $crate::db::TxFuture<'c, $row, $crate::error::ApiError> {
             Box::pin(find_row(conn, scope, key, lock))
-        }
-        fn store<'c>(
-            conn: &'c mut diesel_async::AsyncPgConnection,
-            scope: &'c $crate::routes::parts::Scope,
-            key: Option<uuid::Uuid>,
-            current: Option<&'c $row>,
-            valid: $fields,
-        ) -> $crate::db::TxFuture<'c, $row, $crate::error::ApiError> {
-            Box::pin(store_row(
-                conn,
-                scope,
-                key,
-                current.map(|c| (c.id, c.version)),
-                valid,
-            ))
         }
     };
 }

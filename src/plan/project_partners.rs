@@ -169,6 +169,17 @@ async fn one(
         .ok_or_else(|| ApiError::NotFound("The project partner does not exist.".into()))
 }
 
+/// Today in the Netherlands, where the organisations work: a level reached this
+/// evening is dated today, not by the UTC date.
+pub async fn today(conn: &mut AsyncPgConnection) -> Result<NaiveDate, ApiError> {
+    use diesel::dsl::sql;
+    Ok(diesel::select(sql::<diesel::sql_types::Date>(
+        "(now() AT TIME ZONE 'Europe/Amsterdam')::date",
+    ))
+    .get_result(conn)
+    .await?)
+}
+
 /// The ids of the organisation's partners.
 pub async fn partner_ids(
     conn: &mut AsyncPgConnection,
@@ -315,7 +326,7 @@ impl Part for ProjectPartners {
             validate(
                 &known,
                 current.map(|c| (c.current_level, c.level_since)),
-                Utc::now().date_naive(),
+                today(conn).await?,
                 input,
             )
         })

@@ -79,8 +79,9 @@ pub fn validate(input: TargetGroupInput) -> Result<TargetGroupFields, ApiError> 
             "/languages",
             "must list at most 20 languages",
         ));
+    } else {
+        distinct_languages(&mut errors, "/languages", &input.languages);
     }
-    distinct_languages(&mut errors, "/languages", &input.languages);
     errors.finish()?;
     Ok(TargetGroupFields {
         name: name.unwrap_or_default(),

@@ -98,7 +98,9 @@ pub fn validate(input: TranslationCostInput) -> Result<TranslationCostFields, Ap
             "must name at most 20 languages",
         ));
     }
-    distinct_languages(&mut errors, "/target_languages", &input.target_languages);
+    if input.target_languages.len() <= 20 {
+        distinct_languages(&mut errors, "/target_languages", &input.target_languages);
+    }
     if let Some(i) = input
         .target_languages
         .iter()
@@ -114,6 +116,16 @@ pub fn validate(input: TranslationCostInput) -> Result<TranslationCostFields, Ap
     }
     errors.check("/quantity", input.quantity.at_most(10_000_000));
     errors.check("/unit_price", input.unit_price.at_most(1_000_000));
+    let languages = rust_decimal::Decimal::from(input.target_languages.len());
+    let total = Amount::new(input.quantity.value() * input.unit_price.value()).value() * languages;
+    let parts_fit =
+        input.quantity.at_most(10_000_000).is_ok() && input.unit_price.at_most(1_000_000).is_ok();
+    if parts_fit && total > rust_decimal::Decimal::from(10_000_000) {
+        errors.push(FieldError::body(
+            "/quantity",
+            format!("the total ({total}) would exceed 10000000; split the job"),
+        ));
+    }
     errors.finish()?;
     Ok(TranslationCostFields {
         item: item.unwrap_or_default(),

@@ -784,6 +784,11 @@ pub fn nest(error: ApiError, prefix: &str) -> ApiError {
             detail,
             errors: nest_all(errors),
         },
+        // Inside a document, a refused status move is a problem with that line's status.
+        ApiError::Transition { detail, .. } => ApiError::Conflict {
+            errors: vec![FieldError::body(format!("{prefix}/status"), detail.clone())],
+            detail,
+        },
         other => other,
     }
 }

@@ -49,9 +49,9 @@ pub async fn get_summary(
     principal.require(Permission::ReadProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let summary = db
-        .tenant(org, move |conn| {
+        .snapshot(org, move |conn| {
             Box::pin(async move {
-                projects::share(conn, org, id)
+                projects::find(conn, org, id)
                     .await
                     .map_err(project_missing)?;
                 summary::compute(conn, org, id).await
@@ -78,17 +78,17 @@ pub async fn get_plan(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ReadProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
-    let (plan, version) = db
-        .tenant(org, move |conn| {
+    let plan = db
+        .snapshot(org, move |conn| {
             Box::pin(async move {
-                let project = projects::share(conn, org, id)
+                let project = projects::find(conn, org, id)
                     .await
                     .map_err(project_missing)?;
-                let version = document::version(conn, org, id).await?;
-                Ok::<_, ApiError>((document::read(conn, project).await?, version))
+                document::read(conn, project).await
             })
         })
         .await?;
+    let version = document::version(&plan)?;
     Ok(json_ok(with_etag(HttpResponse::Ok(), version), &plan))
 }
 
@@ -154,13 +154,16 @@ pub async fn replace_plan(
     let request: ProjectRequest = parse_json(&bytes).map_err(|e| nest(e, "/project"))?;
     let changes = validate(request).map_err(|e| nest(e, "/project"))?;
     let (org, id) = (principal.organisation_id, path.into_inner());
-    let (plan, version) = db
+    let plan = db
         .acting(&principal, move |conn| {
             Box::pin(async move {
                 let current = projects::lock(conn, org, id)
                     .await
                     .map_err(project_missing)?;
-                if !expected.matches(document::version(conn, org, id).await?) {
+                // Under the project's lock no part can change: the plan read now is the
+                // one the ETag must match.
+                let before = document::read(conn, current.clone()).await?;
+                if !expected.matches(document::version(&before)?) {
                     return fresh(Guarded::Stale);
                 }
                 let project = projects::update(conn, org, id, current.version, &changes).await?;
@@ -177,11 +180,11 @@ pub async fn replace_plan(
                     // the transaction rolls back: nothing of the document is stored
                     return Err(ApiError::Validation(errors));
                 }
-                let version = document::version(conn, org, id).await?;
-                Ok((document::read(conn, project).await?, version))
+                document::read(conn, project).await
             })
         })
         .await?;
+    let version = document::version(&plan)?;
     Ok(json_ok(with_etag(HttpResponse::Ok(), version), &plan))
 }
 

@@ -1042,7 +1042,10 @@ async fn a_partner_is_created_with_contacts_and_its_name_is_unique_in_the_organi
         fetch(&app, &a.token, &location).await,
         (created.clone(), etag)
     );
-    assert_eq!(all_items(&app, &a.token, REGISTER).await, std::slice::from_ref(&created));
+    assert_eq!(
+        all_items(&app, &a.token, REGISTER).await,
+        std::slice::from_ref(&created)
+    );
 
     // Without contacts is fine too.
     let (bare, _) = create(
