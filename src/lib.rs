@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod models;
+pub mod monitoring;
 pub mod openapi;
 pub mod plan;
 pub mod routes;

@@ -123,7 +123,11 @@ fn complete_operations(doc: &mut Document) {
                 .parameters
                 .as_ref()
                 .is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
-            if writes {
+            let declares_if_match = operation
+                .parameters
+                .as_ref()
+                .is_some_and(|ps| ps.iter().any(|p| p.name == "If-Match"));
+            if writes && !declares_if_match {
                 operation
                     .parameters
                     .get_or_insert_with(Vec::new)

@@ -21,6 +21,7 @@ diesel::table! {
         id -> Uuid,
         name -> Text,
         report_language -> Text,
+        report_due_days -> Int4,
         version -> Int8,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
@@ -269,5 +270,48 @@ diesel::table! {
         changed_at -> Timestamptz,
         before -> Nullable<Jsonb>,
         after -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
+    quarterly_reports (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        quarter -> Date,
+        state -> Text,
+        revision -> Int4,
+        content -> Jsonb,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    quarterly_report_revisions (report_id, revision) {
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        report_id -> Uuid,
+        revision -> Int4,
+        state -> Text,
+        content -> Jsonb,
+        closed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    quarterly_report_events (id) {
+        id -> Int8,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        report_id -> Uuid,
+        revision -> Int4,
+        action -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        actor -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        at -> Timestamptz,
     }
 }

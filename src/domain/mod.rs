@@ -9,6 +9,7 @@ pub mod email;
 pub mod ids;
 pub mod plan;
 pub mod project;
+pub mod report;
 pub mod role;
 pub mod text;
 

@@ -22,6 +22,8 @@ pub enum Permission {
     ManageApiTokens,
     ReadProjects,
     WriteProjects,
+    /// Accept, return and reopen quarterly reports (admins; funders later).
+    ReviewReports,
 }
 
 impl Role {

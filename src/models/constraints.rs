@@ -22,6 +22,11 @@ pub fn describe(constraint: &str) -> Option<(&'static str, &'static str)> {
         ),
         "projects_status_known" => ("/status", "must be draft, active, completed or cancelled"),
         "projects_period_order" => ("/end_date", "must not be before start_date"),
+        "organisations_report_due_days_range" => ("/report_due_days", "must be between 0 and 366"),
+        "quarterly_reports_quarter_key" => (
+            "/quarter",
+            "the project already has a report for this quarter; send If-Match to change it",
+        ),
         "target_groups_name_key" => (
             "/name",
             "a target group with this name already exists in the project",

@@ -15,6 +15,8 @@ pub struct Organisation {
     pub id: OrganisationId,
     pub name: String,
     pub report_language: ReportLanguage,
+    /// Days after a quarter's end that its report is due.
+    pub report_due_days: i32,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -32,6 +34,7 @@ pub struct NewOrganisation {
 pub struct OrganisationChanges {
     pub name: Option<String>,
     pub report_language: Option<ReportLanguage>,
+    pub report_due_days: Option<i32>,
 }
 
 pub async fn create(

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::line_queries;
 use super::target_groups::referenced;
 use crate::db::TxFuture;
-use crate::db::json::JsonList;
+use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{budget_lines, fund_application_budget_lines, targets};
 use crate::domain::plan::{Amount, BudgetCategory, Quarter};
 use crate::domain::{OrganisationId, ProjectId, text};
@@ -119,7 +119,7 @@ pub fn validate(scope: &Scope, input: BudgetLineInput) -> Result<BudgetLineField
         category: input.category,
         description: description.unwrap_or_default(),
         amount: input.amount,
-        phases: JsonList(phases),
+        phases: JsonDoc(phases),
     })
 }
 
@@ -178,6 +178,16 @@ impl Part for BudgetLines {
                 .await?;
             if !used.is_empty() {
                 return Err(referenced(Self::NOUN, "targets", &used));
+            }
+            let reports = crate::monitoring::reports::quarters_referring(
+                conn,
+                scope,
+                &["$.budget.spent[*].budget_line_id ? (@ == $id)"],
+                current.id,
+            )
+            .await?;
+            if !reports.is_empty() {
+                return Err(referenced(Self::NOUN, "quarterly reports", &reports));
             }
             delete_row(conn, scope, current.id).await
         })

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{line_queries, optional_text};
 use crate::db::TxFuture;
-use crate::db::json::JsonList;
+use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{budget_lines, fund_applications};
 use crate::domain::plan::{Amount, FundStatus, FunderKind, Quarter};
 use crate::domain::project::check_date;
@@ -299,7 +299,7 @@ pub fn validate(
         grant_end: input.grant_end,
         reference,
         conditions,
-        reporting_duties: JsonList(duties),
+        reporting_duties: JsonDoc(duties),
     })
 }
 

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::optional_text;
 use super::target_groups::referenced;
 use crate::db::TxFuture;
-use crate::db::json::JsonList;
+use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{partners, project_partners};
 use crate::domain::plan::PartnerCategory;
 use crate::domain::{Email, OrganisationId, text};
@@ -134,7 +134,7 @@ pub fn validate(input: PartnerInput) -> Result<PartnerFields, ApiError> {
         name: name.unwrap_or_default(),
         category: input.category,
         notes,
-        contacts: JsonList(contacts),
+        contacts: JsonDoc(contacts),
     })
 }
 

@@ -41,6 +41,10 @@ WITH spans AS (
     UNION ALL
     SELECT 'evaluation moment', id, 'date ' || planned_on, planned_on, planned_on
       FROM evaluation_moments WHERE project_id = $1
+    UNION ALL
+    SELECT 'quarterly report', id, 'quarter ' || to_char(quarter, 'YYYY-"Q"Q'),
+           quarter, (quarter + interval '3 months' - interval '1 day')::date
+      FROM quarterly_reports WHERE project_id = $1
 )
 SELECT part, id, what FROM spans WHERE first_day > $3 OR last_day < $2 ORDER BY part, what, id
 "#;

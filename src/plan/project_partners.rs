@@ -349,6 +349,25 @@ impl Part for ProjectPartners {
         scope: &'c Scope,
         current: &'c ProjectPartner,
     ) -> TxFuture<'c, (), ApiError> {
-        Box::pin(delete_row(conn, scope, current.id))
+        Box::pin(async move {
+            let reports = crate::monitoring::reports::quarters_referring(
+                conn,
+                scope,
+                &[
+                    "$.reach.per_partner[*].project_partner_id ? (@ == $id)",
+                    "$.network.level_changes[*].project_partner_id ? (@ == $id)",
+                ],
+                current.id,
+            )
+            .await?;
+            if !reports.is_empty() {
+                return Err(super::target_groups::referenced(
+                    Self::NOUN,
+                    "quarterly reports",
+                    &reports,
+                ));
+            }
+            delete_row(conn, scope, current.id).await
+        })
     }
 }

@@ -138,13 +138,23 @@ impl Part for TargetGroups {
             if !used.is_empty() {
                 return Err(referenced(Self::NOUN, "targets", &used));
             }
+            let reports = crate::monitoring::reports::quarters_referring(
+                conn,
+                scope,
+                &["$.reach.per_target_group[*].target_group_id ? (@ == $id)"],
+                current.id,
+            )
+            .await?;
+            if !reports.is_empty() {
+                return Err(referenced(Self::NOUN, "quarterly reports", &reports));
+            }
             delete_row(conn, scope, current.id).await
         })
     }
 }
 
 /// The 409 for deleting a line that other lines still refer to.
-pub fn referenced(noun: &str, by: &str, ids: &[Uuid]) -> ApiError {
+pub fn referenced(noun: &str, by: &str, ids: &[impl std::fmt::Display]) -> ApiError {
     ApiError::Conflict {
         detail: format!(
             "This {noun} is used by {} {by}; change or delete those first.",

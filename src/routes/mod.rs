@@ -11,6 +11,7 @@ pub mod organisation;
 pub mod parts;
 pub mod plan;
 pub mod projects;
+pub mod reports;
 pub mod users;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -71,7 +72,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(plan::get_summary)
             .service(plan::get_plan)
             .service(plan::replace_plan)
-            .service(plan::get_history),
+            .service(plan::get_history)
+            .service(reports::list_quarters)
+            .service(reports::get_report)
+            .service(reports::put_report)
+            .service(reports::patch_report)
+            .service(reports::submit_report)
+            .service(reports::accept_report)
+            .service(reports::return_report)
+            .service(reports::reopen_report)
+            .service(reports::list_revisions)
+            .service(reports::list_events),
     );
 }
 
@@ -99,7 +110,7 @@ impl FromRequest for IfMatch {
     }
 }
 
-fn parse_if_match(value: Option<&HeaderValue>) -> Result<Precondition, ApiError> {
+pub(crate) fn parse_if_match(value: Option<&HeaderValue>) -> Result<Precondition, ApiError> {
     let Some(value) = value else {
         return Err(ApiError::PreconditionRequired(
             "This request needs an If-Match header with the ETag you last read (or *), so that it cannot overwrite a change you have not seen.".into(),

@@ -23,6 +23,10 @@ pub struct OrganisationResponse {
     pub name: String,
     /// Language of funder report headers and labels.
     pub report_language: ReportLanguage,
+    /// Days after a quarter ends that its quarterly report is due, unless a fund
+    /// application's reporting duty names a date.
+    #[schema(example = 30)]
+    pub report_due_days: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -33,6 +37,7 @@ impl From<Organisation> for OrganisationResponse {
             id: o.id,
             name: o.name,
             report_language: o.report_language,
+            report_due_days: o.report_due_days,
             created_at: o.created_at,
             updated_at: o.updated_at,
         }
@@ -52,6 +57,9 @@ pub struct UpdateOrganisationRequest {
     )]
     pub name: Option<String>,
     pub report_language: Option<ReportLanguage>,
+    /// 0 to 366.
+    #[schema(minimum = 0, maximum = 366)]
+    pub report_due_days: Option<i32>,
 }
 
 /// Get your organisation
@@ -96,6 +104,16 @@ pub async fn update_organisation(
             .name
             .and_then(|n| errors.check("/name", text::bounded(&n, 1, 200))),
         report_language: request.report_language,
+        report_due_days: request.report_due_days.and_then(|days| {
+            errors.check(
+                "/report_due_days",
+                if (0..=366).contains(&days) {
+                    Ok(days)
+                } else {
+                    Err("must be between 0 and 366".to_string())
+                },
+            )
+        }),
     };
     errors.finish()?;
     let org = principal.organisation_id;

@@ -366,7 +366,8 @@ fn merge_patch<P: Part>(
     parse_json(&bytes)
 }
 
-fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
+/// RFC 7396: `patch` into `target`.
+pub(crate) fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
     match (target, patch) {
         (serde_json::Value::Object(target), serde_json::Value::Object(patch)) => {
             for (key, value) in patch {

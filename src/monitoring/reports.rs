@@ -1,0 +1,315 @@
+//! Quarterly reports: storage, the workflow and its audit trail.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::{ExpressionMethods, QueryDsl, Queryable, Selectable, SelectableHelper};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::content::ReportContent;
+use crate::db::json::JsonDoc;
+use crate::db::schema::{
+    fund_applications, organisations, quarterly_report_events, quarterly_report_revisions,
+    quarterly_reports,
+};
+use crate::domain::ProjectId;
+use crate::domain::plan::{FundStatus, Quarter};
+pub use crate::domain::report::{ReportAction, ReportState};
+use crate::error::ApiError;
+use crate::plan::fund_applications::ReportingDuty;
+use crate::routes::parts::Scope;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = quarterly_reports, check_for_backend(diesel::pg::Pg))]
+pub struct ReportRow {
+    pub id: Uuid,
+    pub organisation_id: crate::domain::OrganisationId,
+    pub project_id: ProjectId,
+    pub quarter: Quarter,
+    pub state: ReportState,
+    pub revision: i32,
+    pub content: JsonDoc<ReportContent>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    scope: &Scope,
+    quarter: Quarter,
+    lock: bool,
+) -> Result<Option<ReportRow>, ApiError> {
+    use diesel::OptionalExtension;
+    let query = quarterly_reports::table
+        .filter(quarterly_reports::organisation_id.eq(scope.org))
+        .filter(quarterly_reports::project_id.eq(scope.project_id()?))
+        .filter(quarterly_reports::quarter.eq(quarter))
+        .select(ReportRow::as_select());
+    Ok(if lock {
+        query.for_update().first(conn).await.optional()?
+    } else {
+        query.first(conn).await.optional()?
+    })
+}
+
+pub async fn all(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Vec<ReportRow>, ApiError> {
+    Ok(quarterly_reports::table
+        .filter(quarterly_reports::organisation_id.eq(scope.org))
+        .filter(quarterly_reports::project_id.eq(scope.project_id()?))
+        .order(quarterly_reports::quarter)
+        .select(ReportRow::as_select())
+        .load(conn)
+        .await?)
+}
+
+async fn record(
+    conn: &mut AsyncPgConnection,
+    row: &ReportRow,
+    action: &str,
+    from: Option<ReportState>,
+    actor: &str,
+    reason: Option<&str>,
+) -> Result<(), ApiError> {
+    diesel::insert_into(quarterly_report_events::table)
+        .values((
+            quarterly_report_events::organisation_id.eq(row.organisation_id),
+            quarterly_report_events::project_id.eq(row.project_id),
+            quarterly_report_events::report_id.eq(row.id),
+            quarterly_report_events::revision.eq(row.revision),
+            quarterly_report_events::action.eq(action),
+            quarterly_report_events::from_state.eq(from.map(|s| s.as_str())),
+            quarterly_report_events::to_state.eq(row.state.as_str()),
+            quarterly_report_events::actor.eq(actor),
+            quarterly_report_events::reason.eq(reason),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Creates the draft of a quarter.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    scope: &Scope,
+    quarter: Quarter,
+    content: ReportContent,
+    actor: &str,
+) -> Result<ReportRow, ApiError> {
+    let row: ReportRow = diesel::insert_into(quarterly_reports::table)
+        .values((
+            quarterly_reports::id.eq(Uuid::now_v7()),
+            quarterly_reports::organisation_id.eq(scope.org),
+            quarterly_reports::project_id.eq(scope.project_id()?),
+            quarterly_reports::quarter.eq(quarter),
+            quarterly_reports::content.eq(JsonDoc(content)),
+        ))
+        .returning(ReportRow::as_returning())
+        .get_result(conn)
+        .await?;
+    record(conn, &row, "created", None, actor, None).await?;
+    Ok(row)
+}
+
+/// Replaces the figures of an editable report.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    current: &ReportRow,
+    content: ReportContent,
+    actor: &str,
+) -> Result<ReportRow, ApiError> {
+    if current.content.0 == content {
+        return Ok(current.clone());
+    }
+    let row: ReportRow = diesel::update(quarterly_reports::table.find(current.id))
+        .set((
+            quarterly_reports::content.eq(JsonDoc(content)),
+            quarterly_reports::version.eq(current.version + 1),
+            quarterly_reports::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(ReportRow::as_returning())
+        .get_result(conn)
+        .await?;
+    record(conn, &row, "updated", Some(current.state), actor, None).await?;
+    Ok(row)
+}
+
+/// Makes a workflow move; a reopen first closes the revision.
+pub async fn act(
+    conn: &mut AsyncPgConnection,
+    current: &ReportRow,
+    action: ReportAction,
+    actor: &str,
+    reason: Option<&str>,
+) -> Result<ReportRow, ApiError> {
+    let mut revision = current.revision;
+    if action == ReportAction::Reopen {
+        diesel::insert_into(quarterly_report_revisions::table)
+            .values((
+                quarterly_report_revisions::organisation_id.eq(current.organisation_id),
+                quarterly_report_revisions::project_id.eq(current.project_id),
+                quarterly_report_revisions::report_id.eq(current.id),
+                quarterly_report_revisions::revision.eq(current.revision),
+                quarterly_report_revisions::state.eq(current.state.as_str()),
+                quarterly_report_revisions::content.eq(&current.content),
+            ))
+            .execute(conn)
+            .await?;
+        revision += 1;
+    }
+    let row: ReportRow = diesel::update(quarterly_reports::table.find(current.id))
+        .set((
+            quarterly_reports::state.eq(action.target()),
+            quarterly_reports::revision.eq(revision),
+            quarterly_reports::version.eq(current.version + 1),
+            quarterly_reports::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(ReportRow::as_returning())
+        .get_result(conn)
+        .await?;
+    record(
+        conn,
+        &row,
+        action.event(),
+        Some(current.state),
+        actor,
+        reason,
+    )
+    .await?;
+    Ok(row)
+}
+
+/// A closed revision of a report.
+#[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+pub struct ReportRevision {
+    pub revision: i32,
+    /// The state it had when it was reopened.
+    pub state: ReportState,
+    #[schema(value_type = ReportContent)]
+    pub content: JsonDoc<ReportContent>,
+    pub closed_at: DateTime<Utc>,
+}
+
+pub async fn revisions(
+    conn: &mut AsyncPgConnection,
+    report: Uuid,
+) -> Result<Vec<ReportRevision>, ApiError> {
+    Ok(quarterly_report_revisions::table
+        .filter(quarterly_report_revisions::report_id.eq(report))
+        .order(quarterly_report_revisions::revision)
+        .select((
+            quarterly_report_revisions::revision,
+            quarterly_report_revisions::state,
+            quarterly_report_revisions::content,
+            quarterly_report_revisions::closed_at,
+        ))
+        .load(conn)
+        .await?)
+}
+
+/// One entry of a report's audit trail.
+#[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+pub struct ReportEvent {
+    pub id: i64,
+    pub revision: i32,
+    /// `created`, `updated`, `submitted`, `accepted`, `returned` or `reopened`.
+    #[schema(example = "returned")]
+    pub action: String,
+    pub from_state: Option<ReportState>,
+    pub to_state: ReportState,
+    /// `user:<id>` or `api_token:<id>`.
+    #[schema(example = "user:0192f0c1-8f7e-7c3a-9a57-3c1f3c2b8d11")]
+    pub actor: Option<String>,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn events(
+    conn: &mut AsyncPgConnection,
+    report: Uuid,
+) -> Result<Vec<ReportEvent>, ApiError> {
+    Ok(quarterly_report_events::table
+        .filter(quarterly_report_events::report_id.eq(report))
+        .order(quarterly_report_events::id)
+        .select((
+            quarterly_report_events::id,
+            quarterly_report_events::revision,
+            quarterly_report_events::action,
+            quarterly_report_events::from_state,
+            quarterly_report_events::to_state,
+            quarterly_report_events::actor,
+            quarterly_report_events::reason,
+            quarterly_report_events::at,
+        ))
+        .load(conn)
+        .await?)
+}
+
+/// When each quarter's report is due: `report_due_days` after the quarter, or the
+/// earliest due date a live fund application's reporting duty names for it.
+pub struct DueDates {
+    pub days: i32,
+    pub duties: Vec<ReportingDuty>,
+}
+
+impl DueDates {
+    pub async fn load(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Self, ApiError> {
+        let days: i32 = organisations::table
+            .filter(organisations::id.eq(scope.org))
+            .select(organisations::report_due_days)
+            .first(conn)
+            .await?;
+        let duties: Vec<JsonDoc<Vec<ReportingDuty>>> = fund_applications::table
+            .filter(fund_applications::organisation_id.eq(scope.org))
+            .filter(fund_applications::project_id.eq(scope.project_id()?))
+            .filter(fund_applications::status.ne_all([FundStatus::Rejected, FundStatus::Withdrawn]))
+            .select(fund_applications::reporting_duties)
+            .load(conn)
+            .await?;
+        Ok(DueDates {
+            days,
+            duties: duties.into_iter().flat_map(|d| d.0).collect(),
+        })
+    }
+
+    pub fn due_on(&self, quarter: Quarter) -> NaiveDate {
+        self.duties
+            .iter()
+            .filter(|d| d.quarter == quarter)
+            .map(|d| d.due_on)
+            .min()
+            .unwrap_or_else(|| quarter.last_day() + chrono::Duration::days(i64::from(self.days)))
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct QuarterName {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    quarter: String,
+}
+
+/// The quarters whose report refers to `id` at one of `paths` (SQL/JSON paths with the
+/// variable `$id`), so that a plan line a report uses cannot be deleted.
+pub async fn quarters_referring(
+    conn: &mut AsyncPgConnection,
+    scope: &Scope,
+    paths: &[&str],
+    id: Uuid,
+) -> Result<Vec<String>, ApiError> {
+    use diesel::sql_types::{Array, Text, Uuid as SqlUuid};
+    let found: Vec<QuarterName> = diesel::sql_query(
+        "SELECT to_char(quarter, 'YYYY-\"Q\"Q') AS quarter FROM quarterly_reports \
+         WHERE organisation_id = $1 AND project_id = $2 AND EXISTS ( \
+             SELECT 1 FROM unnest($3::text[]) AS path \
+             WHERE jsonb_path_exists(content, path::jsonpath, jsonb_build_object('id', $4::text))) \
+         ORDER BY quarter",
+    )
+    .bind::<SqlUuid, _>(scope.org.as_uuid())
+    .bind::<SqlUuid, _>(scope.project_id()?.as_uuid())
+    .bind::<Array<Text>, _>(paths.iter().map(|p| p.to_string()).collect::<Vec<_>>())
+    .bind::<Text, _>(id.to_string())
+    .load(conn)
+    .await?;
+    Ok(found.into_iter().map(|q| q.quarter).collect())
+}
