@@ -24,6 +24,10 @@ pub struct FieldError {
     /// Name of the request header, e.g. `If-Match`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<String>,
+    /// The cell of an uploaded CSV file, as `row` and `column`.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    #[schema(inline)]
+    pub cell: Option<Box<Cell>>,
     /// What is wrong, in a sentence a developer can act on.
     pub message: String,
 }
@@ -35,6 +39,21 @@ impl FieldError {
             pointer: Some(pointer.into()),
             parameter: None,
             header: None,
+            cell: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with a cell of an uploaded CSV file.
+    pub fn cell(row: u64, column: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            pointer: None,
+            parameter: None,
+            header: None,
+            cell: Some(Box::new(Cell {
+                row,
+                column: column.into(),
+            })),
             message: message.into(),
         }
     }
@@ -43,6 +62,7 @@ impl FieldError {
             pointer: None,
             parameter: Some(name.into()),
             header: None,
+            cell: None,
             message: message.into(),
         }
     }
@@ -51,9 +71,19 @@ impl FieldError {
             pointer: None,
             parameter: None,
             header: Some(name.into()),
+            cell: None,
             message: message.into(),
         }
     }
+}
+
+/// A cell of an uploaded CSV file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Cell {
+    /// The line (the header is line 1).
+    pub row: u64,
+    /// The column, by its header.
+    pub column: String,
 }
 
 /// An RFC 9457 problem document.

@@ -74,3 +74,24 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- Idempotency keys of bulk submissions: a retried request (same key, same body) gets
+-- the first response back without being applied twice. Written in the transaction that
+-- applies the request, so a key exists only for a request that landed; a concurrent
+-- retry waits on the key's unique index and then finds the stored response.
+CREATE TABLE idempotency_keys (
+    organisation_id uuid NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    key text NOT NULL CONSTRAINT idempotency_keys_key_length CHECK (char_length(key) BETWEEN 1 AND 200),
+    request_hash bytea NOT NULL,
+    status smallint NOT NULL,
+    response jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (organisation_id, key)
+);
+GRANT SELECT, INSERT ON idempotency_keys TO mantelmonitor_app;
+ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON idempotency_keys TO mantelmonitor_app
+    USING (organisation_id = app_current_organisation())
+    WITH CHECK (organisation_id = app_current_organisation());
+CREATE POLICY system_access ON idempotency_keys TO CURRENT_USER USING (true) WITH CHECK (true);

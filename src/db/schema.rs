@@ -315,3 +315,14 @@ diesel::table! {
         at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    idempotency_keys (organisation_id, key) {
+        organisation_id -> Uuid,
+        key -> Text,
+        request_hash -> Bytea,
+        status -> Int2,
+        response -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}

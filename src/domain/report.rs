@@ -75,3 +75,41 @@ text_enum!(
         Returned => "returned",
     }
 );
+
+text_enum!(
+    /// One figure of a quarterly report, as a row of a bulk submission names it.
+    Figure {
+        /// Caregivers reached for the first time; subject: a target group id.
+        ReachNew => "reach_new",
+        /// Caregivers reached this quarter; subject: a target group id.
+        ReachTotal => "reach_total",
+        KeyPersonContacts => "key_person_contacts",
+        ActivityParticipants => "activity_participants",
+        ReferralsReceived => "referrals_received",
+        ReferralsMade => "referrals_made",
+        /// Subject: a project partner id.
+        PartnerReferralsReceived => "partner_referrals_received",
+        /// Subject: a project partner id.
+        PartnerReferralsMade => "partner_referrals_made",
+        ActivePartners => "active_partners",
+        NewPartners => "new_partners",
+        NetworkMeetings => "network_meetings",
+        /// Subject: a project partner id; value: a ladder level.
+        LevelChange => "level_change",
+        /// Subject: `channel` or `channel/language`.
+        CommunicationCount => "communication_count",
+        /// Subject: `channel` or `channel/language`.
+        CommunicationReach => "communication_reach",
+        /// Subject: `channel` or `channel/language`; value: euros.
+        CommunicationCost => "communication_cost",
+        /// Subject: a budget line id; value: euros.
+        Spent => "spent",
+        /// Subject: an activity; value: hours.
+        HoursSpent => "hours_spent",
+        /// Value: text.
+        Developments => "developments",
+        Obstacles => "obstacles",
+        Signals => "signals",
+        NextQuarter => "next_quarter",
+    }
+);

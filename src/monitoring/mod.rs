@@ -2,4 +2,6 @@
 //! reports' storage, workflow and audit trail.
 
 pub mod content;
+pub mod figures;
+pub mod progress;
 pub mod reports;

@@ -25,6 +25,49 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = RawBody::from_request(req, payload);
+        Box::pin(async move {
+            let body = body.await?;
+            if !is_json(body.content_type.as_deref()) {
+                return Err(ApiError::UnsupportedMediaType(format!(
+                    "The request body must be JSON (Content-Type: application/json), not {}.",
+                    body.content_type.as_deref().unwrap_or("missing")
+                )));
+            }
+            parse_json(&body.bytes).map(Json)
+        })
+    }
+}
+
+/// A request body of any type with its content type, read up to the body limit (413
+/// beyond it), for handlers that accept more than JSON.
+pub struct RawBody {
+    pub content_type: Option<String>,
+    pub bytes: web::BytesMut,
+}
+
+impl RawBody {
+    /// The media type without parameters, lowercase.
+    pub fn essence(&self) -> Option<String> {
+        self.content_type.as_deref().map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+    }
+
+    pub fn is_json(&self) -> bool {
+        is_json(self.content_type.as_deref())
+    }
+}
+
+impl FromRequest for RawBody {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req.app_data::<BodyLimit>().map_or(1_048_576, |l| l.0);
         let content_type = req
             .headers()
@@ -38,29 +81,26 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
         Box::pin(async move {
-            if !is_json(content_type.as_deref()) {
-                return Err(ApiError::UnsupportedMediaType(format!(
-                    "The request body must be JSON (Content-Type: application/json), not {}.",
-                    content_type.as_deref().unwrap_or("missing")
-                )));
-            }
             let too_large = || {
                 ApiError::PayloadTooLarge(format!("The request body is larger than {limit} bytes."))
             };
             if declared_length.is_some_and(|n| n > limit) {
                 return Err(too_large());
             }
-            let mut body = web::BytesMut::new();
+            let mut bytes = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| {
                     ApiError::bad_request(format!("The request body could not be read: {e}"))
                 })?;
-                if body.len() + chunk.len() > limit {
+                if bytes.len() + chunk.len() > limit {
                     return Err(too_large());
                 }
-                body.extend_from_slice(&chunk);
+                bytes.extend_from_slice(&chunk);
             }
-            parse_json(&body).map(Json)
+            Ok(RawBody {
+                content_type,
+                bytes,
+            })
         })
     }
 }

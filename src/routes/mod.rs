@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod auth;
 pub mod docs;
 pub mod extract;
+pub mod figures;
 pub mod health;
 pub mod organisation;
 pub mod parts;
@@ -82,7 +83,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(reports::return_report)
             .service(reports::reopen_report)
             .service(reports::list_revisions)
-            .service(reports::list_events),
+            .service(reports::list_events)
+            .service(reports::get_progress)
+            .service(figures::submit_figures),
     );
 }
 

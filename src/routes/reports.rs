@@ -22,6 +22,7 @@ use crate::error::{ApiError, FieldError};
 use crate::models::project as projects;
 use crate::models::{Guarded, Precondition};
 use crate::monitoring::content::{self, PlanRefs, ReportContent};
+use crate::monitoring::progress::{self, Include, Progress};
 use crate::monitoring::reports::{
     self, DueDates, ReportAction, ReportEvent, ReportRevision, ReportRow, ReportState,
 };
@@ -693,4 +694,52 @@ pub async fn list_events(
         })
         .await?;
     Ok(json_ok(HttpResponse::Ok(), &ReportEventList { items }))
+}
+
+/// Which reports count towards progress.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProgressQuery {
+    /// `accepted`: only accepted reports; `submitted` (default): submitted and accepted;
+    /// `draft`: every report.
+    pub include: Option<Include>,
+}
+
+/// Get progress against the plan
+///
+/// Per quarter and cumulatively: targets against actuals for reach (per target group),
+/// partners (by ladder level), communication (per channel and language), hours (per
+/// activity) and spend (per budget line and category), with the variance (actual minus
+/// planned). Counts are whole numbers; hours and euros have two decimals.
+#[utoipa::path(
+    tag = "quarterly reports",
+    params(("project_id" = uuid::Uuid, Path, description = "The project's id."), ProgressQuery),
+    responses((status = 200, description = "Progress.", body = Progress))
+)]
+#[get("/projects/{project_id}/progress")]
+pub async fn get_progress(
+    db: web::Data<Db>,
+    principal: Principal,
+    path: web::Path<ProjectId>,
+    super::extract::Query(query): super::extract::Query<ProgressQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ReadProjects)?;
+    let (org, id) = (principal.organisation_id, path.into_inner());
+    let include = query.include.unwrap_or_default();
+    let progress = db
+        .snapshot(org, move |conn| {
+            Box::pin(async move {
+                let project = projects::find(conn, org, id).await.map_err(|e| match e {
+                    diesel::result::Error::NotFound => {
+                        ApiError::NotFound("The project does not exist.".into())
+                    }
+                    other => other.into(),
+                })?;
+                let scope = Scope::for_project(project);
+                progress::compute(conn, &scope, include).await
+            })
+        })
+        .await?;
+    Ok(json_ok(HttpResponse::Ok(), &progress))
 }

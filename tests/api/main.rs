@@ -11,6 +11,8 @@ mod plan_lines;
 mod plan_money;
 mod plan_network;
 mod plan_whole;
+mod progress;
 mod projects;
+mod reports;
 mod tenancy;
 mod users;

@@ -1,0 +1,367 @@
+//! `POST /quarterly-figures`: bulk submission of quarterly figures as JSON or CSV, with
+//! a dry run and idempotent retries.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use diesel::{ExpressionMethods, QueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::IntoParams;
+
+use super::extract::{Query, RawBody, parse_json};
+use super::json_ok;
+use super::parts::Scope;
+use crate::auth::Principal;
+use crate::db::Db;
+use crate::db::schema::idempotency_keys;
+use crate::domain::plan::Quarter;
+use crate::domain::{OrganisationId, Permission, ProjectId};
+use crate::error::{ApiError, FieldError};
+use crate::models::project as projects;
+use crate::monitoring::content::{self, PlanRefs, ReportContent};
+use crate::monitoring::figures::{
+    self, FiguresInput, FiguresOutcome, Landing, MAX_ROWS, ReportOutcome, Row,
+};
+use crate::monitoring::reports::{self, ReportRow};
+
+/// Options of a bulk submission.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FiguresQuery {
+    /// Check everything, store nothing.
+    pub dry_run: Option<bool>,
+}
+
+/// At most this many problems are listed; the rest are counted in `detail`.
+const MAX_ERRORS: usize = 1000;
+
+fn too_many(mut errors: Vec<FieldError>) -> ApiError {
+    let total = errors.len();
+    if total > MAX_ERRORS {
+        errors.truncate(MAX_ERRORS);
+        errors.push(FieldError::body(
+            "",
+            format!("{} more problems are not listed", total - MAX_ERRORS),
+        ));
+    }
+    ApiError::Validation(errors)
+}
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(key) if (1..=200).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(key.to_string()))
+        }
+        _ => Err(ApiError::Validation(vec![FieldError::header(
+            "Idempotency-Key",
+            "must be 1 to 200 visible ASCII characters, e.g. a UUID",
+        )])),
+    }
+}
+
+/// What a stored idempotency key answers.
+enum Replay {
+    Same {
+        status: u16,
+        body: serde_json::Value,
+    },
+    Different,
+}
+
+/// Claims `key` for this request, or finds the request that claimed it. A concurrent
+/// request with the same key waits here until the first one commits or rolls back.
+async fn claim(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    key: &str,
+    hash: &[u8],
+) -> Result<Option<Replay>, ApiError> {
+    let inserted = diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::organisation_id.eq(org),
+            idempotency_keys::key.eq(key),
+            idempotency_keys::request_hash.eq(hash),
+            idempotency_keys::status.eq(0i16),
+            idempotency_keys::response.eq(serde_json::json!({})),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    if inserted == 1 {
+        return Ok(None);
+    }
+    let (stored_hash, status, body): (Vec<u8>, i16, serde_json::Value) = idempotency_keys::table
+        .filter(idempotency_keys::organisation_id.eq(org))
+        .filter(idempotency_keys::key.eq(key))
+        .select((
+            idempotency_keys::request_hash,
+            idempotency_keys::status,
+            idempotency_keys::response,
+        ))
+        .first(conn)
+        .await?;
+    Ok(Some(if stored_hash == hash {
+        Replay::Same {
+            status: u16::try_from(status).unwrap_or(200),
+            body,
+        }
+    } else {
+        Replay::Different
+    }))
+}
+
+/// One report the submission touches, checked and ready to store.
+struct Planned {
+    scope: Scope,
+    quarter: Quarter,
+    existing: Option<ReportRow>,
+    content: ReportContent,
+    rows: usize,
+}
+
+/// Checks every group of rows against its project, quarter, report and plan.
+async fn check_groups(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    rows: Vec<Row>,
+) -> Result<Result<Vec<Planned>, Vec<FieldError>>, ApiError> {
+    let mut order: Vec<(ProjectId, Quarter)> = Vec::new();
+    let mut groups: HashMap<(ProjectId, Quarter), Vec<Row>> = HashMap::new();
+    for row in rows {
+        let key = (row.project_id, row.quarter);
+        if !groups.contains_key(&key) {
+            order.push(key);
+        }
+        groups.entry(key).or_default().push(row);
+    }
+    let mut refs: HashMap<ProjectId, Option<(crate::models::project::Project, PlanRefs)>> =
+        HashMap::new();
+    let mut errors = Vec::new();
+    let mut planned = Vec::new();
+    for key in order {
+        let rows = groups.remove(&key).unwrap_or_default();
+        let (project_id, quarter) = key;
+        if let std::collections::hash_map::Entry::Vacant(slot) = refs.entry(project_id) {
+            let found = match projects::share(conn, org, project_id).await {
+                Ok(project) => {
+                    let scope = Scope::for_project(project.clone());
+                    Some((project, PlanRefs::load(conn, &scope).await?))
+                }
+                Err(diesel::result::Error::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            };
+            slot.insert(found);
+        }
+        let Some(Some((project, plan))) = refs.get(&project_id) else {
+            errors.extend(rows.iter().map(|r| {
+                r.origin
+                    .error("project_id", "is not a project of your organisation")
+            }));
+            continue;
+        };
+        let scope = Scope::for_project(project.clone());
+        if let Err(message) = quarter.check_within(project.start_date, project.end_date) {
+            errors.extend(
+                rows.iter()
+                    .map(|r| r.origin.error("quarter", message.clone())),
+            );
+            continue;
+        }
+        let existing = reports::find(conn, &scope, quarter, true).await?;
+        if let Some(report) = &existing
+            && !report.state.editable()
+        {
+            let message = format!(
+                "the report for {quarter} is {} and locked; an admin can reopen it",
+                report.state
+            );
+            errors.extend(
+                rows.iter()
+                    .map(|r| r.origin.error("quarter", message.clone())),
+            );
+            continue;
+        }
+        let mut content = existing
+            .as_ref()
+            .map(|r| r.content.0.clone())
+            .unwrap_or_default();
+        let mut landing = Landing::default();
+        for row in &rows {
+            figures::apply(&mut content, row, &mut landing);
+        }
+        match content::validate(plan, content) {
+            Ok(content) => planned.push(Planned {
+                scope,
+                quarter,
+                existing,
+                content,
+                rows: rows.len(),
+            }),
+            Err(ApiError::Validation(found)) => {
+                let first = rows[0].origin;
+                errors.extend(found.iter().map(|e| landing.locate(e, first)));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(if errors.is_empty() {
+        Ok(planned)
+    } else {
+        Err(errors)
+    })
+}
+
+/// Submit quarterly figures in bulk
+///
+/// Coordinators and admins. For intranets and spreadsheets: one row per figure,
+/// `project_id, quarter, figure, subject, value`, as JSON (`{"figures": [...]}`) or as
+/// CSV (`text/csv`: comma or semicolon separated, decimal point or comma, UTF-8 with or
+/// without byte-order mark, headers in English or Dutch: `project`, `kwartaal`,
+/// `cijfer`, `onderwerp`, `waarde`). Each row sets one figure of that quarter's report,
+/// creating the draft when there is none; submitted and accepted reports are locked.
+/// See `docs/quarterly-figures.md` for the figures and their subjects.
+///
+/// Every row is checked as a PUT of the report would be; errors name the row (`pointer`
+/// `/figures/3/value` for JSON, `row` and `column` for CSV) and one bad row stores
+/// nothing. `?dry_run=true` checks without storing. With an `Idempotency-Key` header, a
+/// retry of the same request returns the first response (with `Idempotent-Replayed:
+/// true`) without applying it twice; the same key with a different request is a 422.
+#[utoipa::path(
+    tag = "quarterly reports",
+    params(
+        FiguresQuery,
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 200 visible ASCII characters, e.g. a UUID."),
+    ),
+    request_body(content(
+        (FiguresInput = "application/json"),
+        (String = "text/csv", example = "project_id;quarter;figure;subject;value\n0192f0c1-8f7e-7c3a-9a57-3c1f3c2b8d11;2026-Q3;reach_new;0192f0c1-8f7e-7c3a-9a57-3c1f3c2b8d12;12\n0192f0c1-8f7e-7c3a-9a57-3c1f3c2b8d11;2026-Q3;hours_spent;outreach;40,5\n")
+    )),
+    responses((status = 200, description = "Applied (or, in a dry run, checked).", body = FiguresOutcome))
+)]
+#[post("/quarterly-figures")]
+pub async fn submit_figures(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    principal: Principal,
+    Query(query): Query<FiguresQuery>,
+    body: RawBody,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::WriteProjects)?;
+    let key = idempotency_key(&req)?;
+    let dry_run = query.dry_run.unwrap_or(false);
+    let essence = body.essence().unwrap_or_default();
+    let raw = if body.is_json() {
+        figures::from_json(parse_json::<FiguresInput>(&body.bytes)?)
+    } else if essence == "text/csv" {
+        figures::from_csv(&body.bytes).map_err(too_many)?
+    } else {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "Send the figures as application/json or text/csv, not {}.",
+            body.content_type.as_deref().unwrap_or("missing")
+        )));
+    };
+    if raw.is_empty() {
+        return Err(ApiError::field("", "has no figures"));
+    }
+    if raw.len() > MAX_ROWS {
+        return Err(ApiError::field(
+            "",
+            format!("has {} rows; at most {MAX_ROWS} per request", raw.len()),
+        ));
+    }
+    let count = raw.len();
+    let mut rows = Vec::with_capacity(count);
+    let mut errors = Vec::new();
+    for row in raw {
+        match figures::parse(row) {
+            Ok(row) => rows.push(row),
+            Err(found) => errors.extend(found),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(too_many(errors));
+    }
+    let mut hasher = Sha256::new();
+    hasher.update(if dry_run { b"dry:" } else { b"run:" });
+    hasher.update(essence.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(&body.bytes);
+    let hash = hasher.finalize().to_vec();
+    let org = principal.organisation_id;
+    let actor = principal.actor.tag();
+    let outcome = db
+        .acting(&principal, move |conn| {
+            Box::pin(async move {
+                if let Some(key) = &key
+                    && let Some(replay) = claim(conn, org, key, &hash).await?
+                {
+                    return Ok(Err(replay));
+                }
+                let planned = match check_groups(conn, org, rows).await? {
+                    Ok(planned) => planned,
+                    Err(errors) => return Err(too_many(errors)),
+                };
+                let mut reports = Vec::with_capacity(planned.len());
+                for p in planned {
+                    if !dry_run {
+                        match &p.existing {
+                            Some(current) => {
+                                reports::update(conn, current, p.content, &actor).await?;
+                            }
+                            None => {
+                                reports::create(conn, &p.scope, p.quarter, p.content, &actor)
+                                    .await?;
+                            }
+                        }
+                    }
+                    reports.push(ReportOutcome {
+                        project_id: p.scope.project_id()?,
+                        quarter: p.quarter,
+                        created: p.existing.is_none(),
+                        rows: p.rows,
+                    });
+                }
+                let outcome = FiguresOutcome {
+                    dry_run,
+                    rows: count,
+                    reports,
+                };
+                if let Some(key) = &key {
+                    let stored = serde_json::to_value(&outcome).map_err(ApiError::internal)?;
+                    diesel::update(
+                        idempotency_keys::table
+                            .filter(idempotency_keys::organisation_id.eq(org))
+                            .filter(idempotency_keys::key.eq(key)),
+                    )
+                    .set((
+                        idempotency_keys::status.eq(200i16),
+                        idempotency_keys::response.eq(stored),
+                    ))
+                    .execute(conn)
+                    .await?;
+                }
+                Ok::<_, ApiError>(Ok(outcome))
+            })
+        })
+        .await?;
+    match outcome {
+        Ok(outcome) => Ok(json_ok(HttpResponse::Ok(), &outcome)),
+        Err(Replay::Same { status, body }) => {
+            let mut response =
+                HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK));
+            response.insert_header(("Idempotent-Replayed", "true"));
+            Ok(json_ok(response, &body))
+        }
+        Err(Replay::Different) => Err(ApiError::Validation(vec![FieldError::header(
+            "Idempotency-Key",
+            "was already used for a different request; use a new key",
+        )])),
+    }
+}
