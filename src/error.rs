@@ -24,10 +24,13 @@ pub struct FieldError {
     /// Name of the request header, e.g. `If-Match`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<String>,
-    /// The cell of an uploaded CSV file, as `row` and `column`.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    #[schema(inline)]
-    pub cell: Option<Box<Cell>>,
+    /// Line of an uploaded CSV file (the header is line 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    /// Column of an uploaded CSV file, by its header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub column: Option<Box<str>>,
     /// What is wrong, in a sentence a developer can act on.
     pub message: String,
 }
@@ -39,7 +42,8 @@ impl FieldError {
             pointer: Some(pointer.into()),
             parameter: None,
             header: None,
-            cell: None,
+            row: None,
+            column: None,
             message: message.into(),
         }
     }
@@ -50,10 +54,8 @@ impl FieldError {
             pointer: None,
             parameter: None,
             header: None,
-            cell: Some(Box::new(Cell {
-                row,
-                column: column.into(),
-            })),
+            row: Some(u32::try_from(row).unwrap_or(u32::MAX)),
+            column: Some(column.into().into_boxed_str()),
             message: message.into(),
         }
     }
@@ -62,7 +64,8 @@ impl FieldError {
             pointer: None,
             parameter: Some(name.into()),
             header: None,
-            cell: None,
+            row: None,
+            column: None,
             message: message.into(),
         }
     }
@@ -71,19 +74,11 @@ impl FieldError {
             pointer: None,
             parameter: None,
             header: Some(name.into()),
-            cell: None,
+            row: None,
+            column: None,
             message: message.into(),
         }
     }
-}
-
-/// A cell of an uploaded CSV file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Cell {
-    /// The line (the header is line 1).
-    pub row: u64,
-    /// The column, by its header.
-    pub column: String,
 }
 
 /// An RFC 9457 problem document.

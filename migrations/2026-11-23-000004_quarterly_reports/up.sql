@@ -88,7 +88,7 @@ CREATE TABLE idempotency_keys (
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (organisation_id, key)
 );
-GRANT SELECT, INSERT ON idempotency_keys TO mantelmonitor_app;
+GRANT SELECT, INSERT, UPDATE ON idempotency_keys TO mantelmonitor_app;
 ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON idempotency_keys TO mantelmonitor_app

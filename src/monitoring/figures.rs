@@ -140,6 +140,9 @@ pub fn from_csv(body: &[u8]) -> Result<Vec<RawRow>, Vec<FieldError>> {
     let Ok(text) = std::str::from_utf8(body) else {
         return Err(vec![FieldError::cell(1, "", "the file is not UTF-8")]);
     };
+    // Excel writes CRLF; with plain LF the reader's line numbers are the file's.
+    let text = text.replace("\r\n", "\n");
+    let text = text.as_str();
     let header = text.lines().next().unwrap_or_default();
     let delimiter = if header.matches(';').count() > header.matches(',').count() {
         b';'

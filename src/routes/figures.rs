@@ -285,9 +285,9 @@ pub async fn submit_figures(
             Err(found) => errors.extend(found),
         }
     }
-    if !errors.is_empty() {
-        return Err(too_many(errors));
-    }
+    // Rows that could not be read are reported together with what the checks against
+    // the projects and plans find in the others.
+    let unreadable = errors;
     let mut hasher = Sha256::new();
     hasher.update(if dry_run { b"dry:" } else { b"run:" });
     hasher.update(essence.as_bytes());
@@ -305,8 +305,12 @@ pub async fn submit_figures(
                     return Ok(Err(replay));
                 }
                 let planned = match check_groups(conn, org, rows).await? {
-                    Ok(planned) => planned,
-                    Err(errors) => return Err(too_many(errors)),
+                    Ok(planned) if unreadable.is_empty() => planned,
+                    Ok(_) => return Err(too_many(unreadable)),
+                    Err(mut errors) => {
+                        errors.splice(0..0, unreadable);
+                        return Err(too_many(errors));
+                    }
                 };
                 let mut reports = Vec::with_capacity(planned.len());
                 for p in planned {

@@ -21,7 +21,9 @@ use crate::domain::{Permission, ProjectId};
 use crate::error::{ApiError, FieldError};
 use crate::models::project as projects;
 use crate::models::{Guarded, Precondition};
-use crate::monitoring::content::{self, PlanRefs, ReportContent};
+use crate::monitoring::content::{
+    self, Budget, CommunicationEffort, Narrative, Network, PlanRefs, Reach, ReportContent,
+};
 use crate::monitoring::progress::{self, Include, Progress};
 use crate::monitoring::reports::{
     self, DueDates, ReportAction, ReportEvent, ReportRevision, ReportRow, ReportState,
@@ -61,13 +63,25 @@ pub struct QuarterlyReport {
     /// 1, raised by every reopen.
     pub revision: i32,
     pub due_on: NaiveDate,
-    #[serde(flatten)]
-    pub content: ReportContent,
+    // The content's sections, spelled out rather than flattened: `ReportContent`
+    // refuses unknown fields, which an `allOf` of it and these fields would inherit.
+    pub reach: Reach,
+    pub network: Network,
+    pub communication: Vec<CommunicationEffort>,
+    pub budget: Budget,
+    pub narrative: Narrative,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 fn report_body(row: ReportRow, due: &DueDates) -> QuarterlyReport {
+    let ReportContent {
+        reach,
+        network,
+        communication,
+        budget,
+        narrative,
+    } = row.content.0;
     QuarterlyReport {
         id: row.id,
         project_id: row.project_id,
@@ -75,7 +89,11 @@ fn report_body(row: ReportRow, due: &DueDates) -> QuarterlyReport {
         state: row.state,
         revision: row.revision,
         due_on: due.due_on(row.quarter),
-        content: row.content.0,
+        reach,
+        network,
+        communication,
+        budget,
+        narrative,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }

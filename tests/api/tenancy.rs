@@ -220,3 +220,46 @@ async fn the_organisation_setting_never_outlives_its_transaction_on_a_pooled_con
     let after = system_state(&db).await;
     assert!(after.value.as_deref().unwrap_or("").is_empty());
 }
+
+#[derive(QueryableByName)]
+struct TableName {
+    #[diesel(sql_type = Text)]
+    relname: String,
+}
+
+/// Every table the migrations create (now and later) is behind the tenant wall: RLS
+/// enabled and forced, with a tenant policy for the request role.
+#[tokio::test]
+async fn every_table_has_forced_row_level_security_with_a_tenant_policy() {
+    let app = spawn_app().await;
+    let mut conn = AsyncPgConnection::establish(&app.database_url)
+        .await
+        .unwrap();
+    let unguarded: Vec<TableName> = diesel::sql_query(
+        "SELECT c.relname::text AS relname FROM pg_class c \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = 'public' AND c.relkind = 'r' \
+           AND c.relname <> '__diesel_schema_migrations' \
+           AND NOT (c.relrowsecurity AND c.relforcerowsecurity \
+                    AND EXISTS (SELECT 1 FROM pg_policies p \
+                                WHERE p.schemaname = 'public' AND p.tablename = c.relname \
+                                  AND p.policyname = 'tenant_isolation' \
+                                  AND 'mantelmonitor_app' = ANY (p.roles)))",
+    )
+    .load(&mut conn)
+    .await
+    .unwrap();
+    let names: Vec<String> = unguarded.into_iter().map(|t| t.relname).collect();
+    assert!(
+        names.is_empty(),
+        "tables without the tenant wall: {names:?}"
+    );
+    let guarded: Vec<TableName> = diesel::sql_query(
+        "SELECT tablename::text AS relname FROM pg_policies \
+         WHERE schemaname = 'public' AND policyname = 'tenant_isolation'",
+    )
+    .load(&mut conn)
+    .await
+    .unwrap();
+    assert!(guarded.len() >= 20, "only {} tables guarded", guarded.len());
+}
