@@ -347,6 +347,13 @@ impl From<DieselError> for ApiError {
                         Some((pointer, message)) => ApiError::field(pointer, message),
                         None => ApiError::internal(error),
                     },
+                    // Two requests locking the same rows in opposite order: one is
+                    // aborted by Postgres and may simply retry.
+                    DatabaseErrorKind::Unknown if info.message().contains("deadlock detected") => {
+                        ApiError::conflict(
+                            "Another request changed the same data at the same moment; retry the request.",
+                        )
+                    }
                     DatabaseErrorKind::SerializationFailure => ApiError::conflict(
                         "Another request changed the same data at the same moment; retry the request.",
                     ),

@@ -156,12 +156,16 @@ pub struct PlanRefs {
 }
 
 impl PlanRefs {
+    /// Reads what the plan offers, holding a key-share lock on those lines until the
+    /// transaction ends: a concurrent delete of a line waits, and then sees the report
+    /// that uses it (409), or the report sees the line gone (422).
     pub async fn load(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Self, ApiError> {
         let (org, project) = (scope.org, scope.project_id()?);
         let groups: Vec<(Uuid, Vec<LanguageCode>)> = target_groups::table
             .filter(target_groups::organisation_id.eq(org))
             .filter(target_groups::project_id.eq(project))
             .select((target_groups::id, target_groups::languages))
+            .for_key_share()
             .load(conn)
             .await?;
         let translations: Vec<(LanguageCode, Vec<LanguageCode>)> = translation_costs::table
@@ -199,6 +203,7 @@ impl PlanRefs {
                 .filter(budget_lines::organisation_id.eq(org))
                 .filter(budget_lines::project_id.eq(project))
                 .select(budget_lines::id)
+                .for_key_share()
                 .load::<Uuid>(conn)
                 .await?
                 .into_iter()
@@ -207,6 +212,7 @@ impl PlanRefs {
                 .filter(project_partners::organisation_id.eq(org))
                 .filter(project_partners::project_id.eq(project))
                 .select(project_partners::id)
+                .for_key_share()
                 .load::<Uuid>(conn)
                 .await?
                 .into_iter()
@@ -215,6 +221,7 @@ impl PlanRefs {
                 .filter(planned_hours::organisation_id.eq(org))
                 .filter(planned_hours::project_id.eq(project))
                 .select(planned_hours::activity)
+                .for_key_share()
                 .load::<Activity>(conn)
                 .await?
                 .into_iter()

@@ -289,13 +289,14 @@ struct QuarterName {
     quarter: String,
 }
 
-/// The quarters whose report refers to `id` at one of `paths` (SQL/JSON paths with the
-/// variable `$id`), so that a plan line a report uses cannot be deleted.
+/// The quarters whose report refers to `id` (a line's id, an activity) at one of
+/// `paths` (SQL/JSON paths with the variable `$id`), so that what a report uses cannot
+/// be deleted.
 pub async fn quarters_referring(
     conn: &mut AsyncPgConnection,
     scope: &Scope,
     paths: &[&str],
-    id: Uuid,
+    id: &str,
 ) -> Result<Vec<String>, ApiError> {
     use diesel::sql_types::{Array, Text, Uuid as SqlUuid};
     let found: Vec<QuarterName> = diesel::sql_query(
@@ -308,7 +309,7 @@ pub async fn quarters_referring(
     .bind::<SqlUuid, _>(scope.org.as_uuid())
     .bind::<SqlUuid, _>(scope.project_id()?.as_uuid())
     .bind::<Array<Text>, _>(paths.iter().map(|p| p.to_string()).collect::<Vec<_>>())
-    .bind::<Text, _>(id.to_string())
+    .bind::<Text, _>(id)
     .load(conn)
     .await?;
     Ok(found.into_iter().map(|q| q.quarter).collect())

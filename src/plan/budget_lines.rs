@@ -183,7 +183,7 @@ impl Part for BudgetLines {
                 conn,
                 scope,
                 &["$.budget.spent[*].budget_line_id ? (@ == $id)"],
-                current.id,
+                &current.id.to_string(),
             )
             .await?;
             if !reports.is_empty() {

@@ -128,6 +128,36 @@ impl Part for Hours {
         scope: &'c Scope,
         current: &'c PlannedHours,
     ) -> TxFuture<'c, (), ApiError> {
-        Box::pin(delete_row(conn, scope, current.id))
+        Box::pin(async move {
+            use diesel::{ExpressionMethods, QueryDsl};
+            use diesel_async::RunQueryDsl;
+            // Reports may spend hours only on planned activities: the last line of an
+            // activity that a report uses stays.
+            let others: i64 = planned_hours::table
+                .filter(planned_hours::organisation_id.eq(scope.org))
+                .filter(planned_hours::project_id.eq(scope.project_id()?))
+                .filter(planned_hours::activity.eq(current.activity))
+                .filter(planned_hours::id.ne(current.id))
+                .count()
+                .get_result(conn)
+                .await?;
+            if others == 0 {
+                let reports = crate::monitoring::reports::quarters_referring(
+                    conn,
+                    scope,
+                    &["$.budget.hours[*].activity ? (@ == $id)"],
+                    current.activity.as_str(),
+                )
+                .await?;
+                if !reports.is_empty() {
+                    return Err(super::target_groups::referenced(
+                        "activity's last hours line",
+                        "quarterly reports",
+                        &reports,
+                    ));
+                }
+            }
+            delete_row(conn, scope, current.id).await
+        })
     }
 }

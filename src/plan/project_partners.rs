@@ -357,7 +357,7 @@ impl Part for ProjectPartners {
                     "$.reach.per_partner[*].project_partner_id ? (@ == $id)",
                     "$.network.level_changes[*].project_partner_id ? (@ == $id)",
                 ],
-                current.id,
+                &current.id.to_string(),
             )
             .await?;
             if !reports.is_empty() {

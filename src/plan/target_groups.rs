@@ -142,7 +142,7 @@ impl Part for TargetGroups {
                 conn,
                 scope,
                 &["$.reach.per_target_group[*].target_group_id ? (@ == $id)"],
-                current.id,
+                &current.id.to_string(),
             )
             .await?;
             if !reports.is_empty() {

@@ -141,6 +141,8 @@ async fn check_groups(
         }
         groups.entry(key).or_default().push(row);
     }
+    // Reports are locked in one order, so that two submissions cannot deadlock.
+    order.sort_by_key(|(project, quarter)| (project.as_uuid(), *quarter));
     let mut refs: HashMap<ProjectId, Option<(crate::models::project::Project, PlanRefs)>> =
         HashMap::new();
     let mut errors = Vec::new();

@@ -319,12 +319,19 @@ async fn write(
                     let Change::Replace(content) = change else {
                         return Err(missing(quarter));
                     };
-                    if let Some(Precondition::OneOf(_)) = conditions.if_match {
+                    // Any If-Match, even `*`, needs a current report (RFC 9110 13.1.1).
+                    if conditions.if_match.is_some() {
                         return fresh(Guarded::Stale);
                     }
                     let content = content::validate(&refs, *content)?;
-                    let row = reports::create(conn, &scope, quarter, content, &actor).await?;
-                    Ok((row, due, true))
+                    match reports::create(conn, &scope, quarter, content, &actor).await {
+                        Ok(row) => Ok((row, due, true)),
+                        // Another request created it meanwhile.
+                        Err(ApiError::Conflict { .. }) if conditions.create_only => {
+                            fresh(Guarded::Stale)
+                        }
+                        Err(e) => Err(e),
+                    }
                 }
                 Some(current) => {
                     let content = match change {
@@ -334,6 +341,10 @@ async fn write(
                     let content = content::validate(&refs, content)?;
                     if conditions.create_only {
                         return fresh(Guarded::Stale);
+                    }
+                    // A retried PUT of what is stored already changes nothing.
+                    if conditions.if_match.is_none() && current.content.0 == content {
+                        return Ok((current, due, false));
                     }
                     let Some(expected) = conditions.if_match else {
                         return Err(ApiError::PreconditionRequired(format!(
