@@ -171,6 +171,27 @@ fn path_value<T: FromStr>(req: &HttpRequest, name: &str) -> Result<T, ApiError> 
         .ok_or_else(|| ApiError::NotFound(format!("No such resource: {name} is not valid.")))
 }
 
+/// A project that is not there (or not the caller's) is a 404.
+pub fn project_missing(error: diesel::result::Error) -> ApiError {
+    match error {
+        diesel::result::Error::NotFound => ApiError::NotFound("The project does not exist.".into()),
+        other => other.into(),
+    }
+}
+
+/// The project's scope, with the project under a share lock: its lines can be written,
+/// its period cannot change until the transaction ends.
+pub async fn project_scope(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    project: ProjectId,
+) -> Result<Scope, ApiError> {
+    let project = projects::share(conn, org, project)
+        .await
+        .map_err(project_missing)?;
+    Ok(Scope::for_project(project))
+}
+
 /// Opens the part's scope: the project under a share lock, or just the organisation.
 async fn open_scope(
     conn: &mut AsyncPgConnection,
@@ -178,13 +199,7 @@ async fn open_scope(
     project: Option<ProjectId>,
 ) -> Result<Scope, ApiError> {
     match project {
-        Some(id) => match projects::share(conn, org, id).await {
-            Ok(project) => Ok(Scope::for_project(project)),
-            Err(diesel::result::Error::NotFound) => {
-                Err(ApiError::NotFound("The project does not exist.".into()))
-            }
-            Err(e) => Err(e.into()),
-        },
+        Some(id) => project_scope(conn, org, id).await,
         None => Ok(Scope { org, project: None }),
     }
 }

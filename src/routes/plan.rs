@@ -9,7 +9,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Json, Query, parse_json};
-use super::parts::{Scope, nest};
+use super::parts::{Scope, nest, project_missing};
 use super::projects::{ProjectRequest, validate};
 use super::{IfMatch, fresh, json_ok, with_etag};
 use crate::auth::Principal;
@@ -21,13 +21,6 @@ use crate::models::project as projects;
 use crate::plan::document::{self, PlanDocument, strip_read_only};
 use crate::plan::history::{self, PlanChange};
 use crate::plan::summary::{self, PlanSummary};
-
-fn project_missing(error: diesel::result::Error) -> ApiError {
-    match error {
-        diesel::result::Error::NotFound => ApiError::NotFound("The project does not exist.".into()),
-        other => other.into(),
-    }
-}
 
 /// Get the plan summary
 ///

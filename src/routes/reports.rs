@@ -5,13 +5,12 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::extract::{Json, parse_json};
-use super::parts::Scope;
+use super::parts::{Scope, project_missing, project_scope};
 use super::{fresh, json_ok, parse_if_match, with_etag};
 use crate::auth::Principal;
 use crate::db::Db;
@@ -127,20 +126,6 @@ fn quarter_of(raw: &str) -> Result<Quarter, ApiError> {
         .map_err(|_| ApiError::NotFound(format!("No such quarter: {raw:?}; write it as 2026-Q3.")))
 }
 
-async fn open(
-    conn: &mut AsyncPgConnection,
-    principal_org: crate::domain::OrganisationId,
-    project: ProjectId,
-) -> Result<Scope, ApiError> {
-    match projects::share(conn, principal_org, project).await {
-        Ok(project) => Ok(Scope::for_project(project)),
-        Err(diesel::result::Error::NotFound) => {
-            Err(ApiError::NotFound("The project does not exist.".into()))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
 fn inside(scope: &Scope, quarter: Quarter) -> Result<(), ApiError> {
     let (start, end) = scope.period()?;
     quarter
@@ -195,7 +180,7 @@ pub async fn list_quarters(
     let items = db
         .tenant(org, move |conn| {
             Box::pin(async move {
-                let scope = open(conn, org, id).await?;
+                let scope = project_scope(conn, org, id).await?;
                 let (start, end) = scope.period()?;
                 let rows = reports::all(conn, &scope).await?;
                 let due = DueDates::load(conn, &scope).await?;
@@ -256,7 +241,7 @@ pub async fn get_report(
     let (row, due) = db
         .tenant(org, move |conn| {
             Box::pin(async move {
-                let scope = open(conn, org, id).await?;
+                let scope = project_scope(conn, org, id).await?;
                 let row = reports::find(conn, &scope, quarter, false)
                     .await?
                     .ok_or_else(|| missing(quarter))?;
@@ -309,7 +294,7 @@ async fn write(
     let actor = principal.actor.tag();
     db.acting(principal, move |conn| {
         Box::pin(async move {
-            let scope = open(conn, org, project).await?;
+            let scope = project_scope(conn, org, project).await?;
             inside(&scope, quarter)?;
             let current = reports::find(conn, &scope, quarter, true).await?;
             let refs = PlanRefs::load(conn, &scope).await?;
@@ -516,7 +501,7 @@ async fn act(
     let (row, due) = db
         .acting(&principal, move |conn| {
             Box::pin(async move {
-                let scope = open(conn, org, project).await?;
+                let scope = project_scope(conn, org, project).await?;
                 let current = reports::find(conn, &scope, quarter, true)
                     .await?
                     .ok_or_else(|| missing(quarter))?;
@@ -674,7 +659,7 @@ pub async fn list_revisions(
     let body = db
         .tenant(org, move |conn| {
             Box::pin(async move {
-                let scope = open(conn, org, id).await?;
+                let scope = project_scope(conn, org, id).await?;
                 let row = reports::find(conn, &scope, quarter, false)
                     .await?
                     .ok_or_else(|| missing(quarter))?;
@@ -714,7 +699,7 @@ pub async fn list_events(
     let items = db
         .tenant(org, move |conn| {
             Box::pin(async move {
-                let scope = open(conn, org, id).await?;
+                let scope = project_scope(conn, org, id).await?;
                 let row = reports::find(conn, &scope, quarter, false)
                     .await?
                     .ok_or_else(|| missing(quarter))?;
@@ -759,12 +744,9 @@ pub async fn get_progress(
     let progress = db
         .snapshot(org, move |conn| {
             Box::pin(async move {
-                let project = projects::find(conn, org, id).await.map_err(|e| match e {
-                    diesel::result::Error::NotFound => {
-                        ApiError::NotFound("The project does not exist.".into())
-                    }
-                    other => other.into(),
-                })?;
+                let project = projects::find(conn, org, id)
+                    .await
+                    .map_err(project_missing)?;
                 let scope = Scope::for_project(project);
                 progress::compute(conn, &scope, include).await
             })
