@@ -11,6 +11,19 @@ pub mod user;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+/// Today in the Netherlands, where the organisations work (from the database clock): a
+/// level reached this evening is dated today, and a report is due by the Dutch date.
+pub async fn today(
+    conn: &mut diesel_async::AsyncPgConnection,
+) -> diesel::QueryResult<chrono::NaiveDate> {
+    use diesel_async::RunQueryDsl;
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::Date>(
+        "(now() AT TIME ZONE 'Europe/Amsterdam')::date",
+    ))
+    .get_result(conn)
+    .await
+}
+
 /// What the client says it last saw, from `If-Match`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Precondition {
@@ -44,16 +57,17 @@ pub struct Keyset {
     pub id: Uuid,
 }
 
-/// One page of a list, and where the next one starts.
+/// One page of a list, and where the next one starts (a keyset, or another key such as
+/// a history id).
 #[derive(Debug)]
-pub struct Page<T> {
+pub struct Page<T, K = Keyset> {
     pub items: Vec<T>,
-    pub next: Option<Keyset>,
+    pub next: Option<K>,
 }
 
-impl<T> Page<T> {
+impl<T, K> Page<T, K> {
     /// Builds a page from `limit + 1` fetched rows: the extra row only says there is more.
-    pub fn from_rows(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> Keyset) -> Self {
+    pub fn from_rows(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> K) -> Self {
         let limit = usize::try_from(limit).unwrap_or(usize::MAX);
         let next = if rows.len() > limit {
             rows.truncate(limit);

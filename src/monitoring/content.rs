@@ -13,7 +13,6 @@ use crate::db::schema::{
     budget_lines, planned_hours, project_partners, target_groups, targets, translation_costs,
 };
 use crate::domain::plan::{Activity, Amount, Channel, LanguageCode, Level};
-use crate::domain::text;
 use crate::error::{ApiError, FieldError};
 use crate::routes::Errors;
 use crate::routes::parts::Scope;
@@ -460,10 +459,7 @@ pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportCon
         ("/narrative/signals", &mut narrative.signals),
         ("/narrative/next_quarter", &mut narrative.next_quarter),
     ] {
-        *field = field
-            .take()
-            .and_then(|v| errors.check(pointer, text::bounded(&v, 0, 20000)))
-            .filter(|v| !v.is_empty());
+        *field = errors.optional_text(pointer, field.take(), 20000);
     }
     errors.finish()?;
     Ok(content)

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::line_queries;
-use super::target_groups::referenced;
+use super::referenced;
 use crate::db::TxFuture;
 use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{budget_lines, fund_application_budget_lines, targets};

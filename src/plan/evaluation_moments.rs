@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{line_queries, optional_text};
+use super::line_queries;
 use crate::db::TxFuture;
 use crate::db::schema::evaluation_moments;
 use crate::domain::{OrganisationId, ProjectId, text};
@@ -81,7 +81,7 @@ pub fn validate(
         ));
     }
     let subject = errors.check("/subject", text::bounded(&input.subject, 1, 500));
-    let outcome_notes = optional_text(&mut errors, "/outcome_notes", input.outcome_notes, 20000);
+    let outcome_notes = errors.optional_text("/outcome_notes", input.outcome_notes, 20000);
     errors.finish()?;
     Ok(EvaluationMomentFields {
         planned_on: input.planned_on,

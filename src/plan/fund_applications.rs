@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{line_queries, optional_text};
+use super::line_queries;
 use crate::db::TxFuture;
 use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{budget_lines, fund_applications};
@@ -159,9 +159,9 @@ pub fn validate(
     let status = input.status.unwrap_or(FundStatus::Draft);
     let mut errors = Errors::default();
     let funder_name = errors.check("/funder_name", text::bounded(&input.funder_name, 1, 200));
-    let programme = optional_text(&mut errors, "/programme", input.programme, 200);
-    let reference = optional_text(&mut errors, "/reference", input.reference, 200);
-    let conditions = optional_text(&mut errors, "/conditions", input.conditions, 4000);
+    let programme = errors.optional_text("/programme", input.programme, 200);
+    let reference = errors.optional_text("/reference", input.reference, 200);
+    let conditions = errors.optional_text("/conditions", input.conditions, 4000);
     if input.budget_line_ids.len() > 200 {
         return Err(ApiError::field(
             "/budget_line_ids",

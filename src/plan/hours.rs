@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{line_queries, optional_text};
+use super::line_queries;
 use crate::db::TxFuture;
 use crate::db::schema::planned_hours;
 use crate::domain::plan::{Activity, Amount, Quarter};
@@ -78,7 +78,7 @@ pub fn validate(scope: &Scope, input: PlannedHoursInput) -> Result<PlannedHoursF
     errors.check("/quarter", input.quarter.check_within(start, end));
     errors.check("/hours", input.hours.at_most(10_000));
     errors.check("/hourly_rate", input.hourly_rate.at_most(1_000));
-    let notes = optional_text(&mut errors, "/notes", input.notes, 4000);
+    let notes = errors.optional_text("/notes", input.notes, 4000);
     errors.finish()?;
     Ok(PlannedHoursFields {
         activity: input.activity,
@@ -150,7 +150,7 @@ impl Part for Hours {
                 )
                 .await?;
                 if !reports.is_empty() {
-                    return Err(super::target_groups::referenced(
+                    return Err(super::referenced(
                         "activity's last hours line",
                         "quarterly reports",
                         &reports,

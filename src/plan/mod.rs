@@ -125,16 +125,18 @@ macro_rules! line_queries {
 }
 pub(crate) use line_queries;
 
-/// Checks an optional free-text field: trimmed, at most `max` characters, empty is none.
-pub fn optional_text(
-    errors: &mut crate::routes::Errors,
-    pointer: &str,
-    value: Option<String>,
-    max: usize,
-) -> Option<String> {
-    value
-        .and_then(|v| errors.check(pointer, crate::domain::text::bounded(&v, 0, max)))
-        .filter(|v| !v.is_empty())
+/// The 409 for deleting something that other lines or reports still refer to.
+pub fn referenced(noun: &str, by: &str, ids: &[impl std::fmt::Display]) -> crate::error::ApiError {
+    crate::error::ApiError::Conflict {
+        detail: format!(
+            "This {noun} is used by {} {by}; change or delete those first.",
+            ids.len()
+        ),
+        errors: ids
+            .iter()
+            .map(|id| crate::error::FieldError::body("", format!("used by {by} {id}")))
+            .collect(),
+    }
 }
 
 /// Checks that no language appears twice in a list.

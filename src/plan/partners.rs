@@ -12,8 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::optional_text;
-use super::target_groups::referenced;
+use super::referenced;
 use crate::db::TxFuture;
 use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{partners, project_partners};
@@ -94,7 +93,7 @@ pub struct PartnerFields {
 pub fn validate(input: PartnerInput) -> Result<PartnerFields, ApiError> {
     let mut errors = Errors::default();
     let name = errors.check("/name", text::bounded(&input.name, 1, 200));
-    let notes = optional_text(&mut errors, "/notes", input.notes, 4000);
+    let notes = errors.optional_text("/notes", input.notes, 4000);
     if input.contacts.len() > 20 {
         errors.push(FieldError::body(
             "/contacts",
@@ -105,13 +104,13 @@ pub fn validate(input: PartnerInput) -> Result<PartnerFields, ApiError> {
     for (i, contact) in input.contacts.into_iter().enumerate() {
         let at = |field: &str| format!("/contacts/{i}/{field}");
         let name = errors.check(&at("name"), text::bounded(&contact.name, 1, 200));
-        let role = optional_text(&mut errors, &at("role"), contact.role, 200);
+        let role = errors.optional_text(&at("role"), contact.role, 200);
         let email = contact
             .email
             .filter(|e| !e.trim().is_empty())
             .and_then(|e| errors.check(&at("email"), Email::parse(&e)))
             .map(Email::into_string);
-        let phone = optional_text(&mut errors, &at("phone"), contact.phone, 40);
+        let phone = errors.optional_text(&at("phone"), contact.phone, 40);
         if let Some(phone) = &phone
             && !phone
                 .chars()

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{line_queries, optional_text};
+use super::line_queries;
 use crate::db::TxFuture;
 use crate::db::schema::{partners, project_partner_levels, project_partners};
 use crate::domain::plan::{Level, PartnerFunction};
@@ -169,17 +169,6 @@ async fn one(
         .ok_or_else(|| ApiError::NotFound("The project partner does not exist.".into()))
 }
 
-/// Today in the Netherlands, where the organisations work: a level reached this
-/// evening is dated today, not by the UTC date.
-pub async fn today(conn: &mut AsyncPgConnection) -> Result<NaiveDate, ApiError> {
-    use diesel::dsl::sql;
-    Ok(diesel::select(sql::<diesel::sql_types::Date>(
-        "(now() AT TIME ZONE 'Europe/Amsterdam')::date",
-    ))
-    .get_result(conn)
-    .await?)
-}
-
 /// The ids of the organisation's partners.
 pub async fn partner_ids(
     conn: &mut AsyncPgConnection,
@@ -241,7 +230,7 @@ pub fn validate(
     } else {
         errors.check("/level_since", check_date(level_since));
     }
-    let notes = optional_text(&mut errors, "/notes", input.notes, 4000);
+    let notes = errors.optional_text("/notes", input.notes, 4000);
     errors.finish()?;
     Ok(LinkFields {
         partner_id: input.partner_id,
@@ -326,7 +315,7 @@ impl Part for ProjectPartners {
             validate(
                 &known,
                 current.map(|c| (c.current_level, c.level_since)),
-                today(conn).await?,
+                crate::models::today(conn).await?,
                 input,
             )
         })
@@ -361,11 +350,7 @@ impl Part for ProjectPartners {
             )
             .await?;
             if !reports.is_empty() {
-                return Err(super::target_groups::referenced(
-                    Self::NOUN,
-                    "quarterly reports",
-                    &reports,
-                ));
+                return Err(super::referenced(Self::NOUN, "quarterly reports", &reports));
             }
             delete_row(conn, scope, current.id).await
         })

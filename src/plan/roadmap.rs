@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::optional_text;
 use crate::db::TxFuture;
 use crate::db::schema::roadmap_steps;
 use crate::domain::plan::RoadmapStatus;
@@ -95,7 +94,7 @@ pub struct RoadmapStepFields {
 
 pub fn validate(input: RoadmapStepInput) -> Result<RoadmapStepFields, ApiError> {
     let mut errors = Errors::default();
-    let notes = optional_text(&mut errors, "/notes", input.notes, 20000);
+    let notes = errors.optional_text("/notes", input.notes, 20000);
     errors.finish()?;
     Ok(RoadmapStepFields {
         status: input.status,

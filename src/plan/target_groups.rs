@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{distinct_languages, line_queries, optional_text};
+use super::{distinct_languages, line_queries, referenced};
 use crate::db::TxFuture;
 use crate::db::schema::{target_groups, targets};
 use crate::domain::plan::LanguageCode;
@@ -73,7 +73,7 @@ line_queries!(target_groups, TargetGroup, TargetGroupFields);
 pub fn validate(input: TargetGroupInput) -> Result<TargetGroupFields, ApiError> {
     let mut errors = Errors::default();
     let name = errors.check("/name", text::bounded(&input.name, 1, 200));
-    let description = optional_text(&mut errors, "/description", input.description, 4000);
+    let description = errors.optional_text("/description", input.description, 4000);
     if input.languages.len() > 20 {
         errors.push(FieldError::body(
             "/languages",
@@ -150,19 +150,5 @@ impl Part for TargetGroups {
             }
             delete_row(conn, scope, current.id).await
         })
-    }
-}
-
-/// The 409 for deleting a line that other lines still refer to.
-pub fn referenced(noun: &str, by: &str, ids: &[impl std::fmt::Display]) -> ApiError {
-    ApiError::Conflict {
-        detail: format!(
-            "This {noun} is used by {} {by}; change or delete those first.",
-            ids.len()
-        ),
-        errors: ids
-            .iter()
-            .map(|id| FieldError::body("", format!("used by {by} {id}")))
-            .collect(),
     }
 }

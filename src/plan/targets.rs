@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::fund_applications::budget_line_ids;
-use super::{line_queries, optional_text};
+use super::line_queries;
 use crate::db::TxFuture;
 use crate::db::schema::{target_groups, targets};
 use crate::domain::plan::{
@@ -207,7 +207,7 @@ pub fn validate(
         ));
     }
     errors.check("/planned", input.planned.at_most(100_000_000));
-    let notes = optional_text(&mut errors, "/notes", input.notes, 4000);
+    let notes = errors.optional_text("/notes", input.notes, 4000);
     errors.finish()?;
     Ok(TargetFields {
         theme,

@@ -228,6 +228,18 @@ impl Errors {
         }
     }
 
+    /// An optional free-text field: trimmed, at most `max` characters, empty is none.
+    pub fn optional_text(
+        &mut self,
+        pointer: &str,
+        value: Option<String>,
+        max: usize,
+    ) -> Option<String> {
+        value
+            .and_then(|v| self.check(pointer, crate::domain::text::bounded(&v, 0, max)))
+            .filter(|v| !v.is_empty())
+    }
+
     pub fn push(&mut self, error: FieldError) {
         self.0.push(error);
     }

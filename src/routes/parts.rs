@@ -33,7 +33,7 @@ use crate::db::{Db, TxFuture};
 use crate::domain::{OrganisationId, Permission, ProjectId};
 use crate::error::{ApiError, FieldError};
 use crate::models::project::{self as projects, Project};
-use crate::models::{Guarded, Keyset, Precondition};
+use crate::models::{Guarded, Keyset, Page, Precondition};
 
 /// What a part belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,7 +255,7 @@ async fn list<P: Part>(
     .validate()
     .map_err(|e| ApiError::Validation(vec![e]))?;
     let org = principal.organisation_id;
-    let mut items = db
+    let items = db
         .tenant(org, move |conn| {
             Box::pin(async move {
                 let scope = open_scope(conn, org, project).await?;
@@ -263,16 +263,13 @@ async fn list<P: Part>(
             })
         })
         .await?;
-    let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
-    let next_cursor = if items.len() > limit {
-        items.truncate(limit);
-        items.last().map(|i| encode_cursor(&P::meta(i).keyset))
-    } else {
-        None
-    };
+    let page = Page::from_rows(items, page.limit, |i| P::meta(i).keyset);
     Ok(json_ok(
         HttpResponse::Ok(),
-        &ListBody { items, next_cursor },
+        &ListBody {
+            next_cursor: page.next.as_ref().map(encode_cursor),
+            items: page.items,
+        },
     ))
 }
 

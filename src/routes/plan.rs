@@ -11,13 +11,13 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::{Json, Query, parse_json};
 use super::parts::{Scope, nest, project_missing};
 use super::projects::{ProjectRequest, validate};
-use super::{IfMatch, fresh, json_ok, with_etag};
+use super::{IfMatch, PageParams, fresh, json_ok, with_etag};
 use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::{Permission, ProjectId};
 use crate::error::{ApiError, FieldError};
-use crate::models::Guarded;
 use crate::models::project as projects;
+use crate::models::{Guarded, Page};
 use crate::plan::document::{self, PlanDocument, strip_read_only};
 use crate::plan::history::{self, PlanChange};
 use crate::plan::summary::{self, PlanSummary};
@@ -229,13 +229,14 @@ pub async fn get_history(
     Query(query): Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ReadProjects)?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::Validation(vec![FieldError::parameter(
-            "limit",
-            "must be between 1 and 200",
-        )]));
+    // The limit is checked as on every list; the cursor is a history id, not a keyset.
+    let limit = PageParams {
+        limit: query.limit,
+        cursor: None,
     }
+    .validate()
+    .map_err(|e| ApiError::Validation(vec![e]))?
+    .limit;
     let before = match &query.cursor {
         None => None,
         Some(cursor) => Some(parse_history_cursor(cursor).ok_or_else(|| {
@@ -246,7 +247,7 @@ pub async fn get_history(
         })?),
     };
     let (org, id) = (principal.organisation_id, path.into_inner());
-    let mut items = db
+    let items = db
         .tenant(org, move |conn| {
             Box::pin(async move {
                 projects::share(conn, org, id)
@@ -256,15 +257,12 @@ pub async fn get_history(
             })
         })
         .await?;
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let next_cursor = if items.len() > limit {
-        items.truncate(limit);
-        items.last().map(|c| history_cursor(c.id))
-    } else {
-        None
-    };
+    let page = Page::from_rows(items, limit, |c| c.id);
     Ok(json_ok(
         HttpResponse::Ok(),
-        &PlanChangeList { items, next_cursor },
+        &PlanChangeList {
+            next_cursor: page.next.map(history_cursor),
+            items: page.items,
+        },
     ))
 }

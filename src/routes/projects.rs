@@ -172,13 +172,8 @@ pub struct ListProjectsQuery {
 pub fn validate(input: ProjectRequest) -> Result<ProjectChanges, ApiError> {
     let mut errors = Errors::default();
     let name = errors.check("/name", text::bounded(&input.name, 1, 200));
-    let optional = |errors: &mut Errors, pointer: &str, value: Option<String>, max| {
-        value
-            .and_then(|v| errors.check(pointer, text::bounded(&v, 0, max)))
-            .filter(|v| !v.is_empty())
-    };
-    let summary = optional(&mut errors, "/summary", input.summary, 4000);
-    let rationale = optional(&mut errors, "/rationale", input.rationale, 20000);
+    let summary = errors.optional_text("/summary", input.summary, 4000);
+    let rationale = errors.optional_text("/rationale", input.rationale, 20000);
     let start = errors.check("/start_date", check_date(input.start_date));
     let end = errors.check("/end_date", check_date(input.end_date));
     if let (Some(start), Some(end)) = (start, end) {

@@ -27,7 +27,6 @@ use crate::monitoring::progress::{self, Include, Progress};
 use crate::monitoring::reports::{
     self, DueDates, ReportAction, ReportEvent, ReportRevision, ReportRow, ReportState,
 };
-use crate::plan::project_partners::today;
 
 /// One quarter of the project period.
 #[derive(Debug, Serialize, ToSchema)]
@@ -184,7 +183,7 @@ pub async fn list_quarters(
                 let (start, end) = scope.period()?;
                 let rows = reports::all(conn, &scope).await?;
                 let due = DueDates::load(conn, &scope).await?;
-                let today = today(conn).await?;
+                let today = crate::models::today(conn).await?;
                 Ok::<_, ApiError>(
                     Quarter::spanning(start, end)
                         .into_iter()

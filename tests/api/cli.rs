@@ -253,6 +253,24 @@ async fn demo_prints_a_working_token_and_a_second_run_reuses_the_organisation() 
         .await
         .unwrap();
     assert_eq!(organisation["id"], demo["organisation_id"]);
+    // The demo project comes with a plan: 4800 + 750 + 2400 + 1850 in budget lines,
+    // 60 × 52.50 + 40 × 52.50 + 24 × 61.25 in hours, 850 × 0.14 × 3 in translation;
+    // 8000 granted and 3500 pending.
+    let summary: Value = app
+        .get(
+            &format!(
+                "/api/v1/projects/{}/summary",
+                demo["project_id"].as_str().unwrap()
+            ),
+            &token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(summary["budget"]["total"], "16877.00", "{summary}");
+    assert_eq!(summary["funding"]["granted"], "8000.00");
+    assert_eq!(summary["funding"]["pending"], "3500.00");
 
     let output = run(&["demo", "--token-only"], &env).await;
     let printed = succeeded(&output, "demo --token-only");

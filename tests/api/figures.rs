@@ -9,23 +9,12 @@ use std::collections::BTreeMap;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
-use crate::helpers::{Tenant, TestApp, etag_of, named_fields, problem, project_body, spawn_app};
+use crate::helpers::{Tenant, TestApp, named_fields, problem, project_body, spawn_app};
+use crate::helpers::{fetch, id_of, json_of, lines_path};
 
 const FIGURES: &str = "/api/v1/quarterly-figures";
 
 // --- small helpers -------------------------------------------------------------------
-
-fn id_of(item: &Value) -> String {
-    item["id"].as_str().expect("id").to_string()
-}
-
-async fn json_of(response: Response) -> Value {
-    response.json().await.expect("json body")
-}
-
-fn lines_path(pid: &str, segment: &str) -> String {
-    format!("/api/v1/projects/{pid}/{segment}")
-}
 
 fn reports_path(pid: &str) -> String {
     format!("/api/v1/projects/{pid}/quarterly-reports")
@@ -44,18 +33,6 @@ async fn create(app: &TestApp, token: &str, collection: &str, body: &Value) -> V
         panic!("create at {collection} with {body}: {status} {text}");
     }
     json_of(response).await
-}
-
-/// GET an item: status 200, its JSON and ETag.
-async fn fetch(app: &TestApp, token: &str, path: &str) -> (Value, String) {
-    let response = app.get(path, token).await;
-    let status = response.status();
-    if status != 200 {
-        let text = response.text().await.unwrap_or_default();
-        panic!("GET {path}: {status} {text}");
-    }
-    let etag = etag_of(&response);
-    (json_of(response).await, etag)
 }
 
 /// The report as stored and its ETag.

@@ -4,6 +4,9 @@
 //! and delete.
 
 use crate::helpers::{TestApp, etag_of, named_fields, problem, project_body, spawn_app};
+use crate::helpers::{
+    all_items, fetch, id_of, json_of, line_path, lines_path, new_project, version,
+};
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
@@ -20,29 +23,6 @@ const ACTIVITIES: [&str; 8] = [
     "training",
     "other",
 ];
-
-fn lines_path(project_id: &str, segment: &str) -> String {
-    format!("/api/v1/projects/{project_id}/{segment}")
-}
-
-fn line_path(project_id: &str, segment: &str, id: &str) -> String {
-    format!("/api/v1/projects/{project_id}/{segment}/{id}")
-}
-
-fn id_of(item: &Value) -> String {
-    item["id"].as_str().expect("id").to_string()
-}
-
-async fn json_of(response: Response) -> Value {
-    response.json().await.expect("json body")
-}
-
-/// The number in an ETag `"<n>"`.
-fn version(etag: &str) -> u64 {
-    etag.trim_matches('"')
-        .parse()
-        .unwrap_or_else(|_| panic!("ETag {etag} is not \"<n>\""))
-}
 
 fn target_group_body(name: &str) -> Value {
     json!({
@@ -79,12 +59,6 @@ fn valid_patch(segment: &str) -> Value {
     }
 }
 
-/// A project (2026-01-01 to 2027-12-31) and its id.
-async fn new_project(app: &TestApp, token: &str, name: &str) -> String {
-    let (project, _) = app.project(token, &project_body(name)).await;
-    id_of(&project)
-}
-
 /// POSTs a line, asserts 201, returns its JSON and ETag.
 async fn create(
     app: &TestApp,
@@ -97,31 +71,6 @@ async fn create(
     assert_eq!(response.status(), 201, "create {segment} {body}");
     let etag = etag_of(&response);
     (json_of(response).await, etag)
-}
-
-/// GET a line: status 200, its JSON and ETag.
-async fn fetch(app: &TestApp, token: &str, path: &str) -> (Value, String) {
-    let response = app.get(path, token).await;
-    assert_eq!(response.status(), 200, "GET {path}");
-    let etag = etag_of(&response);
-    (json_of(response).await, etag)
-}
-
-/// Every line of a collection, following the cursors.
-async fn all_lines(app: &TestApp, token: &str, collection: &str) -> Vec<Value> {
-    let mut items = Vec::new();
-    let mut path = format!("{collection}?limit=200");
-    for _ in 0..100 {
-        let response = app.get(&path, token).await;
-        assert_eq!(response.status(), 200, "list {path}");
-        let page = json_of(response).await;
-        items.extend(page["items"].as_array().expect("items").iter().cloned());
-        match page["next_cursor"].as_str() {
-            Some(next) => path = format!("{collection}?limit=200&cursor={next}"),
-            None => return items,
-        }
-    }
-    panic!("the list never ended");
 }
 
 async fn send_without_if_match(
@@ -146,7 +95,7 @@ async fn assert_rejected(
     body: &Value,
     pointers: &[&str],
 ) -> Value {
-    let before = all_lines(app, token, collection).await;
+    let before = all_items(app, token, collection).await;
     let response = app.post(collection, token, body).await;
     assert_eq!(response.status(), 422, "POST {body}");
     let problem = problem(response, 422).await;
@@ -157,7 +106,7 @@ async fn assert_rejected(
     assert_eq!(named, expected, "pointers for {body}");
     assert_eq!(
         before,
-        all_lines(app, token, collection).await,
+        all_items(app, token, collection).await,
         "nothing stored for {body}"
     );
     problem
@@ -363,7 +312,7 @@ async fn target_group_name_and_description_limits_and_a_repeated_name_are_refuse
         &target_group_body("Eritrese mantelzorgers"),
     )
     .await;
-    let before = all_lines(&app, &tenant.token, &collection).await;
+    let before = all_items(&app, &tenant.token, &collection).await;
     let response = app
         .post(
             &collection,
@@ -373,7 +322,7 @@ async fn target_group_name_and_description_limits_and_a_repeated_name_are_refuse
         .await;
     problem(response, 409).await;
     assert_eq!(
-        all_lines(&app, &tenant.token, &collection).await,
+        all_items(&app, &tenant.token, &collection).await,
         before,
         "no second one stored"
     );
@@ -467,7 +416,7 @@ async fn hours_are_created_and_amounts_are_answered_with_two_decimals() {
         );
         assert!(line["notes"].is_null());
     }
-    let all = all_lines(&app, &tenant.token, &collection).await;
+    let all = all_items(&app, &tenant.token, &collection).await;
     assert_eq!(all.len(), 5);
     assert_eq!(all[0], created);
 }
@@ -547,7 +496,7 @@ async fn the_quarter_must_overlap_the_project_period() {
     }
 
     // Moving a line out of the period is refused as well.
-    let first = id_of(&all_lines(&app, &tenant.token, &collection).await[0]);
+    let first = id_of(&all_items(&app, &tenant.token, &collection).await[0]);
     let path = line_path(&pid, HOURS, &first);
     let (_, etag) = fetch(&app, &tenant.token, &path).await;
     assert_write_refused(
@@ -588,13 +537,13 @@ async fn a_second_line_for_the_same_activity_and_quarter_is_409() {
     )
     .await;
 
-    let before = all_lines(&app, &tenant.token, &collection).await;
+    let before = all_items(&app, &tenant.token, &collection).await;
     let mut again = hours_body("outreach", "2026-Q3");
     again["hours"] = json!("10.00");
     let response = app.post(&collection, &tenant.token, &again).await;
     problem(response, 409).await;
     assert_eq!(
-        all_lines(&app, &tenant.token, &collection).await,
+        all_items(&app, &tenant.token, &collection).await,
         before,
         "nothing stored"
     );
@@ -897,7 +846,7 @@ async fn viewer_can_read_but_not_write(segment: &str) {
         problem(response, 403).await;
     }
     assert_eq!(
-        all_lines(&app, &tenant.token, &collection).await,
+        all_items(&app, &tenant.token, &collection).await,
         std::slice::from_ref(&created),
         "nothing created, changed or deleted"
     );
@@ -966,16 +915,16 @@ async fn other_projects_and_organisations_are_404(segment: &str) {
         "A's line is unchanged"
     );
     assert_eq!(
-        all_lines(&app, &a.token, &lines_path(&pid_a, segment)).await,
+        all_items(&app, &a.token, &lines_path(&pid_a, segment)).await,
         [line]
     );
     assert!(
-        all_lines(&app, &a.token, &lines_path(&pid_a2, segment))
+        all_items(&app, &a.token, &lines_path(&pid_a2, segment))
             .await
             .is_empty()
     );
     assert!(
-        all_lines(&app, &b.token, &lines_path(&pid_b, segment))
+        all_items(&app, &b.token, &lines_path(&pid_b, segment))
             .await
             .is_empty()
     );
@@ -1184,7 +1133,7 @@ async fn delete_removes_only_that_line(segment: &str) {
     )
     .await;
     assert_eq!(
-        all_lines(&app, &tenant.token, &lines_path(&pid, segment)).await,
+        all_items(&app, &tenant.token, &lines_path(&pid, segment)).await,
         [kept]
     );
 
@@ -1236,7 +1185,7 @@ async fn deleting_a_project_removes_its_lines() {
         )
         .await;
         assert_eq!(
-            all_lines(&app, &tenant.token, &lines_path(&kept_pid, segment))
+            all_items(&app, &tenant.token, &lines_path(&kept_pid, segment))
                 .await
                 .len(),
             1,

@@ -4,7 +4,10 @@
 //! covered budget lines, reporting duties and an enforced status lifecycle). Plus what
 //! the three share: 201/Location/ETag, If-Match, merge patch, roles and tenancy.
 
-use crate::helpers::{TestApp, etag_of, named_fields, problem, project_body, spawn_app};
+use crate::helpers::{TestApp, etag_of, named_fields, problem, spawn_app};
+use crate::helpers::{
+    all_items, fetch, id_of, json_of, line_path, lines_path, new_project, version,
+};
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
@@ -16,29 +19,6 @@ const SEGMENTS: [&str; 3] = [BUDGET_LINES, TRANSLATION_COSTS, FUND_APPLICATIONS]
 const INVALID_TRANSITION: &str = "urn:mantelmonitor:problem:invalid-transition";
 
 // --- helpers ----------------------------------------------------------------------------
-
-fn lines_path(project_id: &str, segment: &str) -> String {
-    format!("/api/v1/projects/{project_id}/{segment}")
-}
-
-fn line_path(project_id: &str, segment: &str, id: &str) -> String {
-    format!("/api/v1/projects/{project_id}/{segment}/{id}")
-}
-
-fn id_of(item: &Value) -> String {
-    item["id"].as_str().expect("id").to_string()
-}
-
-async fn json_of(response: Response) -> Value {
-    response.json().await.expect("json body")
-}
-
-/// The number in an ETag `"<n>"`.
-fn version(etag: &str) -> u64 {
-    etag.trim_matches('"')
-        .parse()
-        .unwrap_or_else(|_| panic!("ETag {etag} is not \"<n>\""))
-}
 
 /// `base` with the top-level fields of `changes` set (a `null` sets null).
 fn with(base: &Value, changes: Value) -> Value {
@@ -123,12 +103,6 @@ fn valid_patch(segment: &str) -> Value {
     }
 }
 
-/// A project (2026-01-01 to 2027-12-31) and its id.
-async fn new_project(app: &TestApp, token: &str, name: &str) -> String {
-    let (project, _) = app.project(token, &project_body(name)).await;
-    id_of(&project)
-}
-
 /// POSTs a line, asserts 201, returns its JSON and ETag.
 async fn create(
     app: &TestApp,
@@ -145,31 +119,6 @@ async fn create(
     }
     let etag = etag_of(&response);
     (json_of(response).await, etag)
-}
-
-/// GET a line: status 200, its JSON and ETag.
-async fn fetch(app: &TestApp, token: &str, path: &str) -> (Value, String) {
-    let response = app.get(path, token).await;
-    assert_eq!(response.status(), 200, "GET {path}");
-    let etag = etag_of(&response);
-    (json_of(response).await, etag)
-}
-
-/// Every line of a collection, following the cursors.
-async fn all_lines(app: &TestApp, token: &str, collection: &str) -> Vec<Value> {
-    let mut items = Vec::new();
-    let mut path = format!("{collection}?limit=200");
-    for _ in 0..100 {
-        let response = app.get(&path, token).await;
-        assert_eq!(response.status(), 200, "list {path}");
-        let page = json_of(response).await;
-        items.extend(page["items"].as_array().expect("items").iter().cloned());
-        match page["next_cursor"].as_str() {
-            Some(next) => path = format!("{collection}?limit=200&cursor={next}"),
-            None => return items,
-        }
-    }
-    panic!("the list never ended");
 }
 
 async fn send_without_if_match(
@@ -195,7 +144,7 @@ async fn assert_rejected(
     body: &Value,
     pointers: &[&str],
 ) -> Value {
-    let before = all_lines(app, token, collection).await;
+    let before = all_items(app, token, collection).await;
     let response = app.post(collection, token, body).await;
     assert_eq!(response.status(), 422, "POST {collection} {body}");
     let problem = problem(response, 422).await;
@@ -206,7 +155,7 @@ async fn assert_rejected(
     );
     assert_eq!(
         before,
-        all_lines(app, token, collection).await,
+        all_items(app, token, collection).await,
         "nothing stored for {body}"
     );
     problem
@@ -386,7 +335,7 @@ async fn a_budget_line_is_created_with_201_location_etag_and_phases_sorted_by_qu
         expected.push(line);
     }
     assert_eq!(
-        all_lines(&app, &tenant.token, &collection).await,
+        all_items(&app, &tenant.token, &collection).await,
         expected,
         "listed in creation order"
     );
@@ -787,7 +736,7 @@ async fn the_translation_total_is_computed_per_language_from_the_rounded_line_co
         assert_eq!(line["total"], total, "{body}");
         assert_eq!(line["unit"], unit);
     }
-    assert_eq!(all_lines(&app, &tenant.token, &collection).await.len(), 6);
+    assert_eq!(all_items(&app, &tenant.token, &collection).await.len(), 6);
 }
 
 #[tokio::test]
@@ -1097,7 +1046,7 @@ async fn a_fund_application_is_created_as_sent_and_a_minimal_one_starts_as_draft
         assert!(minimal[empty].is_null(), "{empty} is null");
     }
     assert_eq!(
-        all_lines(&app, &tenant.token, &collection).await,
+        all_items(&app, &tenant.token, &collection).await,
         [created, minimal]
     );
 }
@@ -1819,7 +1768,7 @@ async fn a_budget_line_an_application_covers_cannot_be_deleted_until_it_is_uncov
         .await;
     }
     assert_eq!(
-        all_lines(&app, &tenant.token, &lines_path(&pid, BUDGET_LINES)).await,
+        all_items(&app, &tenant.token, &lines_path(&pid, BUDGET_LINES)).await,
         [l1.clone(), l2.clone()],
         "both lines still exist"
     );
@@ -1871,7 +1820,7 @@ async fn a_budget_line_an_application_covers_cannot_be_deleted_until_it_is_uncov
         .await;
     assert_eq!(response.status(), 204);
     assert!(
-        all_lines(&app, &tenant.token, &lines_path(&pid, BUDGET_LINES))
+        all_items(&app, &tenant.token, &lines_path(&pid, BUDGET_LINES))
             .await
             .is_empty()
     );
@@ -1917,7 +1866,7 @@ async fn a_viewer_can_read_budget_translation_and_fund_lines_but_every_write_is_
             problem(response, 403).await;
         }
         assert_eq!(
-            all_lines(&app, &tenant.token, &collection).await,
+            all_items(&app, &tenant.token, &collection).await,
             std::slice::from_ref(&created),
             "{segment}: nothing created, changed or deleted"
         );
@@ -1982,16 +1931,16 @@ async fn money_lines_of_another_organisation_or_project_are_404() {
             "{segment}: A's line is unchanged"
         );
         assert_eq!(
-            all_lines(&app, &a.token, &lines_path(&pid_a, segment)).await,
+            all_items(&app, &a.token, &lines_path(&pid_a, segment)).await,
             [line]
         );
         assert!(
-            all_lines(&app, &b.token, &lines_path(&pid_b, segment))
+            all_items(&app, &b.token, &lines_path(&pid_b, segment))
                 .await
                 .is_empty()
         );
         assert!(
-            all_lines(&app, &a.token, &lines_path(&pid_a2, segment))
+            all_items(&app, &a.token, &lines_path(&pid_a2, segment))
                 .await
                 .is_empty()
         );

@@ -6,7 +6,10 @@
 
 use std::str::FromStr;
 
-use crate::helpers::{Tenant, TestApp, etag_of, named_fields, problem, project_body, spawn_app};
+use crate::helpers::{Tenant, TestApp, etag_of, named_fields, problem, spawn_app};
+use crate::helpers::{
+    all_items, fetch, id_of, json_of, line_path, lines_path, new_project, version,
+};
 use reqwest::{Method, Response};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -17,31 +20,8 @@ const ROADMAP: &str = "roadmap";
 const LINKS: &str = "partners";
 const REGISTER: &str = "/api/v1/partners";
 
-fn lines_path(project_id: &str, segment: &str) -> String {
-    format!("/api/v1/projects/{project_id}/{segment}")
-}
-
-fn line_path(project_id: &str, segment: &str, id: &str) -> String {
-    format!("/api/v1/projects/{project_id}/{segment}/{id}")
-}
-
 fn partner_path(id: &str) -> String {
     format!("{REGISTER}/{id}")
-}
-
-fn id_of(item: &Value) -> String {
-    item["id"].as_str().expect("id").to_string()
-}
-
-async fn json_of(response: Response) -> Value {
-    response.json().await.expect("json body")
-}
-
-/// The number in an ETag `"<n>"`.
-fn version(etag: &str) -> u64 {
-    etag.trim_matches('"')
-        .parse()
-        .unwrap_or_else(|_| panic!("ETag {etag} is not \"<n>\""))
 }
 
 /// An amount string as a decimal, so `"120"` and `"120.00"` compare equal.
@@ -50,12 +30,6 @@ fn amount(value: &Value) -> Decimal {
         .as_str()
         .unwrap_or_else(|| panic!("amount {value} is a string"));
     Decimal::from_str(text).unwrap_or_else(|_| panic!("amount {text} is a decimal"))
-}
-
-/// A project (2026-01-01 to 2027-12-31) and its id.
-async fn new_project(app: &TestApp, token: &str, name: &str) -> String {
-    let (project, _) = app.project(token, &project_body(name)).await;
-    id_of(&project)
 }
 
 /// POSTs to `collection`, asserts 201, returns the JSON and ETag.
@@ -68,31 +42,6 @@ async fn create(app: &TestApp, token: &str, collection: &str, body: &Value) -> (
     }
     let etag = etag_of(&response);
     (json_of(response).await, etag)
-}
-
-/// GET an item: status 200, its JSON and ETag.
-async fn fetch(app: &TestApp, token: &str, path: &str) -> (Value, String) {
-    let response = app.get(path, token).await;
-    assert_eq!(response.status(), 200, "GET {path}");
-    let etag = etag_of(&response);
-    (json_of(response).await, etag)
-}
-
-/// Every item of a collection, following the cursors.
-async fn all_items(app: &TestApp, token: &str, collection: &str) -> Vec<Value> {
-    let mut items = Vec::new();
-    let mut path = format!("{collection}?limit=200");
-    for _ in 0..100 {
-        let response = app.get(&path, token).await;
-        assert_eq!(response.status(), 200, "list {path}");
-        let page = json_of(response).await;
-        items.extend(page["items"].as_array().expect("items").iter().cloned());
-        match page["next_cursor"].as_str() {
-            Some(next) => path = format!("{collection}?limit=200&cursor={next}"),
-            None => return items,
-        }
-    }
-    panic!("the list never ended");
 }
 
 /// POSTs `body`, expects 422 naming exactly `pointers`, and checks nothing was stored.

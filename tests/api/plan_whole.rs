@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::helpers::{TestApp, etag_of, named_fields, problem, project_body, spawn_app};
+use crate::helpers::{id_of, json_of, lines_path, new_project};
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
@@ -64,38 +65,21 @@ fn text(value: &Value) -> &str {
 
 // --- requests ------------------------------------------------------------------------
 
-fn project_path(pid: &str, rest: &str) -> String {
-    format!("/api/v1/projects/{pid}/{rest}")
-}
-
-fn id_of(item: &Value) -> String {
-    text(&item["id"]).to_string()
-}
-
-async fn json_of(response: Response) -> Value {
-    response.json().await.expect("json body")
-}
-
 /// POSTs a line to a part of the plan and asserts 201.
 async fn create(app: &TestApp, token: &str, pid: &str, segment: &str, body: &Value) -> Value {
-    let response = app.post(&project_path(pid, segment), token, body).await;
+    let response = app.post(&lines_path(pid, segment), token, body).await;
     assert_eq!(response.status(), 201, "create {segment} {body}");
     json_of(response).await
 }
 
-async fn new_project(app: &TestApp, token: &str, name: &str) -> String {
-    let (project, _) = app.project(token, &project_body(name)).await;
-    id_of(&project)
-}
-
 async fn summary(app: &TestApp, token: &str, pid: &str) -> Value {
-    let response = app.get(&project_path(pid, "summary"), token).await;
+    let response = app.get(&lines_path(pid, "summary"), token).await;
     assert_eq!(response.status(), 200, "GET summary");
     json_of(response).await
 }
 
 async fn get_plan(app: &TestApp, token: &str, pid: &str) -> (Value, String) {
-    let response = app.get(&project_path(pid, "plan"), token).await;
+    let response = app.get(&lines_path(pid, "plan"), token).await;
     assert_eq!(response.status(), 200, "GET plan");
     let etag = etag_of(&response);
     (json_of(response).await, etag)
@@ -104,7 +88,7 @@ async fn get_plan(app: &TestApp, token: &str, pid: &str) -> (Value, String) {
 async fn put_plan(app: &TestApp, token: &str, pid: &str, etag: &str, doc: &Value) -> Response {
     app.send_if_match(
         Method::PUT,
-        &project_path(pid, "plan"),
+        &lines_path(pid, "plan"),
         token,
         etag,
         Some(doc),
@@ -114,7 +98,7 @@ async fn put_plan(app: &TestApp, token: &str, pid: &str, etag: &str, doc: &Value
 
 /// Every change of the plan's history, newest first, following the cursors.
 async fn history(app: &TestApp, token: &str, pid: &str) -> Vec<Value> {
-    let base = project_path(pid, "history");
+    let base = lines_path(pid, "history");
     let mut items = Vec::new();
     let mut path = format!("{base}?limit=200");
     for _ in 0..50 {
@@ -132,7 +116,7 @@ async fn history(app: &TestApp, token: &str, pid: &str) -> Vec<Value> {
 
 /// The items of a list (a single page is enough for these small fixtures).
 async fn list(app: &TestApp, token: &str, pid: &str, segment: &str) -> Vec<Value> {
-    let response = app.get(&project_path(pid, segment), token).await;
+    let response = app.get(&lines_path(pid, segment), token).await;
     assert_eq!(response.status(), 200, "GET {segment}");
     let page = json_of(response).await;
     page["items"].as_array().expect("items").clone()
@@ -665,7 +649,7 @@ async fn the_summary_agrees_to_the_cent_with_every_line_item() {
 
     // The summary follows a change to a line.
     let line = list(&app, &tenant.token, &pid, "hours").await[3].clone();
-    let path = project_path(&pid, &format!("hours/{}", id_of(&line)));
+    let path = lines_path(&pid, &format!("hours/{}", id_of(&line)));
     let etag = etag_of(&app.get(&path, &tenant.token).await);
     let response = app
         .send_if_match(
@@ -688,8 +672,7 @@ async fn the_summary_agrees_to_the_cent_with_every_line_item() {
     // Another organisation does not see it.
     let stranger = app.tenant("Organisatie B").await;
     problem(
-        app.get(&project_path(&pid, "summary"), &stranger.token)
-            .await,
+        app.get(&lines_path(&pid, "summary"), &stranger.token).await,
         404,
     )
     .await;
@@ -809,7 +792,7 @@ async fn the_plan_is_one_document_of_every_part_with_the_nine_roadmap_steps_and_
 
     // A change to any one part changes the plan's ETag.
     let moment = &plan["evaluation_moments"][0];
-    let path = project_path(&pid, &format!("evaluation-moments/{}", id_of(moment)));
+    let path = lines_path(&pid, &format!("evaluation-moments/{}", id_of(moment)));
     let line_etag = etag_of(&app.get(&path, &tenant.token).await);
     let response = app
         .send_if_match(
@@ -924,7 +907,7 @@ async fn a_plan_read_changed_and_written_back_stores_exactly_those_changes() {
     // The parts' own endpoints agree.
     problem(
         app.get(
-            &project_path(&pid, &format!("hours/{}", id_of(&dropped))),
+            &lines_path(&pid, &format!("hours/{}", id_of(&dropped))),
             &tenant.token,
         )
         .await,
@@ -933,7 +916,7 @@ async fn a_plan_read_changed_and_written_back_stores_exactly_those_changes() {
     .await;
     let line = app
         .get(
-            &project_path(
+            &lines_path(
                 &pid,
                 &format!("budget-lines/{}", id_of(&before["budget_lines"][3])),
             ),
@@ -1050,7 +1033,7 @@ async fn writing_the_plan_needs_the_current_etag_and_a_coordinator_or_admin() {
 
     // A change through a part's own endpoint makes the plan's ETag stale.
     let line = list(&app, &tenant.token, &pid, "budget-lines").await[4].clone();
-    let path = project_path(&pid, &format!("budget-lines/{}", id_of(&line)));
+    let path = lines_path(&pid, &format!("budget-lines/{}", id_of(&line)));
     let line_etag = etag_of(&app.get(&path, &tenant.token).await);
     let response = app
         .send_if_match(
@@ -1076,11 +1059,7 @@ async fn writing_the_plan_needs_the_current_etag_and_a_coordinator_or_admin() {
     );
 
     let response = app
-        .request(
-            Method::PUT,
-            &project_path(&pid, "plan"),
-            Some(&tenant.token),
-        )
+        .request(Method::PUT, &lines_path(&pid, "plan"), Some(&tenant.token))
         .json(&doc)
         .send()
         .await
@@ -1111,7 +1090,7 @@ async fn writing_the_plan_needs_the_current_etag_and_a_coordinator_or_admin() {
     // Another organisation: 404, whatever the ETag.
     let stranger = app.tenant("Organisatie B").await;
     problem(
-        app.get(&project_path(&pid, "plan"), &stranger.token).await,
+        app.get(&lines_path(&pid, "plan"), &stranger.token).await,
         404,
     )
     .await;
@@ -1180,7 +1159,7 @@ async fn a_new_fund_application_can_cover_a_new_budget_line_of_the_same_document
     assert_eq!(get_plan(&app, &tenant.token, &pid).await.0, stored);
     let response = app
         .get(
-            &project_path(
+            &lines_path(
                 &pid,
                 &format!("fund-applications/{}", id_of(new_application)),
             ),
@@ -1214,7 +1193,7 @@ async fn story() -> Story {
     let pid = new_project(&app, &user, "Geschiedenis").await;
     let response = app
         .post(
-            &project_path(&pid, "budget-lines"),
+            &lines_path(&pid, "budget-lines"),
             &user,
             &budget_line("communication", "Flyers", "1000.00", &[]),
         )
@@ -1222,7 +1201,7 @@ async fn story() -> Story {
     assert_eq!(response.status(), 201);
     let etag = etag_of(&response);
     let line_id = id_of(&json_of(response).await);
-    let path = project_path(&pid, &format!("budget-lines/{line_id}"));
+    let path = lines_path(&pid, &format!("budget-lines/{line_id}"));
 
     let response = app
         .post(
@@ -1335,7 +1314,7 @@ async fn the_history_shows_who_changed_what_newest_first() {
 async fn the_history_pages_one_change_at_a_time_through_every_change_once() {
     let s = story().await;
     let all = history(&s.app, &s.user, &s.pid).await;
-    let base = project_path(&s.pid, "history");
+    let base = lines_path(&s.pid, "history");
     let mut walked = Vec::new();
     let mut path = format!("{base}?limit=1");
     loop {
@@ -1388,16 +1367,14 @@ async fn a_viewer_reads_the_history_and_another_organisation_gets_404() {
     let stranger = s.app.tenant("Organisatie B").await;
     problem(
         s.app
-            .get(&project_path(&s.pid, "history"), &stranger.token)
+            .get(&lines_path(&s.pid, "history"), &stranger.token)
             .await,
         404,
     )
     .await;
     let unknown = uuid::Uuid::new_v4().to_string();
     problem(
-        s.app
-            .get(&project_path(&unknown, "history"), &s.admin)
-            .await,
+        s.app.get(&lines_path(&unknown, "history"), &s.admin).await,
         404,
     )
     .await;
@@ -1415,14 +1392,14 @@ async fn a_refused_write_adds_nothing_to_the_history() {
         &budget_line("venue", "Zaal", "300.00", &[]),
     )
     .await;
-    let path = project_path(&s.pid, &format!("budget-lines/{}", id_of(&line)));
+    let path = lines_path(&s.pid, &format!("budget-lines/{}", id_of(&line)));
     let line_etag = etag_of(&app.get(&path, &s.user).await);
     let before = history(app, &s.user, &s.pid).await;
     let (plan, plan_etag) = get_plan(app, &s.user, &s.pid).await;
 
     let response = app
         .post(
-            &project_path(&s.pid, "budget-lines"),
+            &lines_path(&s.pid, "budget-lines"),
             &s.user,
             &budget_line("venue", "Zaal 2", "12.345", &[]),
         )
@@ -1571,7 +1548,7 @@ async fn a_stale_etag_hears_412_before_a_refused_status_move() {
                 "amount_granted": "100", "status": "granted", "decided_on": "2026-02-01"}),
     )
     .await;
-    let path = project_path(&pid, &format!("fund-applications/{}", id_of(&granted)));
+    let path = lines_path(&pid, &format!("fund-applications/{}", id_of(&granted)));
     let body = json!({"status": "submitted", "amount_granted": null, "decided_on": null});
     let stale = app
         .send_if_match(Method::PATCH, &path, &admin.token, "\"999\"", Some(&body))
@@ -1591,12 +1568,8 @@ async fn a_translation_total_beyond_ten_million_is_refused() {
     let pid = new_project(&app, &admin.token, "Groot").await;
     let body = translation("Archief", &["tr", "ar", "ti"], "words", "10000000", "0.50");
     let refused = problem(
-        app.post(
-            &project_path(&pid, "translation-costs"),
-            &admin.token,
-            &body,
-        )
-        .await,
+        app.post(&lines_path(&pid, "translation-costs"), &admin.token, &body)
+            .await,
         422,
     )
     .await;

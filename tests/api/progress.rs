@@ -18,28 +18,11 @@
 //! - reports: Q1 accepted, Q2 a draft, Q3 submitted, Q4 none.
 
 use crate::helpers::{TestApp, etag_of, named_fields, problem, project_body, spawn_app};
-use reqwest::{Method, Response};
+use crate::helpers::{id_of, json_of, lines_path};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 // --- requests ------------------------------------------------------------------------
-
-fn text(value: &Value) -> &str {
-    value
-        .as_str()
-        .unwrap_or_else(|| panic!("expected a string, got {value}"))
-}
-
-fn project_path(pid: &str, rest: &str) -> String {
-    format!("/api/v1/projects/{pid}/{rest}")
-}
-
-fn id_of(item: &Value) -> String {
-    text(&item["id"]).to_string()
-}
-
-async fn json_of(response: Response) -> Value {
-    response.json().await.expect("json body")
-}
 
 /// POSTs to `path` and asserts 201.
 async fn create_at(app: &TestApp, token: &str, path: &str, body: &Value) -> Value {
@@ -54,7 +37,7 @@ async fn create_at(app: &TestApp, token: &str, path: &str, body: &Value) -> Valu
 
 /// POSTs a line to a part of the plan and asserts 201.
 async fn create(app: &TestApp, token: &str, pid: &str, segment: &str, body: &Value) -> Value {
-    create_at(app, token, &project_path(pid, segment), body).await
+    create_at(app, token, &lines_path(pid, segment), body).await
 }
 
 /// PATCHes with the current ETag and asserts 200.
@@ -74,7 +57,7 @@ async fn patch(app: &TestApp, token: &str, path: &str, body: &Value) -> Value {
 }
 
 async fn progress_at(app: &TestApp, token: &str, pid: &str, query: &str) -> Value {
-    let path = project_path(pid, &format!("progress{query}"));
+    let path = lines_path(pid, &format!("progress{query}"));
     let response = app.get(&path, token).await;
     let status = response.status();
     if status != 200 {
@@ -151,7 +134,7 @@ async fn partner_link(
     )
     .await;
     let id = id_of(&link);
-    let path = project_path(pid, &format!("partners/{id}"));
+    let path = lines_path(pid, &format!("partners/{id}"));
     let mut last = link;
     for (level, since) in moves {
         last = patch(
@@ -181,7 +164,7 @@ async fn partner_link(
 
 /// PUTs a new report (201) for `quarter`.
 async fn report(app: &TestApp, token: &str, pid: &str, quarter: &str, content: &Value) {
-    let path = project_path(pid, &format!("quarterly-reports/{quarter}"));
+    let path = lines_path(pid, &format!("quarterly-reports/{quarter}"));
     let response = app
         .request(Method::PUT, &path, Some(token))
         .json(content)
@@ -198,7 +181,7 @@ async fn report(app: &TestApp, token: &str, pid: &str, quarter: &str, content: &
 }
 
 async fn act(app: &TestApp, token: &str, pid: &str, quarter: &str, action: &str, state: &str) {
-    let path = project_path(pid, &format!("quarterly-reports/{quarter}/{action}"));
+    let path = lines_path(pid, &format!("quarterly-reports/{quarter}/{action}"));
     let response = app.post(&path, token, &json!({})).await;
     let status = response.status();
     if status != 200 {
@@ -1142,7 +1125,7 @@ async fn the_progress_series_follow_the_plan() {
     // the server stored.
     let f = fixture().await;
     let (app, token, pid) = (&f.app, &f.admin.token, &f.pid);
-    let lines = json_of(app.get(&project_path(pid, "budget-lines"), token).await).await;
+    let lines = json_of(app.get(&lines_path(pid, "budget-lines"), token).await).await;
     let lines: Vec<Value> = lines["items"]
         .as_array()
         .unwrap()
@@ -1157,7 +1140,7 @@ async fn the_progress_series_follow_the_plan() {
             json!([f.l3, "communication", "450.50"]),
         ]
     );
-    let groups = json_of(app.get(&project_path(pid, "target-groups"), token).await).await;
+    let groups = json_of(app.get(&lines_path(pid, "target-groups"), token).await).await;
     let groups: Vec<Value> = groups["items"]
         .as_array()
         .unwrap()
@@ -1165,11 +1148,7 @@ async fn the_progress_series_follow_the_plan() {
         .map(|g| g["id"].clone())
         .collect();
     assert_eq!(groups, [json!(f.g1), json!(f.g2)]);
-    let quarters = json_of(
-        app.get(&project_path(pid, "quarterly-reports"), token)
-            .await,
-    )
-    .await;
+    let quarters = json_of(app.get(&lines_path(pid, "quarterly-reports"), token).await).await;
     let states: Vec<Value> = quarters["items"]
         .as_array()
         .unwrap()
@@ -1194,7 +1173,7 @@ async fn a_bogus_include_is_422_and_names_the_parameter() {
         let response = f
             .app
             .get(
-                &project_path(&f.pid, &format!("progress?{query}")),
+                &lines_path(&f.pid, &format!("progress?{query}")),
                 &f.admin.token,
             )
             .await;
@@ -1216,13 +1195,13 @@ async fn a_viewer_reads_progress_and_another_organisation_gets_404() {
     let stranger = f.app.tenant("Andere Organisatie").await;
     let response = f
         .app
-        .get(&project_path(&f.pid, "progress"), &stranger.token)
+        .get(&lines_path(&f.pid, "progress"), &stranger.token)
         .await;
     problem(response, 404).await;
     let response = f
         .app
         .get(
-            &project_path(&f.pid, "progress?include=draft"),
+            &lines_path(&f.pid, "progress?include=draft"),
             &stranger.token,
         )
         .await;
@@ -1230,7 +1209,7 @@ async fn a_viewer_reads_progress_and_another_organisation_gets_404() {
     let unknown = uuid::Uuid::new_v4().to_string();
     let response = f
         .app
-        .get(&project_path(&unknown, "progress"), &f.admin.token)
+        .get(&lines_path(&unknown, "progress"), &f.admin.token)
         .await;
     problem(response, 404).await;
 }

@@ -9,22 +9,11 @@ use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
 use crate::helpers::{Tenant, TestApp, etag_of, named_fields, problem, project_body, spawn_app};
+use crate::helpers::{fetch, id_of, json_of, lines_path};
 
 const INVALID_TRANSITION: &str = "urn:mantelmonitor:problem:invalid-transition";
 
 // --- small helpers -------------------------------------------------------------------
-
-fn id_of(item: &Value) -> String {
-    item["id"].as_str().expect("id").to_string()
-}
-
-async fn json_of(response: Response) -> Value {
-    response.json().await.expect("json body")
-}
-
-fn lines_path(pid: &str, segment: &str) -> String {
-    format!("/api/v1/projects/{pid}/{segment}")
-}
 
 fn reports_path(pid: &str) -> String {
     format!("/api/v1/projects/{pid}/quarterly-reports")
@@ -43,18 +32,6 @@ async fn create(app: &TestApp, token: &str, collection: &str, body: &Value) -> V
         panic!("create at {collection} with {body}: {status} {text}");
     }
     json_of(response).await
-}
-
-/// GET an item: status 200, its JSON and ETag.
-async fn fetch(app: &TestApp, token: &str, path: &str) -> (Value, String) {
-    let response = app.get(path, token).await;
-    let status = response.status();
-    if status != 200 {
-        let text = response.text().await.unwrap_or_default();
-        panic!("GET {path}: {status} {text}");
-    }
-    let etag = etag_of(&response);
-    (json_of(response).await, etag)
 }
 
 /// The date in the Netherlands (CET, CEST from the last Sunday of March to the last

@@ -426,3 +426,66 @@ pub fn named_fields(problem: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+// --- shared by the plan and report tests -------------------------------------------
+
+/// `/api/v1/projects/{project_id}/{segment}`: a part of a project.
+pub fn lines_path(project_id: &str, segment: &str) -> String {
+    format!("/api/v1/projects/{project_id}/{segment}")
+}
+
+/// One line of a part of a project.
+pub fn line_path(project_id: &str, segment: &str, id: &str) -> String {
+    format!("/api/v1/projects/{project_id}/{segment}/{id}")
+}
+
+/// The `id` of an item, which must be a string.
+pub fn id_of(item: &Value) -> String {
+    item["id"].as_str().expect("id").to_string()
+}
+
+pub async fn json_of(response: Response) -> Value {
+    response.json().await.expect("json body")
+}
+
+/// The number in an ETag `"<n>"`.
+pub fn version(etag: &str) -> u64 {
+    etag.trim_matches('"')
+        .parse()
+        .unwrap_or_else(|_| panic!("ETag {etag} is not \"<n>\""))
+}
+
+/// A project (2026-01-01 to 2027-12-31) and its id.
+pub async fn new_project(app: &TestApp, token: &str, name: &str) -> String {
+    let (project, _) = app.project(token, &project_body(name)).await;
+    id_of(&project)
+}
+
+/// GET an item: status 200, its JSON and ETag.
+pub async fn fetch(app: &TestApp, token: &str, path: &str) -> (Value, String) {
+    let response = app.get(path, token).await;
+    let status = response.status();
+    if status != 200 {
+        let text = response.text().await.unwrap_or_default();
+        panic!("GET {path}: {status} {text}");
+    }
+    let etag = etag_of(&response);
+    (json_of(response).await, etag)
+}
+
+/// Every item of a collection, following the cursors.
+pub async fn all_items(app: &TestApp, token: &str, collection: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut path = format!("{collection}?limit=200");
+    for _ in 0..100 {
+        let response = app.get(&path, token).await;
+        assert_eq!(response.status(), 200, "list {path}");
+        let page = json_of(response).await;
+        items.extend(page["items"].as_array().expect("items").iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(next) => path = format!("{collection}?limit=200&cursor={next}"),
+            None => return items,
+        }
+    }
+    panic!("the list never ended");
+}
