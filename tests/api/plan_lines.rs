@@ -3,11 +3,12 @@
 //! behaviour every plan line shares: roles, tenancy, If-Match/ETag, merge patch, paging
 //! and delete.
 
+use crate::helpers::send_without_if_match;
 use crate::helpers::{TestApp, etag_of, named_fields, problem, project_body, spawn_app};
 use crate::helpers::{
     all_items, fetch, id_of, json_of, line_path, lines_path, new_project, version,
 };
-use reqwest::{Method, Response};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 const TARGET_GROUPS: &str = "target-groups";
@@ -71,20 +72,6 @@ async fn create(
     assert_eq!(response.status(), 201, "create {segment} {body}");
     let etag = etag_of(&response);
     (json_of(response).await, etag)
-}
-
-async fn send_without_if_match(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<&Value>,
-) -> Response {
-    let mut builder = app.request(method, path, Some(token));
-    if let Some(body) = body {
-        builder = builder.json(body);
-    }
-    builder.send().await.expect("request")
 }
 
 /// POSTs `body`, expects 422 naming exactly `pointers`, and checks nothing was stored.

@@ -4,11 +4,12 @@
 //! covered budget lines, reporting duties and an enforced status lifecycle). Plus what
 //! the three share: 201/Location/ETag, If-Match, merge patch, roles and tenancy.
 
+use crate::helpers::send_without_if_match;
 use crate::helpers::{TestApp, etag_of, named_fields, problem, spawn_app};
 use crate::helpers::{
     all_items, fetch, id_of, json_of, line_path, lines_path, new_project, version,
 };
-use reqwest::{Method, Response};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 const BUDGET_LINES: &str = "budget-lines";
@@ -119,20 +120,6 @@ async fn create(
     }
     let etag = etag_of(&response);
     (json_of(response).await, etag)
-}
-
-async fn send_without_if_match(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<&Value>,
-) -> Response {
-    let mut builder = app.request(method, path, Some(token));
-    if let Some(body) = body {
-        builder = builder.json(body);
-    }
-    builder.send().await.expect("request")
 }
 
 /// POSTs `body`, expects a 422 problem naming exactly `pointers`, and checks nothing was

@@ -1,6 +1,7 @@
 //! Projects: create, read, list (paging and filters), replace, update, delete, the
 //! If-Match/ETag rules, validation and who may do what.
 
+use crate::helpers::send_without_if_match;
 use crate::helpers::{TestApp, etag_of, named_fields, problem, project_body, spawn_app};
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
@@ -89,21 +90,6 @@ async fn ids_for(app: &TestApp, token: &str, query: &str) -> Vec<String> {
 fn sorted(mut ids: Vec<String>) -> Vec<String> {
     ids.sort();
     ids
-}
-
-/// A request without If-Match.
-async fn send_without_if_match(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<&Value>,
-) -> Response {
-    let mut builder = app.request(method, path, Some(token));
-    if let Some(body) = body {
-        builder = builder.json(body);
-    }
-    builder.send().await.expect("request")
 }
 
 // --- create, get, list -------------------------------------------------------------

@@ -489,3 +489,18 @@ pub async fn all_items(app: &TestApp, token: &str, collection: &str) -> Vec<Valu
     }
     panic!("the list never ended");
 }
+
+/// A request without If-Match.
+pub async fn send_without_if_match(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> Response {
+    let mut builder = app.request(method, path, Some(token));
+    if let Some(body) = body {
+        builder = builder.json(body);
+    }
+    builder.send().await.expect("request")
+}
