@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::auth::{api_token, password};
 use crate::config::Settings;
-use crate::db::{self, Db};
+use crate::db::{self, SystemDb};
 use crate::domain::project::{OrganisationRole, ProjectStatus};
 use crate::domain::{ApiTokenId, Email, OrganisationId, ProjectId, Role, UserId, text};
 use crate::models;
@@ -118,10 +118,10 @@ async fn run_with(
     match command {
         Command::Serve { demo } => {
             let secret = jwt_secret(settings, database.is_embedded())?;
-            let app = Application::build(settings, &database.url, &secret).await?;
+            let app = Application::build(settings, &database.connections, &secret).await?;
             if demo {
-                let db =
-                    Db::new(&database.url, 1, settings.db_timeout).map_err(CliError::Invalid)?;
+                let db = SystemDb::new(&database.connections, settings.db_timeout)
+                    .map_err(CliError::Invalid)?;
                 print_demo(&load_demo(&db).await?, false, false);
             }
             tracing::info!(bind = %settings.bind, port = app.port(), embedded = database.is_embedded(), "serving");
@@ -130,17 +130,18 @@ async fn run_with(
             Ok(())
         }
         Command::Migrate => {
-            let applied = db::run_migrations(&database.url)
+            let applied = db::prepare(&database.connections)
                 .await
                 .map_err(StartupError::Database)?;
             say!("{} migration(s) applied", applied.len());
             Ok(())
         }
         Command::Init(args) => {
-            db::run_migrations(&database.url)
+            db::prepare(&database.connections)
                 .await
                 .map_err(StartupError::Database)?;
-            let db = Db::new(&database.url, 1, settings.db_timeout).map_err(CliError::Invalid)?;
+            let db = SystemDb::new(&database.connections, settings.db_timeout)
+                .map_err(CliError::Invalid)?;
             let json = args.json;
             let result = init(&db, args).await?;
             if json {
@@ -161,10 +162,11 @@ async fn run_with(
             Ok(())
         }
         Command::Demo { token_only, json } => {
-            db::run_migrations(&database.url)
+            db::prepare(&database.connections)
                 .await
                 .map_err(StartupError::Database)?;
-            let db = Db::new(&database.url, 1, settings.db_timeout).map_err(CliError::Invalid)?;
+            let db = SystemDb::new(&database.connections, settings.db_timeout)
+                .map_err(CliError::Invalid)?;
             print_demo(&load_demo(&db).await?, token_only, json);
             Ok(())
         }
@@ -173,7 +175,7 @@ async fn run_with(
 }
 
 /// Creates an organisation and its first admin.
-pub async fn init(db: &Db, args: InitArgs) -> Result<InitResult, CliError> {
+pub async fn init(db: &SystemDb, args: InitArgs) -> Result<InitResult, CliError> {
     let name = text::bounded(&args.organisation, 1, 200)
         .map_err(|m| CliError::Invalid(format!("--organisation {m}")))?;
     let email = Email::parse(&args.admin_email)
@@ -244,7 +246,7 @@ pub struct DemoResult {
 pub const DEMO_EMAIL: &str = "demo@steunpunt-mantelzorg.example";
 
 /// Loads the demo organisation (once) and issues a fresh admin API token for it.
-pub async fn load_demo(db: &Db) -> Result<DemoResult, CliError> {
+pub async fn load_demo(db: &SystemDb) -> Result<DemoResult, CliError> {
     let token_id = ApiTokenId::generate();
     let issued = api_token::issue(token_id);
     let secret = issued.secret_hash;

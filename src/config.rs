@@ -17,6 +17,12 @@ pub struct Settings {
     pub bind: String,
     /// `DATABASE_URL`: an existing database; when unset the service runs its own cluster.
     pub database_url: Option<String>,
+    /// `MANTELMONITOR_APP_DATABASE_URL`: how requests log in (as `mantelmonitor_app`);
+    /// unset: `DATABASE_URL` with that user and no password.
+    pub app_database_url: Option<String>,
+    /// `MANTELMONITOR_AUTH_DATABASE_URL`: how sign-in and token lookups log in (as
+    /// `mantelmonitor_auth`); unset: `DATABASE_URL` with that user and no password.
+    pub auth_database_url: Option<String>,
     /// `MANTELMONITOR_DATA_DIR`: the embedded cluster and generated keys.
     pub data_dir: PathBuf,
     /// `PG_BIN`: where the Postgres server binaries are, for the embedded cluster.
@@ -100,6 +106,8 @@ impl Settings {
         Ok(Self {
             bind: get("MANTELMONITOR_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: get("DATABASE_URL"),
+            app_database_url: get("MANTELMONITOR_APP_DATABASE_URL"),
+            auth_database_url: get("MANTELMONITOR_AUTH_DATABASE_URL"),
             data_dir: get("MANTELMONITOR_DATA_DIR")
                 .map_or_else(|| PathBuf::from(".mantelmonitor"), PathBuf::from),
             pg_bin: get("PG_BIN").map(PathBuf::from),

@@ -331,6 +331,21 @@ impl From<DieselError> for ApiError {
                 let constraint = info.constraint_name().unwrap_or_default();
                 let known = constraints::describe(constraint);
                 match kind {
+                    // The database's own guards of the record (migration 000005): the API
+                    // checks the same rules first, so these answer races and strays.
+                    DatabaseErrorKind::CheckViolation
+                        if matches!(
+                            constraint,
+                            "quarterly_reports_workflow"
+                                | "quarterly_reports_locked"
+                                | "projects_keep_reported"
+                                | "audit_append_only"
+                        ) =>
+                    {
+                        ApiError::conflict(
+                            "What was reported is kept as it is; reload and try again.",
+                        )
+                    }
                     DatabaseErrorKind::UniqueViolation => {
                         let (pointer, message) = known.unwrap_or(("", "already exists"));
                         ApiError::Conflict {

@@ -39,7 +39,8 @@ pub enum StartupError {
 
 /// The database the service uses: `DATABASE_URL`, or the embedded cluster.
 pub struct Database {
-    pub url: String,
+    /// How the owner and the two service roles log in.
+    pub connections: db::Connections,
     embedded: Option<EmbeddedPostgres>,
 }
 
@@ -49,7 +50,11 @@ impl Database {
     pub async fn open(settings: &Settings) -> Result<Self, StartupError> {
         if let Some(url) = &settings.database_url {
             return Ok(Self {
-                url: url.clone(),
+                connections: db::Connections::derive(
+                    url,
+                    settings.app_database_url.as_deref(),
+                    settings.auth_database_url.as_deref(),
+                ),
                 embedded: None,
             });
         }
@@ -65,12 +70,20 @@ impl Database {
             .await
             .map_err(|e| StartupError::Config(e.to_string()))??;
         let database = Self {
-            url: server.connection_string("mantelmonitor"),
+            connections: db::Connections::derive(
+                &db::roles::as_user(
+                    &server.connection_string("mantelmonitor"),
+                    db::roles::EMBEDDED_OWNER,
+                ),
+                None,
+                None,
+            ),
             embedded: Some(server),
         };
         if let Some(server) = &database.embedded
             && let Err(e) =
-                db::ensure_database(&server.connection_string("postgres"), "mantelmonitor").await
+                db::roles::bootstrap(&server.connection_string("postgres"), Some("mantelmonitor"))
+                    .await
         {
             database.close();
             return Err(e.into());
@@ -150,17 +163,18 @@ pub struct Application {
 }
 
 impl Application {
-    /// Migrates the database at `database_url` and binds `settings.bind` (port 0 picks a free port).
+    /// Prepares the database (roles and migrations, as the owner), connects as the service
+    /// roles and binds `settings.bind` (port 0 picks a free port).
     pub async fn build(
         settings: &Settings,
-        database_url: &str,
+        connections: &db::Connections,
         jwt_secret: &[u8],
     ) -> Result<Self, StartupError> {
-        let applied = db::run_migrations(database_url).await?;
+        let applied = db::prepare(connections).await?;
         if !applied.is_empty() {
             tracing::info!(?applied, "migrations applied");
         }
-        let db = Db::new(database_url, settings.db_pool_size, settings.db_timeout)
+        let db = Db::new(connections, settings.db_pool_size, settings.db_timeout)
             .map_err(StartupError::Config)?;
         let keys = JwtKeys::new(
             jwt_secret,

@@ -1,19 +1,10 @@
--- The request role. Handlers run every query as this role (SET LOCAL ROLE) inside a
--- transaction that carries the caller's organisation; it owns nothing, so row-level
--- security always applies to it. Roles are cluster-wide: tolerate one that exists.
+-- The request role. Every request logs in as it (see src/db/roles.rs, which creates it
+-- before migrations run, with LOGIN); it owns nothing, so row-level security always
+-- applies to it. Roles are cluster-wide: one may exist already.
 DO $$
 BEGIN
-    CREATE ROLE mantelmonitor_app NOLOGIN;
-EXCEPTION WHEN duplicate_object THEN
-    NULL;
-END
-$$;
-
--- A non-superuser migrating role must be a member to SET ROLE to it.
-DO $$
-BEGIN
-    IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
-        EXECUTE format('GRANT mantelmonitor_app TO %I', current_user);
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mantelmonitor_app') THEN
+        CREATE ROLE mantelmonitor_app NOLOGIN;
     END IF;
 END
 $$;

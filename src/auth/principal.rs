@@ -157,7 +157,7 @@ impl Authenticator {
         let (id, secret) = api_token::parse(token).ok_or_else(invalid)?;
         let found = self
             .db
-            .system(move |conn| {
+            .identify(move |conn| {
                 Box::pin(async move {
                     let Some(found) = models::api_token::find_for_authentication(conn, id).await?
                     else {

@@ -1,15 +1,19 @@
-//! The data layer's plumbing: the pool, tenant-scoped transactions, migrations, and the
-//! embedded Postgres cluster.
+//! The data layer's plumbing: the pools, tenant-scoped transactions, roles, migrations,
+//! and the embedded Postgres cluster.
 //!
-//! Two ways in, and only two:
-//! - [`Db::tenant`]: every request after authentication. Runs as the non-owning role
-//!   `mantelmonitor_app` with the caller's organisation set transaction-locally, so
-//!   row-level security hides every other organisation even if a query forgets its filter.
-//! - [`Db::system`]: before a caller is known (login, token lookup) and for the CLI.
-//!   Runs as the connecting (owning) role.
+//! Three ways in, each on connections of its own role (see [`roles`]):
+//! - [`Db::tenant`] (and `snapshot`, `acting`): every request after authentication, logged
+//!   in as the non-owning role `mantelmonitor_app`, with the caller's organisation set
+//!   transaction-locally, so row-level security hides every other organisation even if a
+//!   query forgets its filter.
+//! - [`Db::identify`]: before a caller is known (sign-in, API-token lookup), on a small
+//!   pool logged in as `mantelmonitor_auth`, which can read users and API tokens and
+//!   nothing else.
+//! - [`SystemDb::system`]: the CLI, as the owner, across organisations. Never in a request.
 
 pub mod embedded;
 pub mod json;
+pub mod roles;
 pub mod schema;
 
 use std::future::Future;
@@ -27,44 +31,63 @@ use crate::auth::Principal;
 use crate::domain::OrganisationId;
 
 pub use diesel_async::pooled_connection::deadpool::PoolError;
+pub use roles::{APP_ROLE, AUTH_ROLE, Connections};
 type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
 
 /// The migrations, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
-/// The role request transactions run as; created by the first migration.
-pub const APP_ROLE: &str = "mantelmonitor_app";
-
 /// Arbitrary constant naming the migration lock, so two processes starting together
 /// apply migrations one after the other.
 const MIGRATION_LOCK_KEY: i64 = 0x6d616e74656c; // "mantel"
+
+/// Connections the sign-in pool keeps: sign-in is bounded by password hashing, not by
+/// the database.
+const AUTH_POOL_SIZE: usize = 2;
 
 /// The future a transaction body returns. Bodies take owned inputs (`move`), so the
 /// future borrows nothing but the connection.
 pub type TxFuture<'c, T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>;
 
-/// A pool of connections to the service's database.
+fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, String> {
+    let mut config = ManagerConfig::default();
+    config.recycling_method = RecyclingMethod::Verified;
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
+    Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(timeout))
+        .create_timeout(Some(timeout))
+        .recycle_timeout(Some(timeout))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+async fn in_transaction<T, E, F>(pool: &Pool, body: F) -> Result<T, E>
+where
+    F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<DieselError> + From<PoolError> + Send + 'static,
+{
+    let mut conn = pool.get().await?;
+    conn.transaction(async move |conn| body(conn).await).await
+}
+
+/// The service's connections: requests, and finding callers.
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool,
+    app: Pool,
+    auth: Pool,
 }
 
 impl Db {
-    /// A pool of at most `size` connections; a request waits at most `timeout` for one.
-    pub fn new(url: &str, size: usize, timeout: Duration) -> Result<Self, String> {
-        let mut config = ManagerConfig::default();
-        config.recycling_method = RecyclingMethod::Verified;
-        let manager =
-            AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
-        let pool = Pool::builder(manager)
-            .max_size(size)
-            .wait_timeout(Some(timeout))
-            .create_timeout(Some(timeout))
-            .recycle_timeout(Some(timeout))
-            .runtime(deadpool::Runtime::Tokio1)
-            .build()
-            .map_err(|e| e.to_string())?;
-        Ok(Self { pool })
+    /// A pool of at most `size` request connections and a small one for finding callers;
+    /// a request waits at most `timeout` for a connection.
+    pub fn new(connections: &Connections, size: usize, timeout: Duration) -> Result<Self, String> {
+        Ok(Self {
+            app: pool(&connections.app, size, timeout)?,
+            auth: pool(&connections.auth, AUTH_POOL_SIZE.min(size), timeout)?,
+        })
     }
 
     /// Runs `body` in a transaction that sees only `organisation`'s rows.
@@ -89,8 +112,8 @@ impl Db {
         self.scoped(organisation, None, true, body).await
     }
 
-    /// Like [`Db::tenant`], and records `principal` as the actor, so that the plan's
-    /// history (written by triggers) says who made each change.
+    /// Like [`Db::tenant`], and records `principal` as the actor, so that the histories
+    /// and audit trails (written by triggers) say who made each change.
     pub async fn acting<T, E, F>(&self, principal: &Principal, body: F) -> Result<T, E>
     where
         F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
@@ -114,7 +137,7 @@ impl Db {
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + Send + 'static,
     {
-        let mut conn = self.pool.get().await?;
+        let mut conn = self.app.get().await?;
         conn.transaction(async move |conn| {
             // Every setting is transaction-local: it ends with COMMIT or ROLLBACK, so a
             // pooled connection never carries one caller's organisation to the next.
@@ -128,7 +151,7 @@ impl Db {
                 ""
             };
             conn.batch_execute(&format!(
-                "{isolation}SET LOCAL ROLE {APP_ROLE}; SELECT set_config('app.organisation_id', '{organisation}', true), set_config('app.actor', '{actor}', true)"
+                "{isolation}SELECT set_config('app.organisation_id', '{organisation}', true), set_config('app.actor', '{actor}', true)"
             ))
             .await?;
             body(conn).await
@@ -136,38 +159,48 @@ impl Db {
         .await
     }
 
-    /// Runs `body` in a transaction as the owning role, across organisations. Only for
-    /// finding a caller (login, API token lookup), readiness checks and the CLI.
+    /// Runs `body` in a transaction as the role that finds callers: it reads users and API
+    /// tokens of every organisation (sign-in by email, token lookup by id) and can do
+    /// nothing else.
+    pub async fn identify<T, E, F>(&self, body: F) -> Result<T, E>
+    where
+        F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DieselError> + From<PoolError> + Send + 'static,
+    {
+        in_transaction(&self.auth, body).await
+    }
+
+    /// True when a request connection can be had and answers.
+    pub async fn ping(&self) -> bool {
+        match self.app.get().await {
+            Ok(mut conn) => conn.batch_execute("SELECT 1").await.is_ok(),
+            Err(_) => false,
+        }
+    }
+}
+
+/// The owner's connection, for the CLI (`init`, `demo`), across organisations. A request
+/// never gets one.
+pub struct SystemDb {
+    pool: Pool,
+}
+
+impl SystemDb {
+    pub fn new(connections: &Connections, timeout: Duration) -> Result<Self, String> {
+        Ok(Self {
+            pool: pool(&connections.owner, 1, timeout)?,
+        })
+    }
+
+    /// Runs `body` in a transaction as the owner.
     pub async fn system<T, E, F>(&self, body: F) -> Result<T, E>
     where
         F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + Send + 'static,
     {
-        let mut conn = self.pool.get().await?;
-        conn.transaction(async move |conn| body(conn).await).await
-    }
-
-    /// True when a connection can be had and answers.
-    pub async fn ping(&self) -> bool {
-        let result: Result<(), ApiPing> = self
-            .system(|conn| Box::pin(async move { Ok(conn.batch_execute("SELECT 1").await?) }))
-            .await;
-        result.is_ok()
-    }
-}
-
-/// Error type for [`Db::ping`], which only cares whether it worked.
-#[derive(Debug)]
-struct ApiPing;
-impl From<DieselError> for ApiPing {
-    fn from(_: DieselError) -> Self {
-        ApiPing
-    }
-}
-impl From<PoolError> for ApiPing {
-    fn from(_: PoolError) -> Self {
-        ApiPing
+        in_transaction(&self.pool, body).await
     }
 }
 
@@ -182,11 +215,23 @@ pub enum SetupError {
     Migration(String),
     #[error("the migration task failed: {0}")]
     Task(String),
+    #[error("database roles: {0}")]
+    Roles(String),
+}
+
+/// Makes the database ready: the service roles (created or corrected where the owner
+/// may), pending migrations, then the roles checked again, since migrations grant to them.
+/// Returns the migrations applied.
+pub async fn prepare(connections: &Connections) -> Result<Vec<String>, SetupError> {
+    roles::ensure(connections).await?;
+    let applied = run_migrations(&connections.owner).await?;
+    roles::ensure(connections).await?;
+    Ok(applied)
 }
 
 /// Applies pending migrations under a session advisory lock. Safe to call from several
 /// processes at once: the second waits, then finds nothing to do.
-pub async fn run_migrations(url: &str) -> Result<Vec<String>, SetupError> {
+async fn run_migrations(url: &str) -> Result<Vec<String>, SetupError> {
     let url = url.to_string();
     // The harness drives async diesel from sync code; give it a blocking thread.
     tokio::task::spawn_blocking(move || {
@@ -213,29 +258,32 @@ pub async fn run_migrations(url: &str) -> Result<Vec<String>, SetupError> {
     .map_err(|e| SetupError::Task(e.to_string()))?
 }
 
-/// Creates database `name` on the server behind `admin_url` unless it exists.
-pub async fn ensure_database(admin_url: &str, name: &str) -> Result<(), SetupError> {
+/// Makes database `name` exist, owned by `owner` (on a superuser's connection).
+pub(crate) async fn ensure_database(
+    conn: &mut AsyncPgConnection,
+    name: &str,
+    owner: &str,
+) -> Result<(), SetupError> {
     use diesel::sql_types::Text;
     use diesel_async::RunQueryDsl;
 
     #[derive(diesel::QueryableByName)]
     struct Found {
-        #[diesel(sql_type = diesel::sql_types::Integer)]
-        #[allow(dead_code)]
-        one: i32,
+        #[diesel(sql_type = Text)]
+        owner: String,
     }
-    let mut conn = AsyncPgConnection::establish(admin_url)
-        .await
-        .map_err(SetupError::Connect)?;
-    let found: Vec<Found> =
-        diesel::sql_query("SELECT 1 AS one FROM pg_database WHERE datname = $1")
-            .bind::<Text, _>(name)
-            .load(&mut conn)
-            .await?;
-    if found.is_empty() {
-        let quoted = name.replace('"', "\"\"");
-        match conn
-            .batch_execute(&format!("CREATE DATABASE \"{quoted}\""))
+    let found: Vec<Found> = diesel::sql_query(
+        "SELECT pg_get_userbyid(datdba)::text AS owner FROM pg_database WHERE datname = $1",
+    )
+    .bind::<Text, _>(name)
+    .load(conn)
+    .await?;
+    let (quoted, owner_quoted) = (name.replace('"', "\"\""), owner.replace('"', "\"\""));
+    match <[Found]>::first(&found) {
+        None => match conn
+            .batch_execute(&format!(
+                "CREATE DATABASE \"{quoted}\" OWNER \"{owner_quoted}\""
+            ))
             .await
         {
             Ok(()) => {}
@@ -245,7 +293,14 @@ pub async fn ensure_database(admin_url: &str, name: &str) -> Result<(), SetupErr
                 _,
             )) => {}
             Err(e) => return Err(e.into()),
+        },
+        Some(found) if found.owner != owner => {
+            conn.batch_execute(&format!(
+                "ALTER DATABASE \"{quoted}\" OWNER TO \"{owner_quoted}\""
+            ))
+            .await?;
         }
+        Some(_) => {}
     }
     Ok(())
 }

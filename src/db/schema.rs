@@ -326,3 +326,17 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    audit_events (id) {
+        id -> Int8,
+        organisation_id -> Uuid,
+        entity -> Text,
+        entity_id -> Uuid,
+        action -> Text,
+        actor -> Nullable<Text>,
+        at -> Timestamptz,
+        before -> Nullable<Jsonb>,
+        after -> Nullable<Jsonb>,
+    }
+}

@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod macros;
+pub mod audit;
 pub mod email;
 pub mod ids;
 pub mod plan;

@@ -24,6 +24,11 @@ pub enum Permission {
     WriteProjects,
     /// Accept, return and reopen quarterly reports (admins; funders later).
     ReviewReports,
+    /// Delete a project (admins): a project is kept once reported; deleting one that was
+    /// not is a decision for the organisation, not for a coordinator.
+    DeleteProjects,
+    /// Read the organisation-wide audit trail (admins).
+    ReadAudit,
 }
 
 impl Role {
@@ -48,6 +53,8 @@ mod tests {
         assert!(Role::Admin.allows(Permission::ManageUsers));
         assert!(!Role::Coordinator.allows(Permission::ManageUsers));
         assert!(Role::Coordinator.allows(Permission::WriteProjects));
+        assert!(!Role::Coordinator.allows(Permission::DeleteProjects));
+        assert!(Role::Admin.allows(Permission::DeleteProjects));
         assert!(!Role::Viewer.allows(Permission::WriteProjects));
         assert!(Role::Viewer.allows(Permission::ReadProjects));
     }

@@ -2,7 +2,9 @@
 //! data takes the caller's `OrganisationId` and filters on it; row-level security in
 //! the database is the second wall behind that filter.
 
+pub mod actors;
 pub mod api_token;
+pub mod audit;
 pub mod constraints;
 pub mod organisation;
 pub mod project;

@@ -175,15 +175,47 @@ pub async fn update(
     .await
 }
 
+/// What a delete did.
+#[derive(Debug)]
+pub enum Deletion {
+    Deleted,
+    /// Refused: these quarters (`2026-Q1`) were reported (submitted, accepted, returned,
+    /// or reopened with a closed revision), and what was reported is kept.
+    Reported(Vec<String>),
+}
+
+#[derive(QueryableByName)]
+struct QuarterName {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    quarter: String,
+}
+
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
     id: ProjectId,
     expected: Precondition,
-) -> QueryResult<Guarded<()>> {
+) -> QueryResult<Guarded<Deletion>> {
     let current = lock(conn, org, id).await?.version;
     if !expected.matches(current) {
         return Ok(Guarded::Stale);
+    }
+    // The same rule as the database's project_delete_guard, asked first so the answer can
+    // name the quarters.
+    let reported: Vec<QuarterName> = diesel::sql_query(
+        "SELECT to_char(r.quarter, 'YYYY-\"Q\"Q') AS quarter FROM quarterly_reports r \
+         WHERE r.organisation_id = $1 AND r.project_id = $2 AND (r.state <> 'draft' \
+            OR EXISTS (SELECT 1 FROM quarterly_report_revisions v WHERE v.report_id = r.id)) \
+         ORDER BY r.quarter",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(org.as_uuid())
+    .bind::<diesel::sql_types::Uuid, _>(id.as_uuid())
+    .load(conn)
+    .await?;
+    if !reported.is_empty() {
+        return Ok(Guarded::Done(Deletion::Reported(
+            reported.into_iter().map(|q| q.quarter).collect(),
+        )));
     }
     diesel::delete(
         projects::table
@@ -192,5 +224,5 @@ pub async fn delete(
     )
     .execute(conn)
     .await?;
-    Ok(Guarded::Done(()))
+    Ok(Guarded::Done(Deletion::Deleted))
 }

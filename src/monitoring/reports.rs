@@ -64,40 +64,15 @@ pub async fn all(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Vec<Repo
         .await?)
 }
 
-async fn record(
-    conn: &mut AsyncPgConnection,
-    row: &ReportRow,
-    action: &str,
-    from: Option<ReportState>,
-    actor: &str,
-    reason: Option<&str>,
-) -> Result<(), ApiError> {
-    diesel::insert_into(quarterly_report_events::table)
-        .values((
-            quarterly_report_events::organisation_id.eq(row.organisation_id),
-            quarterly_report_events::project_id.eq(row.project_id),
-            quarterly_report_events::report_id.eq(row.id),
-            quarterly_report_events::revision.eq(row.revision),
-            quarterly_report_events::action.eq(action),
-            quarterly_report_events::from_state.eq(from.map(|s| s.as_str())),
-            quarterly_report_events::to_state.eq(row.state.as_str()),
-            quarterly_report_events::actor.eq(actor),
-            quarterly_report_events::reason.eq(reason),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// Creates the draft of a quarter.
 pub async fn create(
     conn: &mut AsyncPgConnection,
     scope: &Scope,
     quarter: Quarter,
     content: ReportContent,
-    actor: &str,
 ) -> Result<ReportRow, ApiError> {
-    let row: ReportRow = diesel::insert_into(quarterly_reports::table)
+    // The database writes the event (trigger quarterly_report_event).
+    Ok(diesel::insert_into(quarterly_reports::table)
         .values((
             quarterly_reports::id.eq(Uuid::now_v7()),
             quarterly_reports::organisation_id.eq(scope.org),
@@ -107,9 +82,7 @@ pub async fn create(
         ))
         .returning(ReportRow::as_returning())
         .get_result(conn)
-        .await?;
-    record(conn, &row, "created", None, actor, None).await?;
-    Ok(row)
+        .await?)
 }
 
 /// Replaces the figures of an editable report.
@@ -117,12 +90,11 @@ pub async fn update(
     conn: &mut AsyncPgConnection,
     current: &ReportRow,
     content: ReportContent,
-    actor: &str,
 ) -> Result<ReportRow, ApiError> {
     if current.content.0 == content {
         return Ok(current.clone());
     }
-    let row: ReportRow = diesel::update(quarterly_reports::table.find(current.id))
+    Ok(diesel::update(quarterly_reports::table.find(current.id))
         .set((
             quarterly_reports::content.eq(JsonDoc(content)),
             quarterly_reports::version.eq(current.version + 1),
@@ -130,61 +102,39 @@ pub async fn update(
         ))
         .returning(ReportRow::as_returning())
         .get_result(conn)
-        .await?;
-    record(conn, &row, "updated", Some(current.state), actor, None).await?;
-    Ok(row)
+        .await?)
 }
 
-/// Makes a workflow move; a reopen first closes the revision.
+/// Makes a workflow move. The database checks the move, closes the revision on a return
+/// or reopen and writes the event with the transaction's actor and `reason` (triggers
+/// quarterly_report_guard and quarterly_report_event).
 pub async fn act(
     conn: &mut AsyncPgConnection,
     current: &ReportRow,
     action: ReportAction,
-    actor: &str,
     reason: Option<&str>,
 ) -> Result<ReportRow, ApiError> {
-    let mut revision = current.revision;
-    if action == ReportAction::Reopen {
-        diesel::insert_into(quarterly_report_revisions::table)
-            .values((
-                quarterly_report_revisions::organisation_id.eq(current.organisation_id),
-                quarterly_report_revisions::project_id.eq(current.project_id),
-                quarterly_report_revisions::report_id.eq(current.id),
-                quarterly_report_revisions::revision.eq(current.revision),
-                quarterly_report_revisions::state.eq(current.state.as_str()),
-                quarterly_report_revisions::content.eq(&current.content),
-            ))
-            .execute(conn)
-            .await?;
-        revision += 1;
-    }
-    let row: ReportRow = diesel::update(quarterly_reports::table.find(current.id))
+    use diesel::sql_types::Text;
+    diesel::sql_query("SELECT set_config('app.reason', $1, true)")
+        .bind::<Text, _>(reason.unwrap_or_default())
+        .execute(conn)
+        .await?;
+    Ok(diesel::update(quarterly_reports::table.find(current.id))
         .set((
             quarterly_reports::state.eq(action.target()),
-            quarterly_reports::revision.eq(revision),
             quarterly_reports::version.eq(current.version + 1),
             quarterly_reports::updated_at.eq(diesel::dsl::now),
         ))
         .returning(ReportRow::as_returning())
         .get_result(conn)
-        .await?;
-    record(
-        conn,
-        &row,
-        action.event(),
-        Some(current.state),
-        actor,
-        reason,
-    )
-    .await?;
-    Ok(row)
+        .await?)
 }
 
 /// A closed revision of a report.
 #[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
 pub struct ReportRevision {
     pub revision: i32,
-    /// The state it had when it was reopened.
+    /// The state it had when it was returned or reopened.
     pub state: ReportState,
     #[schema(value_type = ReportContent)]
     pub content: JsonDoc<ReportContent>,
@@ -206,6 +156,26 @@ pub async fn revisions(
         ))
         .load(conn)
         .await?)
+}
+
+pub async fn revision(
+    conn: &mut AsyncPgConnection,
+    report: Uuid,
+    revision: i32,
+) -> Result<Option<ReportRevision>, ApiError> {
+    use diesel::OptionalExtension;
+    Ok(quarterly_report_revisions::table
+        .filter(quarterly_report_revisions::report_id.eq(report))
+        .filter(quarterly_report_revisions::revision.eq(revision))
+        .select((
+            quarterly_report_revisions::revision,
+            quarterly_report_revisions::state,
+            quarterly_report_revisions::content,
+            quarterly_report_revisions::closed_at,
+        ))
+        .first(conn)
+        .await
+        .optional()?)
 }
 
 /// One entry of a report's audit trail.

@@ -7,9 +7,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::db::schema::{api_tokens, plan_changes, users};
+use crate::db::schema::plan_changes;
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::ApiError;
+use crate::models::actors::{self, ChangeActor};
 
 #[derive(Debug, Queryable)]
 struct ChangeRow {
@@ -21,17 +22,6 @@ struct ChangeRow {
     changed_at: DateTime<Utc>,
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
-}
-
-/// Who made a change.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ChangeActor {
-    /// `user` or `api_token`.
-    #[schema(example = "user")]
-    pub kind: String,
-    pub id: Uuid,
-    /// The user's name or the token's name; `null` once deleted.
-    pub name: Option<String>,
 }
 
 /// One change to the plan.
@@ -89,65 +79,20 @@ pub async fn list(
         ))
         .load(conn)
         .await?;
-    let actors: Vec<(String, Uuid)> = rows
-        .iter()
-        .filter_map(|r| {
-            let (kind, id) = r.actor.as_deref()?.split_once(':')?;
-            Some((kind.to_string(), id.parse().ok()?))
-        })
-        .collect();
-    let user_ids: Vec<Uuid> = actors
-        .iter()
-        .filter(|(k, _)| k == "user")
-        .map(|(_, id)| *id)
-        .collect();
-    let token_ids: Vec<Uuid> = actors
-        .iter()
-        .filter(|(k, _)| k == "api_token")
-        .map(|(_, id)| *id)
-        .collect();
-    let user_names: Vec<(Uuid, String)> = users::table
-        .filter(users::organisation_id.eq(org))
-        .filter(users::id.eq_any(&user_ids))
-        .select((users::id, users::name))
-        .load(conn)
-        .await?;
-    let token_names: Vec<(Uuid, String)> = api_tokens::table
-        .filter(api_tokens::organisation_id.eq(org))
-        .filter(api_tokens::id.eq_any(&token_ids))
-        .select((api_tokens::id, api_tokens::name))
-        .load(conn)
-        .await?;
+    let tags: Vec<Option<&str>> = rows.iter().map(|r| r.actor.as_deref()).collect();
+    let actors = actors::named(conn, org, &tags).await?;
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let actor = row.actor.as_deref().and_then(|tag| {
-                let (kind, id) = tag.split_once(':')?;
-                let id: Uuid = id.parse().ok()?;
-                let names = if kind == "user" {
-                    &user_names
-                } else {
-                    &token_names
-                };
-                Some(ChangeActor {
-                    kind: kind.to_string(),
-                    id,
-                    name: names
-                        .iter()
-                        .find(|(n, _)| *n == id)
-                        .map(|(_, name)| name.clone()),
-                })
-            });
-            PlanChange {
-                id: row.id,
-                changed_at: row.changed_at,
-                entity: row.entity,
-                entity_id: row.entity_id,
-                action: row.action,
-                actor,
-                before: row.before.map(money_as_strings),
-                after: row.after.map(money_as_strings),
-            }
+        .zip(actors)
+        .map(|(row, actor)| PlanChange {
+            id: row.id,
+            changed_at: row.changed_at,
+            entity: row.entity,
+            entity_id: row.entity_id,
+            action: row.action,
+            actor,
+            before: row.before.map(money_as_strings),
+            after: row.after.map(money_as_strings),
         })
         .collect())
 }

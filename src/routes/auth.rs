@@ -60,7 +60,7 @@ pub async fn create_token(
     let user = if email.len() > 254 || email.contains('\0') {
         None
     } else {
-        db.system(move |conn| {
+        db.identify(move |conn| {
             Box::pin(
                 async move { Ok::<_, ApiError>(models::user::find_by_email(conn, &email).await?) },
             )

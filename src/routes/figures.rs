@@ -297,7 +297,6 @@ pub async fn submit_figures(
     hasher.update(&body.bytes);
     let hash = hasher.finalize().to_vec();
     let org = principal.organisation_id;
-    let actor = principal.actor.tag();
     let outcome = db
         .acting(&principal, move |conn| {
             Box::pin(async move {
@@ -319,11 +318,10 @@ pub async fn submit_figures(
                     if !dry_run {
                         match &p.existing {
                             Some(current) => {
-                                reports::update(conn, current, p.content, &actor).await?;
+                                reports::update(conn, current, p.content).await?;
                             }
                             None => {
-                                reports::create(conn, &p.scope, p.quarter, p.content, &actor)
-                                    .await?;
+                                reports::create(conn, &p.scope, p.quarter, p.content).await?;
                             }
                         }
                     }

@@ -3,6 +3,7 @@
 //! cannot miss a route.
 
 pub mod api_tokens;
+pub mod audit;
 pub mod auth;
 pub mod docs;
 pub mod extract;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(auth::create_token)
             .service(organisation::get_organisation)
             .service(organisation::update_organisation)
+            .service(audit::list_audit_events)
             .service(users::get_current_user)
             .service(users::change_password)
             .service(users::list_users)
@@ -83,6 +85,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(reports::return_report)
             .service(reports::reopen_report)
             .service(reports::list_revisions)
+            .service(reports::get_revision)
             .service(reports::list_events)
             .service(reports::get_progress)
             .service(figures::submit_figures),
@@ -189,6 +192,44 @@ impl PageParams {
         };
         Ok(PageRequest { limit, after })
     }
+}
+
+/// The limit of a list read newest first by an increasing id (histories, audit trails),
+/// checked as on every list, and the id to read before (`cursor`, from [`id_cursor`]).
+pub fn newest_first_page(
+    limit: Option<i64>,
+    cursor: Option<&str>,
+    prefix: &str,
+) -> Result<(i64, Option<i64>), ApiError> {
+    let limit = PageParams {
+        limit,
+        cursor: None,
+    }
+    .validate()
+    .map_err(|e| ApiError::Validation(vec![e]))?
+    .limit;
+    let before = match cursor {
+        None => None,
+        Some(cursor) => Some(
+            URL_SAFE_NO_PAD
+                .decode(cursor)
+                .ok()
+                .and_then(|raw| String::from_utf8(raw).ok())
+                .and_then(|raw| raw.strip_prefix(prefix)?.strip_prefix(':')?.parse().ok())
+                .ok_or_else(|| {
+                    ApiError::Validation(vec![FieldError::parameter(
+                        "cursor",
+                        "is not a cursor returned by this list",
+                    )])
+                })?,
+        ),
+    };
+    Ok((limit, before))
+}
+
+/// The cursor of a newest-first list: base64url of `prefix:id`.
+pub fn id_cursor(prefix: &str, id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{prefix}:{id}"))
 }
 
 /// Cursors are opaque to clients: base64url of `micros:uuid`.

@@ -2,8 +2,6 @@
 //! history.
 
 use actix_web::{HttpResponse, get, put, web};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -11,11 +9,11 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::{Json, Query, parse_json};
 use super::parts::{Scope, nest, project_missing};
 use super::projects::{ProjectRequest, validate};
-use super::{IfMatch, PageParams, fresh, json_ok, with_etag};
+use super::{IfMatch, fresh, id_cursor, json_ok, newest_first_page, with_etag};
 use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::{Permission, ProjectId};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::models::project as projects;
 use crate::models::{Guarded, Page};
 use crate::plan::document::{self, PlanDocument, strip_read_only};
@@ -202,15 +200,6 @@ pub struct PlanChangeList {
     pub next_cursor: Option<String>,
 }
 
-fn history_cursor(id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("change:{id}"))
-}
-
-fn parse_history_cursor(cursor: &str) -> Option<i64> {
-    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
-    raw.strip_prefix("change:")?.parse().ok()
-}
-
 /// Get the plan's history
 ///
 /// Every change to the project and the parts of its plan, newest first: when, by whom
@@ -229,23 +218,8 @@ pub async fn get_history(
     Query(query): Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ReadProjects)?;
-    // The limit is checked as on every list; the cursor is a history id, not a keyset.
-    let limit = PageParams {
-        limit: query.limit,
-        cursor: None,
-    }
-    .validate()
-    .map_err(|e| ApiError::Validation(vec![e]))?
-    .limit;
-    let before = match &query.cursor {
-        None => None,
-        Some(cursor) => Some(parse_history_cursor(cursor).ok_or_else(|| {
-            ApiError::Validation(vec![FieldError::parameter(
-                "cursor",
-                "is not a cursor returned by this list",
-            )])
-        })?),
-    };
+    // The cursor is a history id, not a keyset.
+    let (limit, before) = newest_first_page(query.limit, query.cursor.as_deref(), "change")?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let items = db
         .tenant(org, move |conn| {
@@ -261,7 +235,7 @@ pub async fn get_history(
     Ok(json_ok(
         HttpResponse::Ok(),
         &PlanChangeList {
-            next_cursor: page.next.map(history_cursor),
+            next_cursor: page.next.map(|id| id_cursor("change", id)),
             items: page.items,
         },
     ))

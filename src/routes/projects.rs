@@ -405,11 +405,17 @@ pub async fn update_project(
 
 /// Delete a project
 ///
-/// Coordinators and admins.
+/// Admins. A project of which any quarter was reported (submitted, accepted, returned, or
+/// reopened) cannot be deleted: what was reported is kept. The 409 names those quarters;
+/// set the project's status to `completed` or `cancelled` instead. Draft reports that were
+/// never submitted go with the project.
 #[utoipa::path(
     tag = "projects",
     params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
-    responses((status = 204, description = "Deleted."))
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 409, description = "Quarters of the project were reported; it is kept.", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[delete("/projects/{project_id}")]
 pub async fn delete_project(
@@ -418,11 +424,19 @@ pub async fn delete_project(
     path: web::Path<ProjectId>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::WriteProjects)?;
+    principal.require(Permission::DeleteProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
-    db.acting(&principal, move |conn| {
-        Box::pin(async move { fresh(model::delete(conn, org, id, expected).await?) })
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    let deletion = db
+        .acting(&principal, move |conn| {
+            Box::pin(async move { fresh(model::delete(conn, org, id, expected).await?) })
+        })
+        .await?;
+    match deletion {
+        model::Deletion::Deleted => Ok(HttpResponse::NoContent().finish()),
+        model::Deletion::Reported(quarters) => Err(ApiError::conflict(format!(
+            "The project cannot be deleted: it reported {}, and what was reported is kept. \
+             Set its status to completed or cancelled instead.",
+            quarters.join(", ")
+        ))),
+    }
 }

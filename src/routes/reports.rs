@@ -290,7 +290,6 @@ async fn write(
 ) -> Result<(ReportRow, DueDates, bool), ApiError> {
     principal.require(Permission::WriteProjects)?;
     let org = principal.organisation_id;
-    let actor = principal.actor.tag();
     db.acting(principal, move |conn| {
         Box::pin(async move {
             let scope = project_scope(conn, org, project).await?;
@@ -308,7 +307,7 @@ async fn write(
                         return fresh(Guarded::Stale);
                     }
                     let content = content::validate(&refs, *content)?;
-                    match reports::create(conn, &scope, quarter, content, &actor).await {
+                    match reports::create(conn, &scope, quarter, content).await {
                         Ok(row) => Ok((row, due, true)),
                         // Another request created it meanwhile.
                         Err(ApiError::Conflict { .. }) if conditions.create_only => {
@@ -341,7 +340,7 @@ async fn write(
                     if !current.state.editable() {
                         return Err(locked(&current));
                     }
-                    let row = reports::update(conn, &current, content, &actor).await?;
+                    let row = reports::update(conn, &current, content).await?;
                     Ok((row, due, false))
                 }
             }
@@ -496,7 +495,6 @@ async fn act(
         None => None,
     };
     let org = principal.organisation_id;
-    let actor = principal.actor.tag();
     let (row, due) = db
         .acting(&principal, move |conn| {
             Box::pin(async move {
@@ -527,7 +525,7 @@ async fn act(
                         allowed: allowed.iter().map(ToString::to_string).collect(),
                     });
                 }
-                let row = reports::act(conn, &current, action, &actor, reason.as_deref()).await?;
+                let row = reports::act(conn, &current, action, reason.as_deref()).await?;
                 Ok::<_, ApiError>((row, DueDates::load(conn, &scope).await?))
             })
         })
@@ -586,8 +584,9 @@ pub async fn accept_report(
 
 /// Return a quarterly report
 ///
-/// Admins (funders later). Submitted → returned, with a `reason`; the coordinator can
-/// then change and submit it again.
+/// Admins (funders later). Submitted → returned, with a `reason`. The revision that was
+/// submitted is closed (it stays readable at `…/revisions/{revision}`) and a new one
+/// starts, which the coordinator can change and submit again.
 #[utoipa::path(
     tag = "quarterly reports",
     params(
@@ -612,7 +611,7 @@ pub async fn return_report(
 /// Reopen a quarterly report
 ///
 /// Admins. Submitted or accepted → draft, with a `reason`. The revision is closed (it
-/// stays readable at `…/revisions`) and a new one starts.
+/// stays readable at `…/revisions/{revision}`) and a new one starts.
 #[utoipa::path(
     tag = "quarterly reports",
     params(
@@ -636,7 +635,7 @@ pub async fn reopen_report(
 
 /// List a report's revisions
 ///
-/// Every closed revision (as it was when reopened) and the current one.
+/// Every closed revision (as it was when returned or reopened) and the current one.
 #[utoipa::path(
     tag = "quarterly reports",
     params(
@@ -672,6 +671,52 @@ pub async fn list_revisions(
         })
         .await?;
     Ok(json_ok(HttpResponse::Ok(), &body))
+}
+
+/// Get one closed revision of a report
+///
+/// A revision as it was closed by a return or a reopen: its state then and its figures,
+/// whole. The revision still open is the report itself.
+#[utoipa::path(
+    tag = "quarterly reports",
+    params(
+        ("project_id" = uuid::Uuid, Path, description = "The project's id."),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("revision" = i32, Path, description = "The revision's number, from 1.", minimum = 1),
+    ),
+    responses((status = 200, description = "The closed revision.", body = ReportRevision))
+)]
+#[get("/projects/{project_id}/quarterly-reports/{quarter}/revisions/{revision}")]
+pub async fn get_revision(
+    db: web::Data<Db>,
+    principal: Principal,
+    path: web::Path<(ProjectId, String, i32)>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ReadProjects)?;
+    let (id, raw, revision) = path.into_inner();
+    let quarter = quarter_of(&raw)?;
+    let org = principal.organisation_id;
+    let found = db
+        .tenant(org, move |conn| {
+            Box::pin(async move {
+                let scope = project_scope(conn, org, id).await?;
+                let row = reports::find(conn, &scope, quarter, false)
+                    .await?
+                    .ok_or_else(|| missing(quarter))?;
+                let closed = reports::revision(conn, row.id, revision).await?;
+                Ok::<_, ApiError>(closed.ok_or_else(|| {
+                    ApiError::NotFound(if revision == row.revision {
+                        format!(
+                            "Revision {revision} of {quarter} is still open; it is the report itself."
+                        )
+                    } else {
+                        format!("The report for {quarter} has no closed revision {revision}.")
+                    })
+                }))
+            })
+        })
+        .await??;
+    Ok(json_ok(HttpResponse::Ok(), &found))
 }
 
 /// Get a report's audit trail

@@ -163,7 +163,7 @@ pub async fn change_password(
         ));
     }
     let new_hash = hash_password(request.new_password).await?;
-    db.tenant(org, move |conn| {
+    db.acting(&principal, move |conn| {
         Box::pin(
             async move { Ok::<_, ApiError>(user::set_password(conn, org, id, &new_hash).await?) },
         )
@@ -238,7 +238,7 @@ pub async fn create_user(
         role: request.role,
     };
     let created = db
-        .tenant(principal.organisation_id, move |conn| {
+        .acting(&principal, move |conn| {
             Box::pin(async move { Ok::<_, ApiError>(user::create(conn, &new).await?) })
         })
         .await?;
@@ -310,7 +310,7 @@ pub async fn update_user(
     let end_sessions = request.active == Some(false);
     let org = principal.organisation_id;
     let updated = db
-        .tenant(org, move |conn| {
+        .acting(&principal, move |conn| {
             Box::pin(async move {
                 user::lock_active_admins(conn, org).await?;
                 let updated =
@@ -366,7 +366,7 @@ pub async fn delete_user(
     if principal.user_id() == Some(id) {
         return Err(not_yourself("delete"));
     }
-    db.tenant(org, move |conn| {
+    db.acting(&principal, move |conn| {
         Box::pin(async move {
             user::lock_active_admins(conn, org)
                 .await

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod audit;
 mod auth;
 mod cli;
 mod errors;
@@ -14,6 +15,7 @@ mod plan_network;
 mod plan_whole;
 mod progress;
 mod projects;
+mod record;
 mod reports;
 mod tenancy;
 mod users;

@@ -1041,7 +1041,7 @@ async fn a_viewer_gets_403_before_any_body_validation() {
 }
 
 #[tokio::test]
-async fn a_coordinator_can_create_replace_update_and_delete() {
+async fn a_coordinator_can_create_replace_and_update_and_an_admin_delete() {
     let app = spawn_app().await;
     let tenant = app.tenant("Steunpunt Noord").await;
     let (_, coordinator) = app.user_with_role(&tenant, "coordinator").await;
@@ -1082,8 +1082,14 @@ async fn a_coordinator_can_create_replace_update_and_delete() {
         (Some("Vervangen"), Some("active"))
     );
 
+    // Deleting is for admins only.
     let response = app
         .send_if_match(Method::DELETE, &path, &coordinator, &etag, None)
+        .await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(count_projects(&app, &tenant.token).await, 1);
+    let response = app
+        .send_if_match(Method::DELETE, &path, &tenant.token, &etag, None)
         .await;
     assert_eq!(response.status(), 204);
     assert_eq!(count_projects(&app, &tenant.token).await, 0);

@@ -536,7 +536,9 @@ async fn the_list_has_every_quarter_of_the_period_with_its_state_and_due_date() 
         if state == "not_started" {
             assert!(item["revision"].is_null() && item["updated_at"].is_null());
         } else {
-            assert_eq!(item["revision"], 1, "{quarter}");
+            // A return closes the submitted revision and starts the next.
+            let revision = if state == "returned" { 2 } else { 1 };
+            assert_eq!(item["revision"], revision, "{quarter}");
             let (report, _) = stored(&app, &t.token, pid, quarter).await;
             assert_eq!(item["updated_at"], report["updated_at"], "{quarter}");
             assert_eq!(report["due_on"], item["due_on"], "{quarter} report due_on");
@@ -1211,7 +1213,8 @@ async fn every_allowed_move_of_the_workflow() {
         Some("Bereik per doelgroep ontbreekt"),
     )
     .await;
-    check(&report, "returned", 1);
+    // A return closes revision 1 (as it was submitted) and starts revision 2.
+    check(&report, "returned", 2);
     // A returned report can be edited…
     let (_, etag) = stored(&app, &coordinator, pid, q).await;
     let fixed = variant(&plan, "aangevuld");
@@ -1226,14 +1229,14 @@ async fn every_allowed_move_of_the_workflow() {
         .await;
     assert_eq!(response.status(), 200, "edit a returned report");
     let edited = json_of(response).await;
-    check(&edited, "returned", 1);
+    check(&edited, "returned", 2);
     assert_content(&edited, &fixed, "edited while returned");
     // …and submitted again (returned → submitted), with a body.
     let report = act_ok(&app, &coordinator, pid, q, "submit", Some("Aangevuld")).await;
-    check(&report, "submitted", 1);
+    check(&report, "submitted", 2);
     // submitted → accepted.
     let report = act_ok(&app, &t.token, pid, q, "accept", None).await;
-    check(&report, "accepted", 1);
+    check(&report, "accepted", 2);
     assert_content(&report, &fixed, "accepted as submitted");
     // accepted → draft, a new revision.
     let report = act_ok(
@@ -1245,18 +1248,18 @@ async fn every_allowed_move_of_the_workflow() {
         Some("Cijfers gecorrigeerd"),
     )
     .await;
-    check(&report, "draft", 2);
+    check(&report, "draft", 3);
     // draft → submitted (admin may submit too), then submitted → draft by reopen.
     let report = act_ok(&app, &t.token, pid, q, "submit", None).await;
-    check(&report, "submitted", 2);
+    check(&report, "submitted", 3);
     let report = act_ok(&app, &t.token, pid, q, "reopen", Some("Nog een correctie")).await;
-    check(&report, "draft", 3);
+    check(&report, "draft", 4);
     let (now, _) = stored(&app, &coordinator, pid, q).await;
-    check(&now, "draft", 3);
+    check(&now, "draft", 4);
     let item = quarter_status(&app, &coordinator, pid, q).await;
     assert_eq!(
         (item["state"].clone(), item["revision"].clone()),
-        (json!("draft"), json!(3))
+        (json!("draft"), json!(4))
     );
 }
 
@@ -1796,9 +1799,13 @@ async fn the_audit_trail_says_who_did_what_when_and_why() {
         assert_eq!(event["reason"], *reason, "{action} reason: {event}");
         assert!(event["at"].is_string() && event["id"].is_i64(), "{event}");
     }
-    for event in &trail[..7] {
-        assert_eq!(event["revision"], 1, "before the reopen: {event}");
-    }
+    // The return closes revision 1 and the reopen revision 2; each event names the
+    // revision it left the report in.
+    let revisions: Vec<i64> = trail
+        .iter()
+        .map(|e| e["revision"].as_i64().unwrap())
+        .collect();
+    assert_eq!(revisions, [1, 1, 1, 2, 2, 2, 2, 3], "{trail:#?}");
     let ids: Vec<i64> = trail.iter().map(|e| e["id"].as_i64().unwrap()).collect();
     assert!(
         ids.windows(2).all(|w| w[0] < w[1]),

@@ -12,8 +12,9 @@ use std::sync::OnceLock;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use mantelmonitor::cli::{InitArgs, InitResult, init};
 use mantelmonitor::config::Settings;
-use mantelmonitor::db::Db;
 use mantelmonitor::db::embedded::{EmbeddedOptions, EmbeddedPostgres, find_bin_dir};
+use mantelmonitor::db::roles::{self, Connections};
+use mantelmonitor::db::{Db, SystemDb};
 use mantelmonitor::startup::Application;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
@@ -22,8 +23,11 @@ pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 pub const PASSWORD: &str = "a long enough test password";
 
 struct Cluster {
-    /// Connection string to a maintenance database, with `{db}` for the database name.
+    /// Connection string as a role that creates databases, with `{db}` for the name.
     url_template: String,
+    /// The owner of the service's databases, when it is not the role above (the
+    /// embedded cluster's superuser creates databases for `mantelmonitor_owner`).
+    owner: Option<&'static str>,
     template_db: String,
     embedded: Option<EmbeddedPostgres>,
 }
@@ -31,6 +35,27 @@ struct Cluster {
 impl Cluster {
     fn url(&self, db: &str) -> String {
         self.url_template.replace("{db}", db)
+    }
+
+    /// How the owner and the service roles log in to database `db`.
+    fn connections(&self, db: &str) -> Connections {
+        let url = self.url(db);
+        match self.owner {
+            Some(owner) => Connections::derive(&roles::as_user(&url, owner), None, None),
+            None => Connections::derive(&url, None, None),
+        }
+    }
+
+    /// `CREATE DATABASE name …`, owned by the owner.
+    fn create_database(&self, name: &str, template: Option<&str>) -> String {
+        let mut sql = format!("CREATE DATABASE \"{name}\"");
+        if let Some(template) = template {
+            sql.push_str(&format!(" TEMPLATE \"{template}\""));
+        }
+        if let Some(owner) = self.owner {
+            sql.push_str(&format!(" OWNER \"{owner}\""));
+        }
+        sql
     }
 }
 
@@ -99,15 +124,24 @@ fn cluster() -> &'static Cluster {
         let template_db = format!("mm_template_{}", std::process::id());
         let cluster = Cluster {
             url_template,
+            owner: embedded.is_some().then_some(roles::EMBEDDED_OWNER),
             template_db,
             embedded,
         };
-        let (admin, template, template_url) = (
+        let (admin, template, connections, bootstrap) = (
             cluster.url("postgres"),
             cluster.template_db.clone(),
-            cluster.url(&cluster.template_db),
+            cluster.connections(&cluster.template_db),
+            cluster.owner.is_some(),
         );
+        let create = cluster.create_database(&template, None);
         let prepared = block_on_fresh(async move {
+            if bootstrap {
+                // The embedded cluster's own setup: the owner and the service roles.
+                roles::bootstrap(&admin, None)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
             let mut conn = AsyncPgConnection::establish(&admin)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -115,13 +149,13 @@ fn cluster() -> &'static Cluster {
             // which CREATE/DROP DATABASE refuse.
             for statement in [
                 format!("DROP DATABASE IF EXISTS \"{template}\" WITH (FORCE)"),
-                format!("CREATE DATABASE \"{template}\""),
+                create,
             ] {
                 conn.batch_execute(&statement)
                     .await
                     .map_err(|e| e.to_string())?;
             }
-            mantelmonitor::db::run_migrations(&template_url)
+            mantelmonitor::db::prepare(&connections)
                 .await
                 .map_err(|e| e.to_string())?;
             Ok::<_, String>(())
@@ -161,8 +195,14 @@ fn replace_dbname(url: &str) -> String {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    /// The owner's connection string: `DATABASE_URL` for the CLI.
     pub database_url: String,
+    /// How each role logs in to this test's database.
+    pub connections: Connections,
+    /// The service's own pools (request and sign-in roles).
     pub db: Db,
+    /// The owner's pool, as the CLI uses it.
+    pub system: SystemDb,
     database: String,
     handle: actix_web::dev::ServerHandle,
 }
@@ -184,26 +224,24 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let cluster = cluster();
     let database = format!("mm_test_{}", uuid::Uuid::new_v4().simple());
-    let (admin, template, name) = (
+    let (admin, create) = (
         cluster.url("postgres"),
-        cluster.template_db.clone(),
-        database.clone(),
+        cluster.create_database(&database, Some(&cluster.template_db)),
     );
     block_on_fresh(async move {
         let mut conn = AsyncPgConnection::establish(&admin)
             .await
             .expect("connect to test cluster");
-        conn.batch_execute(&format!(
-            "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
-        ))
-        .await
-        .expect("create test database");
+        conn.batch_execute(&create)
+            .await
+            .expect("create test database");
     });
-    let database_url = cluster.url(&database);
+    let connections = cluster.connections(&database);
+    let database_url = connections.owner.clone();
     let mut settings = test_settings();
     settings.database_url = Some(database_url.clone());
     adjust(&mut settings);
-    let app = Application::build(&settings, &database_url, JWT_SECRET.as_bytes())
+    let app = Application::build(&settings, &connections, JWT_SECRET.as_bytes())
         .await
         .expect("build application");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -215,8 +253,10 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client"),
-        db: Db::new(&database_url, 2, std::time::Duration::from_secs(10)).expect("pool"),
+        db: Db::new(&connections, 2, std::time::Duration::from_secs(10)).expect("pool"),
+        system: SystemDb::new(&connections, std::time::Duration::from_secs(10)).expect("pool"),
         database_url,
+        connections,
         database,
         handle,
     }
@@ -299,7 +339,7 @@ impl TestApp {
             name.to_lowercase().replace(' ', "-")
         );
         let created: InitResult = init(
-            &self.db,
+            &self.system,
             InitArgs {
                 organisation: name.into(),
                 admin_email: email.clone(),
