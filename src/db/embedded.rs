@@ -1290,6 +1290,41 @@ mod tests {
         Ok(())
     }
 
+    /// What the kernel does to a crashed owner's lock, without crashing the test process.
+    fn owner_dies(pg: &EmbeddedPostgres) {
+        *pg.owner_lock.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    #[test]
+    fn a_server_whose_owner_died_is_taken_over_or_stopped_by_its_last_user() -> TestResult {
+        let opts = test_opts()?;
+        let base = unique_dir("orphan");
+        let _cleanup = Cleanup(base.clone());
+
+        let crashed = EmbeddedPostgres::start(&base, &opts)?;
+        let guest = EmbeddedPostgres::start(&base, &opts)?;
+        assert!(!guest.owns_server());
+        owner_dies(&crashed);
+
+        // The next starter takes the orphan over instead of only using it.
+        let next = EmbeddedPostgres::start(&base, &opts)?;
+        assert!(next.owns_server());
+        assert_eq!(next.connection_string("d"), crashed.connection_string("d"));
+        // While it lives, the guest leaves the server to it.
+        guest.stop()?;
+        assert!(is_running(&next)?);
+        owner_dies(&next);
+
+        // A guest that outlives every owner stops the orphan when it is done.
+        let last = EmbeddedPostgres::start(&base, &opts)?;
+        let late_guest = EmbeddedPostgres::start(&base, &opts)?;
+        assert!(last.owns_server() && !late_guest.owns_server());
+        owner_dies(&last);
+        late_guest.stop()?;
+        assert!(!is_running(&last)?);
+        Ok(())
+    }
+
     #[test]
     fn concurrent_starters_share_one_server() -> TestResult {
         let opts = Arc::new(test_opts()?);

@@ -183,17 +183,17 @@ async fn after_kill_9_the_next_serve_takes_over_the_cluster_and_stops_it_on_sigt
         Some(postmaster),
         "the second service uses the server the first one left"
     );
-    let log = read_log(&dir, "second.log");
-    assert!(
-        log.contains("which has exited; taking it over"),
-        "the takeover is logged:\n{log}"
-    );
 
     terminate(second, "the second serve").await;
     assert_cluster_stopped(&dir, "the second serve");
     assert!(
         gone_within(postmaster, Duration::from_secs(10)).await,
         "postmaster {postmaster} still runs after the service that took it over shut down"
+    );
+    let log = read_log(&dir, "second.log");
+    assert!(
+        log.contains("which has exited; taking it over"),
+        "the takeover is logged:\n{log}"
     );
 }
 
