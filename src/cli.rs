@@ -104,6 +104,11 @@ pub async fn run(command: Command, settings: Settings) -> Result<(), CliError> {
         say!("{document}");
         return Ok(());
     }
+    // Before the cluster starts, so a refused second service leaves the first one alone.
+    let _service = match command {
+        Command::Serve { .. } => Database::claim_service(&settings)?,
+        _ => None,
+    };
     let database = Database::open(&settings).await?;
     let result = run_with(command, &settings, &database).await;
     database.close();

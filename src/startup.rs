@@ -13,7 +13,7 @@ use utoipa_actix_web::AppExt;
 use crate::auth::Authenticator;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
-use crate::db::embedded::{EmbeddedOptions, EmbeddedPostgres, find_bin_dir};
+use crate::db::embedded::{EmbeddedOptions, EmbeddedPostgres, ServiceLock, find_bin_dir};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::routes::{self, extract::BodyLimit};
@@ -28,6 +28,14 @@ pub enum StartupError {
     Database(#[from] db::SetupError),
     #[error("{0}")]
     Config(String),
+    #[error(
+        "{holder} already serves from {}; two services cannot share one embedded database. Stop that one first, or give this one its own MANTELMONITOR_DATA_DIR.",
+        data_dir.display()
+    )]
+    AlreadyServing {
+        data_dir: std::path::PathBuf,
+        holder: String,
+    },
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -89,6 +97,21 @@ impl Database {
             return Err(e.into());
         }
         Ok(database)
+    }
+
+    /// Claims the data directory for the one `serve` it may have, for as long as the returned
+    /// lock lives; `None` with `DATABASE_URL`, where the data directory holds no database.
+    pub fn claim_service(settings: &Settings) -> Result<Option<ServiceLock>, StartupError> {
+        if settings.database_url.is_some() {
+            return Ok(None);
+        }
+        std::fs::create_dir_all(&settings.data_dir)?;
+        ServiceLock::claim(&settings.data_dir.join("serve.lock"))?
+            .map(Some)
+            .map_err(|holder| StartupError::AlreadyServing {
+                data_dir: settings.data_dir.clone(),
+                holder: holder.to_string(),
+            })
     }
 
     pub fn is_embedded(&self) -> bool {

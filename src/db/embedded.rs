@@ -15,6 +15,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::Mutex;
 
+use ownership::{Claim, HolderLock};
+
+mod ownership;
+
+pub use ownership::{Holder, ServiceLock, StaleLockError};
+
 /// Oldest PostgreSQL major version we support.
 const MIN_MAJOR: u32 = 15;
 /// Port number of the unix socket (part of its file name); nothing listens on TCP.
@@ -151,6 +157,11 @@ pub enum EmbeddedError {
         base_dir.display()
     )]
     InUse { base_dir: PathBuf },
+
+    /// A `postmaster.pid` or socket lock file left by a server that is gone could not be
+    /// cleared.
+    #[error(transparent)]
+    StaleLockFile(#[from] StaleLockError),
 
     /// A filesystem or process-spawning operation failed.
     #[error("Could not {action}: {error}")]
@@ -445,6 +456,8 @@ pub struct EmbeddedPostgres {
     bin_dir: PathBuf,
     who: Identity,
     owns: bool,
+    /// Held while this handle is responsible for stopping the server (see `owner.lock`).
+    owner_lock: Mutex<Option<HolderLock>>,
     /// Guards `stop` so concurrent and repeated calls stop the server once.
     stopped: Mutex<bool>,
 }
@@ -459,7 +472,14 @@ impl EmbeddedPostgres {
     ///
     /// Creates base_dir (0700, owned by the run-as user when root) if missing; runs `initdb` if
     /// `data/PG_VERSION` is missing; then starts the server with `pg_ctl` unless it is already
-    /// running for that data dir, in which case the handle does not own it. The server listens
+    /// running for that data dir.
+    ///
+    /// The handle that starts the server owns it and holds `base_dir/owner.lock` until it stops
+    /// it. A server found running whose owner is alive is only used; one whose owner died (a
+    /// crash, `kill -9`) is taken over, so this handle stops it. A `postmaster.pid` naming a
+    /// process that is not this cluster's server is removed first, or refused with
+    /// [`EmbeddedError::StaleLockFile`] while PostgreSQL processes still run in the data dir.
+    /// The server listens
     /// only on a unix socket; if `base_dir/run/.s.PGSQL.5432` would be longer than 100 bytes the
     /// socket goes into `/tmp/mantelmonitor-pg-<hash of base_dir>` instead. Concurrent starters on
     /// the same base_dir are serialised with a lock on `base_dir/.lock`, so they all end up
@@ -480,6 +500,9 @@ impl EmbeddedPostgres {
         }
 
         let _lock = lock_base_dir(&base_dir)?;
+        let owner_path = base_dir.join("owner.lock");
+        let claim = HolderLock::try_claim(&owner_path)
+            .map_err(io_err(format!("take the lock {}", owner_path.display())))?;
 
         let data_dir = base_dir.join("data");
         let log_file = base_dir.join("postgres.log");
@@ -499,29 +522,72 @@ impl EmbeddedPostgres {
             bin_dir: opts.bin_dir.clone(),
             who,
             owns: false,
+            owner_lock: Mutex::new(None),
             stopped: Mutex::new(false),
         };
 
         if !pg.data_dir.join("PG_VERSION").exists() {
             pg.initdb(opts)?;
         }
-        match pg.state()? {
-            ServerState::Running => {
+        pg.clear_stale_lock_files()?;
+        match (pg.state()?, claim) {
+            (ServerState::Running, Claim::Claimed { lock, previous }) => {
+                pg.adopt_pid_file();
+                pg.take_ownership(lock);
+                let previous = previous.map_or_else(|| "a process".to_owned(), |h| h.to_string());
+                tracing::warn!(
+                    data_dir = %pg.data_dir.display(),
+                    socket_dir = %pg.socket_dir.display(),
+                    "embedded PostgreSQL was left running by {previous}, which has exited; taking it over (it is stopped when this process shuts down)"
+                );
+            }
+            (ServerState::Running, Claim::HeldBy(holder)) => {
                 pg.adopt_pid_file();
                 tracing::info!(
                     data_dir = %pg.data_dir.display(),
                     socket_dir = %pg.socket_dir.display(),
-                    "embedded PostgreSQL already running; using it without taking ownership"
+                    "embedded PostgreSQL already running; using it, {holder} stops it"
                 );
             }
-            ServerState::NotRunning => {
+            (ServerState::NotRunning, claim) => {
                 pg.check_data_version()?;
                 pg.start_server(opts)?;
-                pg.owns = true;
                 pg.adopt_pid_file();
+                match claim {
+                    Claim::Claimed { lock, .. } => pg.take_ownership(lock),
+                    // Its owner lost its server (killed, or stopped by hand) and still
+                    // stops this one when it ends.
+                    Claim::HeldBy(holder) => tracing::info!(
+                        data_dir = %pg.data_dir.display(),
+                        "started embedded PostgreSQL for {holder}, which stops it"
+                    ),
+                }
             }
         }
         Ok(pg)
+    }
+
+    fn take_ownership(&mut self, lock: HolderLock) {
+        self.owns = true;
+        *self.owner_lock.get_mut().unwrap_or_else(|p| p.into_inner()) = Some(lock);
+    }
+
+    /// Clears `postmaster.pid` and the socket lock when they name a process that is not this
+    /// cluster's server, so that neither `pg_ctl status` nor the server is fooled by them.
+    fn clear_stale_lock_files(&self) -> Result<(), EmbeddedError> {
+        let socket_lock = self.socket_dir.join(format!(".s.PGSQL.{}.lock", self.port));
+        for stale in ownership::clear_stale(&self.data_dir, &socket_lock)? {
+            let pid = stale
+                .pid
+                .map_or_else(|| "none".to_owned(), |p| p.to_string());
+            tracing::warn!(
+                file = %stale.path.display(),
+                pid = %pid,
+                "removed a stale lock file left by a PostgreSQL server that did not shut down cleanly: its PID {}",
+                stale.why
+            );
+        }
+        Ok(())
     }
 
     /// libpq-style key/value connection string that tokio-postgres accepts: "host=<socket dir> port=5432 user=postgres dbname=<db>"
@@ -535,7 +601,7 @@ impl EmbeddedPostgres {
         )
     }
 
-    /// true if this handle started the server
+    /// true if this handle started the server, or took it over from a process that died
     pub fn owns_server(&self) -> bool {
         self.owns
     }
@@ -555,15 +621,13 @@ impl EmbeddedPostgres {
         &self.log_file
     }
 
-    /// `pg_ctl -D data -m fast -w stop` if we started it; idempotent (a second call is a no-op).
+    /// `pg_ctl -D data -m fast -w stop` if we own it; idempotent (a second call is a no-op).
     ///
-    /// Does nothing for a server this handle did not start. Takes `&self` so it can be called
+    /// A handle that does not own the server leaves it running for its owner, unless that owner
+    /// has died meanwhile, in which case it stops the orphan. Takes `&self` so it can be called
     /// from an `atexit` handler through a static. A server that someone else already stopped
     /// counts as stopped. Never panics.
     pub fn stop(&self) -> Result<(), EmbeddedError> {
-        if !self.owns {
-            return Ok(());
-        }
         let mut stopped = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
         if *stopped {
             return Ok(());
@@ -571,6 +635,24 @@ impl EmbeddedPostgres {
         // Best effort: keeps a concurrent starter from deciding "already running" mid-stop, but a
         // missing base_dir must not keep us from stopping.
         let _lock = lock_base_dir(&self.base_dir).ok();
+        let mut owner_lock = self.owner_lock.lock().unwrap_or_else(|p| p.into_inner());
+        if owner_lock.is_none() {
+            match HolderLock::try_claim(&self.base_dir.join("owner.lock")) {
+                Ok(Claim::Claimed { lock, .. })
+                    if matches!(self.state(), Ok(ServerState::Running)) =>
+                {
+                    tracing::warn!(
+                        data_dir = %self.data_dir.display(),
+                        "the process that ran the embedded PostgreSQL has exited; stopping it"
+                    );
+                    *owner_lock = Some(lock);
+                }
+                _ => {
+                    *stopped = true;
+                    return Ok(());
+                }
+            }
+        }
         tracing::info!(
             data_dir = %self.data_dir.display(),
             run_as = %self.who.label,
@@ -585,6 +667,8 @@ impl EmbeddedPostgres {
         )?;
         if out.status.success() || matches!(self.state(), Ok(ServerState::NotRunning)) {
             *stopped = true;
+            // Only once the server is down may the next starter take the data dir.
+            *owner_lock = None;
             return Ok(());
         }
         Err(EmbeddedError::StopFailed {
@@ -600,9 +684,8 @@ impl EmbeddedPostgres {
     /// that server is still running, since deleting its files would strand it. Removing an
     /// already removed directory is not an error.
     pub fn stop_and_remove(&self) -> Result<(), EmbeddedError> {
-        if self.owns {
-            self.stop()?;
-        } else if matches!(self.state()?, ServerState::Running) {
+        self.stop()?;
+        if !self.owns && matches!(self.state()?, ServerState::Running) {
             return Err(EmbeddedError::InUse {
                 base_dir: self.base_dir.clone(),
             });
@@ -1204,6 +1287,41 @@ mod tests {
         again.stop_and_remove()?;
         assert!(!base.exists());
         again.stop_and_remove()?;
+        Ok(())
+    }
+
+    /// What the kernel does to a crashed owner's lock, without crashing the test process.
+    fn owner_dies(pg: &EmbeddedPostgres) {
+        *pg.owner_lock.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    #[test]
+    fn a_server_whose_owner_died_is_taken_over_or_stopped_by_its_last_user() -> TestResult {
+        let opts = test_opts()?;
+        let base = unique_dir("orphan");
+        let _cleanup = Cleanup(base.clone());
+
+        let crashed = EmbeddedPostgres::start(&base, &opts)?;
+        let guest = EmbeddedPostgres::start(&base, &opts)?;
+        assert!(!guest.owns_server());
+        owner_dies(&crashed);
+
+        // The next starter takes the orphan over instead of only using it.
+        let next = EmbeddedPostgres::start(&base, &opts)?;
+        assert!(next.owns_server());
+        assert_eq!(next.connection_string("d"), crashed.connection_string("d"));
+        // While it lives, the guest leaves the server to it.
+        guest.stop()?;
+        assert!(is_running(&next)?);
+        owner_dies(&next);
+
+        // A guest that outlives every owner stops the orphan when it is done.
+        let last = EmbeddedPostgres::start(&base, &opts)?;
+        let late_guest = EmbeddedPostgres::start(&base, &opts)?;
+        assert!(last.owns_server() && !late_guest.owns_server());
+        owner_dies(&last);
+        late_guest.stop()?;
+        assert!(!is_running(&last)?);
         Ok(())
     }
 

@@ -14,7 +14,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_mantelmonitor");
 const ADMIN_PASSWORD: &str = "correct horse battery staple";
 
 /// The binary with a clean environment: only PATH and what the test gives.
-fn mantelmonitor(args: &[&str], env: &[(&str, &str)]) -> Command {
+pub(crate) fn mantelmonitor(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(BIN);
     command.args(args).env_clear().stdin(Stdio::null());
     if let Some(path) = std::env::var_os("PATH") {
@@ -27,23 +27,23 @@ fn mantelmonitor(args: &[&str], env: &[(&str, &str)]) -> Command {
 }
 
 /// Runs the binary to completion off the async runtime.
-async fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) async fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = mantelmonitor(args, env);
     tokio::task::spawn_blocking(move || command.output().expect("run mantelmonitor"))
         .await
         .expect("join")
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Asserts a zero exit and returns stdout.
-fn succeeded(output: &Output, what: &str) -> String {
+pub(crate) fn succeeded(output: &Output, what: &str) -> String {
     assert!(
         output.status.success(),
         "{what} failed ({}):\nstdout:\n{}\nstderr:\n{}",
@@ -363,12 +363,12 @@ async fn an_unusable_number_in_the_environment_exits_2_naming_the_variable() {
 
 /// A fresh directory under the system temp dir, removed on drop. If a test fails while
 /// an embedded Postgres still runs there, that server is shut down first.
-struct TempDir {
-    path: PathBuf,
+pub(crate) struct TempDir {
+    pub(crate) path: PathBuf,
 }
 
 impl TempDir {
-    fn new(label: &str) -> Self {
+    pub(crate) fn new(label: &str) -> Self {
         use std::os::unix::fs::PermissionsExt;
         let path =
             std::env::temp_dir().join(format!("mm-cli-{label}-{}", uuid::Uuid::new_v4().simple()));
@@ -379,11 +379,11 @@ impl TempDir {
         Self { path }
     }
 
-    fn path_str(&self) -> &str {
+    pub(crate) fn path_str(&self) -> &str {
         self.path.to_str().expect("utf-8 temp path")
     }
 
-    fn pid_file(&self) -> PathBuf {
+    pub(crate) fn pid_file(&self) -> PathBuf {
         self.path.join("postgres/data/postmaster.pid")
     }
 }
@@ -406,12 +406,12 @@ impl Drop for TempDir {
 }
 
 /// A `serve` child process, terminated on drop if the test ends early.
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
 }
 
 impl Server {
-    fn pid(&self) -> i32 {
+    pub(crate) fn pid(&self) -> i32 {
         i32::try_from(self.child.id()).expect("pid")
     }
 
@@ -432,7 +432,10 @@ impl Server {
 
 impl Server {
     /// Like [`Server::wait_for_exit`], without blocking the runtime.
-    async fn exit_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+    pub(crate) async fn exit_within(
+        &mut self,
+        limit: Duration,
+    ) -> Option<std::process::ExitStatus> {
         let deadline = Instant::now() + limit;
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
@@ -459,7 +462,7 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -467,7 +470,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn assert_cluster_stopped(dir: &TempDir, after: &str) {
+pub(crate) fn assert_cluster_stopped(dir: &TempDir, after: &str) {
     assert!(
         dir.path.join("postgres/data/PG_VERSION").exists(),
         "the cluster lives in the data dir"
