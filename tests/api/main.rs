@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod errors;
 mod figures;
+mod figures_strict;
 mod openapi;
 mod operations;
 mod plan_lines;
