@@ -9,6 +9,7 @@ mod figures;
 mod figures_strict;
 mod openapi;
 mod operations;
+mod plan_ids;
 mod plan_lines;
 mod plan_money;
 mod plan_network;
