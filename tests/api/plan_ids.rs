@@ -186,3 +186,36 @@ async fn a_single_line_create_takes_no_id_of_its_own() {
         answers[0]
     );
 }
+
+#[tokio::test]
+async fn two_new_lines_of_one_section_with_one_id_are_refused_as_ambiguous() {
+    let app = spawn_app().await;
+    let t = app.tenant("Steunpunt Noord").await;
+    let pid = new_project(&app, &t.token, "Plan").await;
+    let (plan, etag) = fetch(&app, &t.token, &lines_path(&pid, "plan")).await;
+    let name = uuid::Uuid::new_v4().to_string();
+    let mut doc = with_new_lines(&plan, &uuid::Uuid::new_v4().to_string(), &name);
+    doc["budget_lines"].as_array_mut().unwrap().push(
+        json!({"id": name, "category": "venue", "description": "Zaalhuur", "amount": "100.00"}),
+    );
+    let response = app
+        .send_if_match(
+            Method::PUT,
+            &lines_path(&pid, "plan"),
+            &t.token,
+            &etag,
+            Some(&doc),
+        )
+        .await;
+    let found = problem(response, 422).await;
+    assert_eq!(
+        crate::helpers::named_fields(&found),
+        ["/budget_lines/1/id"],
+        "{found}"
+    );
+    assert_eq!(
+        fetch(&app, &t.token, &lines_path(&pid, "plan")).await,
+        (plan, etag),
+        "nothing stored"
+    );
+}
