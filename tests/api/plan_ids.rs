@@ -115,9 +115,12 @@ async fn a_new_line_with_an_id_of_another_organisation_answers_as_a_fresh_id_wou
             .await;
         let status = response.status().as_u16();
         let content_type = response.headers()["content-type"].clone();
+        if status != 200 {
+            let text = response.text().await.unwrap_or_default();
+            panic!("PUT plan with new lines named {group_id}, {line_id}: {status} {text}");
+        }
         assert!(!etag_of(&response).is_empty());
         let body = json_of(response).await;
-        assert_eq!(status, 200, "{body}");
 
         // The new lines have ids of the service's, and the references follow them.
         let group = body["target_groups"].as_array().unwrap().last().unwrap();
