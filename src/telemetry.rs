@@ -8,14 +8,27 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::config::LogFormat;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Installs the global subscriber. Levels from `RUST_LOG` (default `info`).
+/// The database driver's log targets. At debug `tokio_postgres` logs every statement
+/// with its bound parameters: emails, password hashes, report texts.
+const DRIVER_TARGETS: [&str; 4] = [
+    "tokio_postgres",
+    "postgres_protocol",
+    "diesel",
+    "diesel_async",
+];
+
+/// Installs the global subscriber. Levels from `RUST_LOG` (default `info`); the driver
+/// stays at `info` unless `RUST_LOG` names it.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let (filter, drivers) = filters(std::env::var("RUST_LOG").ok().as_deref());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -25,9 +38,38 @@ pub fn init(format: LogFormat) {
             .json()
             .flatten_event(true)
             .with_current_span(true)
+            .finish()
+            .with(drivers)
             .try_init(),
-        LogFormat::Text => builder.try_init(),
+        LogFormat::Text => builder.finish().with(drivers).try_init(),
     };
+}
+
+/// The levels `spec` (as `RUST_LOG`) asks for, and a second filter that holds every
+/// driver target `spec` does not name (itself or a module of it) at `info`. The second
+/// is a filter of its own, so that no broader directive, not even one for a span
+/// (`[request]=debug`), turns the driver's parameter logging on.
+fn filters(spec: Option<&str>) -> (EnvFilter, Targets) {
+    let spec = spec.unwrap_or("info");
+    let filter = EnvFilter::try_new(spec).unwrap_or_else(|_| EnvFilter::new("info"));
+    let named = |target: &str| {
+        spec.split(',').any(|directive| {
+            let named = directive
+                .split(['[', '='])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            named == target || named.starts_with(&format!("{target}::"))
+        })
+    };
+    let drivers = DRIVER_TARGETS
+        .into_iter()
+        .filter(|target| !named(target))
+        .fold(
+            Targets::new().with_default(LevelFilter::TRACE),
+            |t, target| t.with_target(target, LevelFilter::INFO),
+        );
+    (filter, drivers)
 }
 
 /// Gives every request an id (the caller's `X-Request-Id` when it is sane), a span
@@ -68,4 +110,97 @@ pub async fn request_id(
         response.headers_mut().insert(REQUEST_ID, value);
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use tracing_subscriber::layer::SubscriberExt;
+
+    use super::filters;
+
+    /// Collects what the subscriber writes.
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Capture {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .map_err(|_| std::io::ErrorKind::Other)?
+                .extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// What a subscriber built as `init` builds it writes for the driver's statement
+    /// log (as tokio_postgres writes it, at debug), a notice of the database, and a
+    /// debug line of the service, inside a request span.
+    fn logged(spec: &str) -> String {
+        let capture = Capture::default();
+        let writer = capture.clone();
+        let (filter, drivers) = filters(Some(spec));
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish()
+            .with(drivers);
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::info_span!("request").in_scope(|| {
+                tracing::debug!(
+                    target: "tokio_postgres::query",
+                    "executing statement s47 with parameters: [\"admin@example.org\"]"
+                );
+                tracing::debug!(target: "tokio_postgres::prepare", "preparing query s47");
+                tracing::info!(target: "tokio_postgres::connection", "NOTICE: a notice");
+                tracing::debug!(target: "mantelmonitor::routes", "a debug line");
+            });
+        });
+        let bytes = capture.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn debug_leaves_the_drivers_statements_and_parameters_out() {
+        for spec in [
+            "debug",
+            "trace",
+            "info,mantelmonitor=debug,[request]=trace",
+            "[request]=debug",
+        ] {
+            let out = logged(spec);
+            assert!(!out.contains("admin@example.org"), "{spec}: {out}");
+            assert!(!out.contains("preparing query"), "{spec}: {out}");
+            assert!(
+                out.contains("NOTICE: a notice"),
+                "{spec}: the driver's info stays: {out}"
+            );
+            assert!(out.contains("a debug line"), "{spec}: {out}");
+        }
+    }
+
+    #[test]
+    fn the_drivers_statements_are_logged_when_asked_for_by_name() {
+        let out = logged("debug,tokio_postgres=debug");
+        assert!(out.contains("admin@example.org"), "{out}");
+        assert!(out.contains("preparing query"), "{out}");
+        // Naming one of its modules asks for that module only.
+        let out = logged("info,tokio_postgres::query=debug");
+        assert!(out.contains("admin@example.org"), "{out}");
+        assert!(!out.contains("preparing query"), "{out}");
+        assert!(!out.contains("a debug line"), "{out}");
+    }
+
+    #[test]
+    fn the_default_is_info() {
+        let out = logged("not a filter[");
+        assert!(out.contains("NOTICE: a notice"), "{out}");
+        assert!(!out.contains("a debug line"), "{out}");
+    }
 }

@@ -322,7 +322,7 @@ diesel::table! {
         key -> Text,
         request_hash -> Bytea,
         status -> Int2,
-        response -> Jsonb,
+        response_body -> Bytea,
         created_at -> Timestamptz,
     }
 }

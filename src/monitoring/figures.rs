@@ -17,6 +17,8 @@ use crate::domain::plan::{Activity, Amount, Channel, LanguageCode, Level, Quarte
 use crate::domain::report::Figure;
 use crate::error::FieldError;
 
+pub mod strict;
+
 /// The most rows one submission may carry.
 pub const MAX_ROWS: usize = 10_000;
 
@@ -85,7 +87,7 @@ pub struct Row {
     pub value: Value,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Subject {
     None,
     Id(Uuid),
@@ -134,7 +136,8 @@ fn column(name: &str) -> Option<&'static str> {
 }
 
 /// Reads CSV: comma or semicolon separated (whichever the header uses), UTF-8 with or
-/// without a byte-order mark, headers in English or Dutch.
+/// without a byte-order mark, headers in English or Dutch. A quote that never closes
+/// and a row with more or fewer cells than the header are refused, not guessed at.
 pub fn from_csv(body: &[u8]) -> Result<Vec<RawRow>, Vec<FieldError>> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let Ok(text) = std::str::from_utf8(body) else {
@@ -149,6 +152,17 @@ pub fn from_csv(body: &[u8]) -> Result<Vec<RawRow>, Vec<FieldError>> {
     } else {
         b','
     };
+    if let Some(open) = strict::open_quote(text, delimiter) {
+        let names: Vec<&str> = header.split(char::from(delimiter)).collect();
+        // A cell of a row is named by its header; a quote in the header names none.
+        let name = |cell: usize| match names.get(cell) {
+            Some(raw) if open.line > 1 => {
+                column(raw).map_or_else(|| raw.trim().to_string(), str::to_string)
+            }
+            _ => String::new(),
+        };
+        return Err(strict::open_quote_errors(text, &open, name));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -197,6 +211,18 @@ pub fn from_csv(body: &[u8]) -> Result<Vec<RawRow>, Vec<FieldError>> {
         };
         let line = record.position().map(|p| p.line()).unwrap_or_default();
         if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let name = |cell: usize| {
+            headers
+                .get(cell)
+                .and_then(column)
+                .unwrap_or_default()
+                .to_string()
+        };
+        if let Some(error) = strict::cell_count(line, record.len(), headers.len(), delimiter, name)
+        {
+            errors.push(error);
             continue;
         }
         let get = |name: &str| {

@@ -1,10 +1,13 @@
 //! The whole plan as one JSON document: read for intranets and archiving, and replaced
 //! in one transaction (all of it lands or none).
 
+use std::collections::HashMap;
+
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::budget_lines::{BudgetLine, BudgetLines};
 use super::evaluation_moments::{EvaluationMoment, EvaluationMoments};
@@ -102,6 +105,43 @@ pub async fn read(
     })
 }
 
+/// The lines a plan document creates: the id the document gave each (by part) and the
+/// id it was stored under.
+///
+/// A new line never keeps a client's id. Line ids are unique across organisations, so
+/// storing a chosen id would answer differently when another organisation already has
+/// it, and tell the client that it exists. The id a document gives a new line is
+/// instead a name by which later sections of the same document refer to it (a fund
+/// application covering a new budget line); [`Part::follow`] swaps those references
+/// for the stored ids. Sections are written in [`SECTIONS`] order, referred-to parts
+/// first.
+#[derive(Default)]
+pub struct NewIds(HashMap<(&'static str, String), Uuid>);
+
+impl NewIds {
+    /// The id a reference to a `P` line means: the stored id of the new line the
+    /// document named `id`, or `id` itself.
+    pub fn of<P: Part<Key = Uuid>>(&self, id: Uuid) -> Uuid {
+        self.0
+            .get(&(P::SEGMENT, id.to_string()))
+            .copied()
+            .unwrap_or(id)
+    }
+
+    fn named<P: Part>(&self, given: &P::Key) -> bool {
+        self.0.contains_key(&(P::SEGMENT, given.to_string()))
+    }
+
+    fn record<P: Part>(&mut self, given: &P::Key, stored: &P::Output) -> Result<(), ApiError> {
+        let stored = P::key(stored)
+            .to_string()
+            .parse::<Uuid>()
+            .map_err(ApiError::internal)?;
+        self.0.insert((P::SEGMENT, given.to_string()), stored);
+        Ok(())
+    }
+}
+
 /// Removes the read-only fields of a GET from an object.
 pub fn strip_read_only(value: &mut Value) {
     if let Value::Object(map) = value {
@@ -111,14 +151,16 @@ pub fn strip_read_only(value: &mut Value) {
     }
 }
 
-/// Writes one section: updates the lines it names, inserts the new ones, and returns
-/// the lines it leaves out, to delete once every section is written. Collects every
-/// field error rather than stopping at the first.
+/// Writes one section: updates the lines it names, inserts the new ones (under new
+/// ids, recorded in `created`), and returns the lines it leaves out, to delete once
+/// every section is written. Collects every field error rather than stopping at the
+/// first.
 async fn write_section<P: Part>(
     conn: &mut AsyncPgConnection,
     scope: &Scope,
     section: &str,
     items: Vec<Value>,
+    created: &mut NewIds,
     errors: &mut Vec<FieldError>,
 ) -> Result<Vec<P::Output>, ApiError> {
     let mut existing = all::<P>(conn, scope).await?;
@@ -154,13 +196,14 @@ async fn write_section<P: Part>(
             }
         };
         let bytes = serde_json::to_vec(&item).map_err(ApiError::internal)?;
-        let input: P::Input = match parse_json(&bytes) {
+        let mut input: P::Input = match parse_json(&bytes) {
             Ok(input) => input,
             Err(e) => {
                 collect(nest(e, &at), errors)?;
                 continue;
             }
         };
+        P::follow(&mut input, created);
         let position = key.and_then(|k| {
             existing
                 .iter()
@@ -171,6 +214,17 @@ async fn write_section<P: Part>(
             errors.push(FieldError::body(
                 format!("{at}/{key_field}"),
                 "names no item",
+            ));
+            continue;
+        }
+        // A new line's id names it for references; two new lines cannot share a name.
+        let new_name = key.filter(|_| current.is_none());
+        if let Some(name) = &new_name
+            && created.named::<P>(name)
+        {
+            errors.push(FieldError::body(
+                format!("{at}/{key_field}"),
+                "is the id of another new line of this section; give each its own",
             ));
             continue;
         }
@@ -189,11 +243,17 @@ async fn write_section<P: Part>(
         // A savepoint per line: a constraint the database refuses (a repeated activity
         // and quarter, say) must not abort the transaction before every error is known.
         let current = current.as_ref();
+        let key = current.and(key);
         let stored = conn
             .transaction(async |conn| P::store(conn, scope, key, current, valid).await)
             .await;
-        if let Err(e) = stored {
-            collect(nest(e, &at), errors)?;
+        match stored {
+            Ok(line) => {
+                if let Some(name) = &new_name {
+                    created.record::<P>(name, &line)?;
+                }
+            }
+            Err(e) => collect(nest(e, &at), errors)?,
         }
     }
     Ok(if P::FIXED { Vec::new() } else { existing })
@@ -234,15 +294,17 @@ pub async fn write_sections(
     .await?;
     let mut errors = Vec::new();
     let e = &mut errors;
-    let tg = write_section::<TargetGroups>(conn, scope, "target_groups", tg, e).await?;
-    let bl = write_section::<BudgetLines>(conn, scope, "budget_lines", bl, e).await?;
-    let hr = write_section::<Hours>(conn, scope, "hours", hr, e).await?;
-    let tc = write_section::<TranslationCosts>(conn, scope, "translation_costs", tc, e).await?;
-    let fa = write_section::<FundApplications>(conn, scope, "fund_applications", fa, e).await?;
-    let ta = write_section::<Targets>(conn, scope, "targets", ta, e).await?;
-    let em = write_section::<EvaluationMoments>(conn, scope, "evaluation_moments", em, e).await?;
-    write_section::<Roadmap>(conn, scope, "roadmap", rm, e).await?;
-    let pp = write_section::<ProjectPartners>(conn, scope, "partners", pp, e).await?;
+    let n = &mut NewIds::default();
+    let tg = write_section::<TargetGroups>(conn, scope, "target_groups", tg, n, e).await?;
+    let bl = write_section::<BudgetLines>(conn, scope, "budget_lines", bl, n, e).await?;
+    let hr = write_section::<Hours>(conn, scope, "hours", hr, n, e).await?;
+    let tc = write_section::<TranslationCosts>(conn, scope, "translation_costs", tc, n, e).await?;
+    let fa = write_section::<FundApplications>(conn, scope, "fund_applications", fa, n, e).await?;
+    let ta = write_section::<Targets>(conn, scope, "targets", ta, n, e).await?;
+    let em =
+        write_section::<EvaluationMoments>(conn, scope, "evaluation_moments", em, n, e).await?;
+    write_section::<Roadmap>(conn, scope, "roadmap", rm, n, e).await?;
+    let pp = write_section::<ProjectPartners>(conn, scope, "partners", pp, n, e).await?;
     delete_missing::<ProjectPartners>(conn, scope, "partners", pp, e).await?;
     delete_missing::<EvaluationMoments>(conn, scope, "evaluation_moments", em, e).await?;
     delete_missing::<Targets>(conn, scope, "targets", ta, e).await?;

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::budget_lines::BudgetLines;
+use super::document::NewIds;
 use super::line_queries;
 use crate::db::TxFuture;
 use crate::db::json::{JsonDoc, JsonList};
@@ -332,10 +334,16 @@ impl Part for FundApplications {
 
     super::line_part_methods!(FundApplication, FundApplicationFields, reading);
 
+    fn follow(input: &mut FundApplicationInput, created: &NewIds) {
+        for id in &mut input.budget_line_ids {
+            *id = created.of::<BudgetLines>(*id);
+        }
+    }
+
     fn store<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
-        key: Option<Uuid>,
+        _key: Option<Uuid>,
         current: Option<&'c FundApplication>,
         valid: FundApplicationFields,
     ) -> TxFuture<'c, FundApplication, ApiError> {
@@ -346,7 +354,7 @@ impl Part for FundApplications {
             {
                 return Err(transition_refused(current.status, valid.status));
             }
-            store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid).await
+            store_row(conn, scope, current.map(|c| (c.id, c.version)), valid).await
         })
     }
 

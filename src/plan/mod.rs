@@ -21,12 +21,13 @@ pub mod translation_costs;
 /// the row type, selectable from it.
 macro_rules! line_queries {
     ($table:ident, $row:ty, $fields:ty) => {
-        /// Inserts a line (with `key` as its id, or a new one) or updates the line
-        /// `current` (`(id, version)`), raising its version.
+        /// Inserts a line under a new id of the service's, or updates the line
+        /// `current` (`(id, version)`), raising its version. A client never picks the
+        /// id of a new line: ids are unique across organisations, so a chosen one that
+        /// is taken elsewhere would tell the client so.
         async fn store_row(
             conn: &mut diesel_async::AsyncPgConnection,
             scope: &$crate::routes::parts::Scope,
-            key: Option<uuid::Uuid>,
             current: Option<(uuid::Uuid, i64)>,
             fields: $fields,
         ) -> Result<$row, $crate::error::ApiError> {
@@ -52,7 +53,7 @@ macro_rules! line_queries {
                 None => {
                     diesel::insert_into($table::table)
                         .values((
-                            $table::id.eq(key.unwrap_or_else(uuid::Uuid::now_v7)),
+                            $table::id.eq(uuid::Uuid::now_v7()),
                             $table::organisation_id.eq(scope.org),
                             $table::project_id.eq(project),
                             &fields,
@@ -163,14 +164,13 @@ macro_rules! line_part_methods {
         fn store<'c>(
             conn: &'c mut diesel_async::AsyncPgConnection,
             scope: &'c $crate::routes::parts::Scope,
-            key: Option<uuid::Uuid>,
+            _key: Option<uuid::Uuid>,
             current: Option<&'c $row>,
             valid: $fields,
         ) -> $crate::db::TxFuture<'c, $row, $crate::error::ApiError> {
             Box::pin(store_row(
                 conn,
                 scope,
-                key,
                 current.map(|c| (c.id, c.version)),
                 valid,
             ))

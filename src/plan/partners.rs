@@ -222,7 +222,7 @@ impl Part for Partners {
     fn store<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
-        key: Option<Uuid>,
+        _key: Option<Uuid>,
         current: Option<&'c Partner>,
         valid: PartnerFields,
     ) -> TxFuture<'c, Partner, ApiError> {
@@ -246,7 +246,7 @@ impl Part for Partners {
                 None => {
                     diesel::insert_into(partners::table)
                         .values((
-                            partners::id.eq(key.unwrap_or_else(Uuid::now_v7)),
+                            partners::id.eq(Uuid::now_v7()),
                             partners::organisation_id.eq(scope.org),
                             &valid,
                         ))

@@ -323,13 +323,12 @@ impl Part for ProjectPartners {
     fn store<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
-        key: Option<Uuid>,
+        _key: Option<Uuid>,
         current: Option<&'c ProjectPartner>,
         valid: LinkFields,
     ) -> TxFuture<'c, ProjectPartner, ApiError> {
         Box::pin(async move {
-            let row =
-                store_row(conn, scope, key, current.map(|c| (c.id, c.version)), valid).await?;
+            let row = store_row(conn, scope, current.map(|c| (c.id, c.version)), valid).await?;
             one(conn, scope.org, row).await
         })
     }

@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::budget_lines::BudgetLines;
+use super::document::NewIds;
 use super::fund_applications::budget_line_ids;
 use super::line_queries;
+use super::target_groups::TargetGroups;
 use crate::db::TxFuture;
 use crate::db::schema::{target_groups, targets};
 use crate::domain::plan::{
@@ -239,6 +242,13 @@ impl Part for Targets {
     type Valid = TargetFields;
 
     super::line_part_methods!(Target, TargetFields);
+
+    fn follow(input: &mut TargetInput, created: &NewIds) {
+        input.target_group_id = input
+            .target_group_id
+            .map(|id| created.of::<TargetGroups>(id));
+        input.budget_line_id = input.budget_line_id.map(|id| created.of::<BudgetLines>(id));
+    }
 
     fn input_of(item: Target) -> TargetInput {
         TargetInput {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -12,7 +12,6 @@ use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
 use super::extract::{Query, RawBody, parse_json};
-use super::json_ok;
 use super::parts::Scope;
 use crate::auth::Principal;
 use crate::db::Db;
@@ -68,11 +67,22 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
 
 /// What a stored idempotency key answers.
 enum Replay {
+    /// The first answer, byte for byte: stored as sent, since `jsonb` would reorder its
+    /// keys.
     Same {
         status: u16,
-        body: serde_json::Value,
+        body: Vec<u8>,
     },
     Different,
+}
+
+/// The answer of a submission, first or replayed: the same headers around the same
+/// bytes.
+fn answer(mut response: actix_web::HttpResponseBuilder, body: Vec<u8>) -> HttpResponse {
+    response
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(header::ContentType::json())
+        .body(body)
 }
 
 /// Claims `key` for this request, or finds the request that claimed it. A concurrent
@@ -89,7 +99,7 @@ async fn claim(
             idempotency_keys::key.eq(key),
             idempotency_keys::request_hash.eq(hash),
             idempotency_keys::status.eq(0i16),
-            idempotency_keys::response.eq(serde_json::json!({})),
+            idempotency_keys::response_body.eq(Vec::<u8>::new()),
         ))
         .on_conflict_do_nothing()
         .execute(conn)
@@ -97,13 +107,13 @@ async fn claim(
     if inserted == 1 {
         return Ok(None);
     }
-    let (stored_hash, status, body): (Vec<u8>, i16, serde_json::Value) = idempotency_keys::table
+    let (stored_hash, status, body): (Vec<u8>, i16, Vec<u8>) = idempotency_keys::table
         .filter(idempotency_keys::organisation_id.eq(org))
         .filter(idempotency_keys::key.eq(key))
         .select((
             idempotency_keys::request_hash,
             idempotency_keys::status,
-            idempotency_keys::response,
+            idempotency_keys::response_body,
         ))
         .first(conn)
         .await?;
@@ -232,9 +242,13 @@ async fn check_groups(
 ///
 /// Every row is checked as a PUT of the report would be; errors name the row (`pointer`
 /// `/figures/3/value` for JSON, `row` and `column` for CSV) and one bad row stores
-/// nothing. `?dry_run=true` checks without storing. With an `Idempotency-Key` header, a
-/// retry of the same request returns the first response (with `Idempotent-Replayed:
-/// true`) without applying it twice; the same key with a different request is a 422.
+/// nothing. What cannot be read unambiguously is refused, never guessed at: a CSV quote
+/// that never closes (naming its line and every line it would swallow), a CSV row with
+/// more or fewer cells than the header, and a figure (project, quarter, figure,
+/// subject) that more than one row sets, naming every such row. `?dry_run=true` checks
+/// without storing. With an `Idempotency-Key` header, a retry of the same request
+/// returns the first response byte for byte (with `Idempotent-Replayed: true`) without
+/// applying it twice; the same key with a different request is a 422.
 #[utoipa::path(
     tag = "quarterly reports",
     params(
@@ -287,6 +301,8 @@ pub async fn submit_figures(
             Err(found) => errors.extend(found),
         }
     }
+    // A figure set twice would leave only the last row standing; the client meant one.
+    errors.extend(figures::strict::repeated(&rows));
     // Rows that could not be read are reported together with what the checks against
     // the projects and plans find in the others.
     let unreadable = errors;
@@ -337,8 +353,8 @@ pub async fn submit_figures(
                     rows: count,
                     reports,
                 };
+                let body = serde_json::to_vec(&outcome).map_err(ApiError::internal)?;
                 if let Some(key) = &key {
-                    let stored = serde_json::to_value(&outcome).map_err(ApiError::internal)?;
                     diesel::update(
                         idempotency_keys::table
                             .filter(idempotency_keys::organisation_id.eq(org))
@@ -346,22 +362,22 @@ pub async fn submit_figures(
                     )
                     .set((
                         idempotency_keys::status.eq(200i16),
-                        idempotency_keys::response.eq(stored),
+                        idempotency_keys::response_body.eq(&body),
                     ))
                     .execute(conn)
                     .await?;
                 }
-                Ok::<_, ApiError>(Ok(outcome))
+                Ok::<_, ApiError>(Ok(body))
             })
         })
         .await?;
     match outcome {
-        Ok(outcome) => Ok(json_ok(HttpResponse::Ok(), &outcome)),
+        Ok(body) => Ok(answer(HttpResponse::Ok(), body)),
         Err(Replay::Same { status, body }) => {
             let mut response =
                 HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK));
             response.insert_header(("Idempotent-Replayed", "true"));
-            Ok(json_ok(response, &body))
+            Ok(answer(response, body))
         }
         Err(Replay::Different) => Err(ApiError::Validation(vec![FieldError::header(
             "Idempotency-Key",

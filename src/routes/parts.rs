@@ -146,7 +146,8 @@ pub trait Part: 'static {
         input: Self::Input,
     ) -> TxFuture<'c, Self::Valid, ApiError>;
 
-    /// Inserts (no `current`) or updates the item.
+    /// Inserts (no `current`) or updates the item `current`, which `key` names. A new
+    /// item always gets an id of the service's, whatever a client sent.
     fn store<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
@@ -154,6 +155,11 @@ pub trait Part: 'static {
         current: Option<&'c Self::Output>,
         valid: Self::Valid,
     ) -> TxFuture<'c, Self::Output, ApiError>;
+
+    /// Points the input's references to lines that the same plan document creates from
+    /// the ids the document gave them to the ids they were stored under. Only parts
+    /// that refer to other lines of the plan have anything to do.
+    fn follow(_input: &mut Self::Input, _created: &crate::plan::document::NewIds) {}
 
     /// Deletes the item; 409 when other lines still refer to it.
     fn delete<'c>(

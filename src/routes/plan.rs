@@ -90,8 +90,12 @@ pub struct PlanDocumentInput {
     /// The project's basics, as for `PUT /projects/{project_id}`.
     pub project: ProjectRequest,
     /// Each section is an array of lines as for the part's own PUT, plus the line's
-    /// `id` (`step` for the roadmap). A line with a known id is updated, one without an
-    /// id (or with a new one) is created, and a line left out is deleted.
+    /// `id` (`step` for the roadmap). A line whose `id` is a line of that section of
+    /// this project is updated, and a line left out is deleted. Any other line is
+    /// created under a new id of the service's (the answer shows it): an `id` sent with
+    /// a new line is only a name by which later sections of the same document refer to
+    /// it (a fund application's `budget_line_ids`, a target's `target_group_id` or
+    /// `budget_line_id`), and is never stored.
     #[schema(value_type = Option<Vec<Object>>)]
     pub target_groups: Option<Vec<Value>>,
     #[schema(value_type = Option<Vec<Object>>)]
@@ -118,9 +122,10 @@ pub struct PlanDocumentInput {
 /// Coordinators and admins. Replaces the basics and every part in one transaction: all
 /// of it lands or nothing does, and a 422 names every bad field by its place in the
 /// document (`/budget_lines/3/amount`). A section left out is emptied, except the
-/// roadmap. The read-only fields of a GET (`created_at`, `total`, `level_history`, …)
-/// are accepted and ignored, so a document read can be written back. `If-Match` takes
-/// the plan's ETag from `GET …/plan`.
+/// roadmap. New lines get ids of the service's; an id sent with a new line only names
+/// it for references within the document. The read-only fields of a GET (`created_at`,
+/// `total`, `level_history`, …) are accepted and ignored, so a document read can be
+/// written back. `If-Match` takes the plan's ETag from `GET …/plan`.
 #[utoipa::path(
     tag = "plan",
     params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),

@@ -36,12 +36,17 @@ async fn create(app: &TestApp, token: &str, collection: &str, body: &Value) -> V
 }
 
 /// The report as stored and its ETag.
-async fn stored(app: &TestApp, token: &str, pid: &str, quarter: &str) -> (Value, String) {
+pub(crate) async fn stored(
+    app: &TestApp,
+    token: &str,
+    pid: &str,
+    quarter: &str,
+) -> (Value, String) {
     fetch(app, token, &report_path(pid, quarter)).await
 }
 
 /// The state of every quarter of the project, by quarter.
-async fn states(app: &TestApp, token: &str, pid: &str) -> BTreeMap<String, String> {
+pub(crate) async fn states(app: &TestApp, token: &str, pid: &str) -> BTreeMap<String, String> {
     let response = app.get(&reports_path(pid), token).await;
     assert_eq!(response.status(), 200, "GET quarterly-reports");
     let body = json_of(response).await;
@@ -58,12 +63,12 @@ async fn states(app: &TestApp, token: &str, pid: &str) -> BTreeMap<String, Strin
         .collect()
 }
 
-fn all_not_started(states: &BTreeMap<String, String>) -> bool {
+pub(crate) fn all_not_started(states: &BTreeMap<String, String>) -> bool {
     !states.is_empty() && states.values().all(|s| s == "not_started")
 }
 
 /// The report's audit trail: its actions, oldest first.
-async fn actions(app: &TestApp, token: &str, pid: &str, quarter: &str) -> Vec<String> {
+pub(crate) async fn actions(app: &TestApp, token: &str, pid: &str, quarter: &str) -> Vec<String> {
     let path = format!("{}/events", report_path(pid, quarter));
     let response = app.get(&path, token).await;
     assert_eq!(response.status(), 200, "GET {path}");
@@ -136,7 +141,7 @@ fn figures_of(report: &Value) -> Value {
 // --- submitting figures --------------------------------------------------------------
 
 /// POSTs figures with a content type, an optional query and Idempotency-Key.
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     token: &str,
     query: &str,
@@ -154,17 +159,17 @@ async fn send(
     builder.send().await.expect("request")
 }
 
-async fn send_json(app: &TestApp, token: &str, rows: &[Value]) -> Response {
+pub(crate) async fn send_json(app: &TestApp, token: &str, rows: &[Value]) -> Response {
     let body = json!({ "figures": rows }).to_string();
     send(app, token, "", "application/json", body, None).await
 }
 
-async fn send_csv(app: &TestApp, token: &str, csv: String) -> Response {
+pub(crate) async fn send_csv(app: &TestApp, token: &str, csv: String) -> Response {
     send(app, token, "", "text/csv", csv, None).await
 }
 
 /// A submission that must succeed; returns its outcome.
-async fn ok(response: Response, context: &str) -> Value {
+pub(crate) async fn ok(response: Response, context: &str) -> Value {
     let status = response.status();
     if status != 200 {
         let text = response.text().await.unwrap_or_default();
@@ -173,7 +178,13 @@ async fn ok(response: Response, context: &str) -> Value {
     json_of(response).await
 }
 
-fn row(pid: &str, quarter: &str, figure: &str, subject: Option<&str>, value: Value) -> Value {
+pub(crate) fn row(
+    pid: &str,
+    quarter: &str,
+    figure: &str,
+    subject: Option<&str>,
+    value: Value,
+) -> Value {
     match subject {
         Some(subject) => json!({
             "project_id": pid, "quarter": quarter, "figure": figure,
@@ -231,7 +242,7 @@ const DUTCH: [&str; 5] = ["project", "kwartaal", "cijfer", "onderwerp", "waarde"
 
 /// The (row, column) cells a CSV problem names, sorted, after checking each error has
 /// a row, a column, no pointer and a message.
-fn cells_named(problem: &Value) -> Vec<(u64, String)> {
+pub(crate) fn cells_named(problem: &Value) -> Vec<(u64, String)> {
     let errors = problem["errors"].as_array().expect("errors");
     let mut out: Vec<(u64, String)> = errors
         .iter()
@@ -279,11 +290,11 @@ fn message_at(problem: &Value, matches: impl Fn(&Value) -> bool) -> String {
 /// A project (2024-01-01 to 2025-12-31) with two target groups (`tr`+`nl`, `ar`), two
 /// budget lines, planned hours for outreach and key person meetings, a translation into
 /// `ti`, a communication target in `pap` and two partner links.
-struct ProjectPlan {
-    pid: String,
-    groups: [String; 2],
-    lines: [String; 2],
-    links: [String; 2],
+pub(crate) struct ProjectPlan {
+    pub(crate) pid: String,
+    pub(crate) groups: [String; 2],
+    pub(crate) lines: [String; 2],
+    pub(crate) links: [String; 2],
 }
 
 async fn partners(app: &TestApp, token: &str) -> [String; 2] {
@@ -398,7 +409,7 @@ async fn project_plan(
 }
 
 /// An organisation with one planned project.
-async fn one_project(app: &TestApp, t: &Tenant) -> ProjectPlan {
+pub(crate) async fn one_project(app: &TestApp, t: &Tenant) -> ProjectPlan {
     let partners = partners(app, &t.token).await;
     project_plan(app, &t.token, "Mantelzorg in Oost", &partners).await
 }
@@ -538,7 +549,7 @@ fn report_body(p: &ProjectPlan) -> Value {
     })
 }
 
-fn outcome(dry_run: bool, reports: &[(&str, &str, bool, usize)]) -> Value {
+pub(crate) fn outcome(dry_run: bool, reports: &[(&str, &str, bool, usize)]) -> Value {
     let rows: usize = reports.iter().map(|r| r.3).sum();
     json!({
         "dry_run": dry_run,
@@ -1356,7 +1367,7 @@ async fn a_dry_run_answers_what_would_happen_and_stores_nothing() {
     assert_eq!(q2["reach"]["key_person_contacts"], 6);
 }
 
-fn replayed(response: &Response) -> Option<String> {
+pub(crate) fn replayed(response: &Response) -> Option<String> {
     response
         .headers()
         .get("Idempotent-Replayed")
