@@ -372,7 +372,11 @@ impl From<DieselError> for ApiError {
                     DatabaseErrorKind::SerializationFailure => ApiError::conflict(
                         "Another request changed the same data at the same moment; retry the request.",
                     ),
-                    DatabaseErrorKind::ClosedConnection => ApiError::Unavailable(
+                    // Lost in the middle of a statement (I/O error, closed socket), or
+                    // the server going away (SQLSTATE class 57P: it sends the error, then
+                    // closes, so `Db` reports ClosedConnection).
+                    DatabaseErrorKind::ClosedConnection
+                    | DatabaseErrorKind::UnableToSendCommand => ApiError::Unavailable(
                         "The database connection was lost; retry the request.".into(),
                     ),
                     _ => ApiError::internal(error),

@@ -63,14 +63,47 @@ fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, String> {
         .map_err(|e| e.to_string())
 }
 
-async fn in_transaction<T, E, F>(pool: &Pool, body: F) -> Result<T, E>
+/// Runs `body` in a transaction on a connection of `pool`, after the statements in
+/// `setup` (settings for the transaction). When the connection was lost underway (the
+/// server restarted, a network fault), the answer is "connection lost" whatever step
+/// failed, so the caller hears 503, and the broken connection leaves the pool.
+async fn in_transaction<T, E, F>(pool: &Pool, setup: Option<String>, body: F) -> Result<T, E>
 where
     F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
     T: Send + 'static,
-    E: From<DieselError> + From<PoolError> + Send + 'static,
+    E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
 {
+    use diesel_async::pooled_connection::PoolableConnection;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
     let mut conn = pool.get().await?;
-    conn.transaction(async move |conn| body(conn).await).await
+    // BEGIN fails only when the database does (a connection ended by a restart between
+    // its check-out test and BEGIN, before the driver has noticed it closed).
+    let begun = Arc::new(AtomicBool::new(false));
+    let began = Arc::clone(&begun);
+    let result = conn
+        .transaction(async move |conn| {
+            began.store(true, Ordering::Relaxed);
+            if let Some(setup) = setup {
+                conn.batch_execute(&setup).await?;
+            }
+            body(conn).await
+        })
+        .await;
+    match result {
+        Err(error) if conn.is_broken() || !begun.load(Ordering::Relaxed) => {
+            tracing::warn!(
+                ?error,
+                "the database connection was lost during a transaction"
+            );
+            let _ = deadpool::managed::Object::take(conn);
+            Err(E::from(DieselError::DatabaseError(
+                diesel::result::DatabaseErrorKind::ClosedConnection,
+                Box::new("the database connection was lost".to_string()),
+            )))
+        }
+        other => other,
+    }
 }
 
 /// The service's connections: requests, and finding callers.
@@ -95,7 +128,7 @@ impl Db {
     where
         F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
         T: Send + 'static,
-        E: From<DieselError> + From<PoolError> + Send + 'static,
+        E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
         self.scoped(organisation, None, false, body).await
     }
@@ -107,7 +140,7 @@ impl Db {
     where
         F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
         T: Send + 'static,
-        E: From<DieselError> + From<PoolError> + Send + 'static,
+        E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
         self.scoped(organisation, None, true, body).await
     }
@@ -118,7 +151,7 @@ impl Db {
     where
         F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
         T: Send + 'static,
-        E: From<DieselError> + From<PoolError> + Send + 'static,
+        E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
         let actor = principal.actor.tag();
         self.scoped(principal.organisation_id, Some(actor), false, body)
@@ -135,28 +168,22 @@ impl Db {
     where
         F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
         T: Send + 'static,
-        E: From<DieselError> + From<PoolError> + Send + 'static,
+        E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
-        let mut conn = self.app.get().await?;
-        conn.transaction(async move |conn| {
-            // Every setting is transaction-local: it ends with COMMIT or ROLLBACK, so a
-            // pooled connection never carries one caller's organisation to the next.
-            // The id and the actor tag are made of a UUID and a fixed word, so
-            // formatting them into the statement is safe.
-            let actor = actor.unwrap_or_default();
-            // SET TRANSACTION must come before the first query of the transaction.
-            let isolation = if snapshot {
-                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
-            } else {
-                ""
-            };
-            conn.batch_execute(&format!(
-                "{isolation}SELECT set_config('app.organisation_id', '{organisation}', true), set_config('app.actor', '{actor}', true)"
-            ))
-            .await?;
-            body(conn).await
-        })
-        .await
+        // Every setting is transaction-local: it ends with COMMIT or ROLLBACK, so a
+        // pooled connection never carries one caller's organisation to the next. The id
+        // and the actor tag are made of a UUID and a fixed word, so formatting them into
+        // the statement is safe. SET TRANSACTION must come before the first query.
+        let actor = actor.unwrap_or_default();
+        let isolation = if snapshot {
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
+        } else {
+            ""
+        };
+        let setup = format!(
+            "{isolation}SELECT set_config('app.organisation_id', '{organisation}', true), set_config('app.actor', '{actor}', true)"
+        );
+        in_transaction(&self.app, Some(setup), body).await
     }
 
     /// Runs `body` in a transaction as the role that finds callers: it reads users and API
@@ -166,9 +193,9 @@ impl Db {
     where
         F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
         T: Send + 'static,
-        E: From<DieselError> + From<PoolError> + Send + 'static,
+        E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
-        in_transaction(&self.auth, body).await
+        in_transaction(&self.auth, None, body).await
     }
 
     /// True when a request connection can be had and answers.
@@ -198,9 +225,9 @@ impl SystemDb {
     where
         F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
         T: Send + 'static,
-        E: From<DieselError> + From<PoolError> + Send + 'static,
+        E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
-        in_transaction(&self.pool, body).await
+        in_transaction(&self.pool, None, body).await
     }
 }
 
