@@ -14,6 +14,7 @@ mod plan_network;
 mod plan_whole;
 mod progress;
 mod projects;
+mod rate_limits;
 mod reports;
 mod tenancy;
 mod users;
