@@ -8,6 +8,7 @@
 pub mod api_token;
 pub mod hashing;
 pub mod jwt;
+mod memory;
 pub mod password;
 mod principal;
 pub mod rate_limit;

@@ -1,16 +1,17 @@
 //! Password hashing with Argon2id (the crate's defaults: 19 MiB, 2 passes, 1 lane,
 //! OWASP's recommended minimum).
 //!
-//! Argon2 needs its 19 MiB of working memory on every hash. Allocated per call, glibc
-//! serves each blocking thread from an arena of its own and never gives it back, so a
-//! burst of sign-ins left the process gigabytes larger. Here the caller owns that memory
-//! ([`Memory`]) and [`super::hashing::PasswordHashing`] keeps one per permitted hash.
+//! Argon2 needs 19 MiB of working memory for every hash. The caller owns it ([`Memory`],
+//! mapped directly rather than through malloc), so [`super::hashing::PasswordHashing`]
+//! can reuse it across hashes and give it back when sign-ins go quiet.
 
 use argon2::password_hash::{self, Output, ParamsString, PasswordHash, SaltString};
 use argon2::password_hash::{Salt, rand_core::OsRng};
-use argon2::{Algorithm, Argon2, Block, Params, Version};
+use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use subtle::ConstantTimeEq;
+
+pub use super::memory::Memory;
 
 /// Shortest and longest accepted passwords, in characters. The upper bound keeps a
 /// hash request from becoming a denial of service.
@@ -33,24 +34,6 @@ pub fn check_policy(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Argon2's working memory, kept between hashes so it is allocated once.
-#[derive(Default)]
-pub struct Memory(Vec<Block>);
-
-impl Memory {
-    fn blocks(&mut self, count: usize) -> &mut [Block] {
-        if self.0.len() < count {
-            self.0.resize(count, Block::new());
-        }
-        &mut self.0[..count]
-    }
-
-    /// Bytes held.
-    pub fn size(&self) -> usize {
-        self.0.len() * Block::SIZE
-    }
-}
-
 /// Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`), exactly as
 /// `Argon2::default().hash_password` would. Slow on purpose: call it off the async threads.
 pub fn hash_with(
@@ -62,7 +45,9 @@ pub fn hash_with(
     let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
     let mut salt_buffer = [0u8; Salt::MAX_LENGTH];
     let salt_bytes = salt.as_salt().decode_b64(&mut salt_buffer)?;
-    let blocks = memory.blocks(params.block_count());
+    let blocks = memory
+        .blocks(params.block_count())
+        .ok_or(argon2::Error::MemoryTooLittle)?;
     let output = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
         Ok(argon2.hash_password_into_with_memory(password.as_bytes(), salt_bytes, out, blocks)?)
     })?;
@@ -105,7 +90,9 @@ fn matches(password: &str, hash: &str, memory: &mut Memory) -> password_hash::Re
         password.as_bytes(),
         salt_bytes,
         out,
-        memory.blocks(params.block_count()),
+        memory
+            .blocks(params.block_count())
+            .ok_or(argon2::Error::MemoryTooLittle)?,
     )?;
     Ok(bool::from(expected.as_bytes().ct_eq(out)))
 }
