@@ -1,5 +1,6 @@
 //! Settings, read once from environment variables and passed down (never a global).
 
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -49,6 +50,69 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// `MANTELMONITOR_LOG_FORMAT`: `text` or `json`. Levels come from `RUST_LOG`.
     pub log_format: LogFormat,
+    /// `MANTELMONITOR_LOGIN_RATE_PER_ACCOUNT`: sign-in attempts per email address.
+    pub login_rate_per_account: Option<Rate>,
+    /// `MANTELMONITOR_LOGIN_RATE_PER_ADDRESS`: sign-in attempts per client address.
+    pub login_rate_per_address: Option<Rate>,
+    /// `MANTELMONITOR_API_RATE_PER_TOKEN`: requests per user or API token, on every
+    /// authenticated operation.
+    pub api_rate_per_token: Option<Rate>,
+    /// `MANTELMONITOR_TRUSTED_CLIENT_IP_HEADER`: the header a proxy in front of the service
+    /// puts the client's address in; unset, the address of the connection is used.
+    pub trusted_client_ip_header: Option<String>,
+    /// `MANTELMONITOR_PASSWORD_QUEUE_TIMEOUT_MS`: how long a sign-in waits for a free
+    /// password hasher before it gets 503.
+    pub password_queue_timeout: Duration,
+}
+
+/// A rate limit: at most `requests` in any `period`, all of them at once if need be,
+/// one more each `period / requests` after that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub requests: NonZeroU32,
+    pub period: Duration,
+}
+
+impl Rate {
+    /// `requests` per `seconds`; zero requests count as one.
+    pub const fn per(requests: u32, seconds: u64) -> Self {
+        Self {
+            requests: match NonZeroU32::new(requests) {
+                Some(n) => n,
+                None => NonZeroU32::MIN,
+            },
+            period: Duration::from_secs(seconds),
+        }
+    }
+
+    /// Reads `<requests>/<seconds>s` (e.g. `5/60s`), or `off` for no limit.
+    pub fn parse(raw: &str) -> Result<Option<Self>, String> {
+        let raw = raw.trim();
+        if raw.eq_ignore_ascii_case("off") {
+            return Ok(None);
+        }
+        let expected =
+            || format!("expected `<requests>/<seconds>s` such as `5/60s`, or `off`; got {raw:?}");
+        let (requests, seconds) = raw.split_once('/').ok_or_else(expected)?;
+        let seconds = seconds.strip_suffix('s').ok_or_else(expected)?;
+        let requests: u32 = requests.trim().parse().map_err(|_| expected())?;
+        let seconds: u64 = seconds.trim().parse().map_err(|_| expected())?;
+        if !(1..=1_000_000).contains(&requests) {
+            return Err(format!(
+                "requests must be from 1 to 1000000, got {requests}"
+            ));
+        }
+        if !(1..=86_400).contains(&seconds) {
+            return Err(format!("seconds must be from 1 to 86400, got {seconds}"));
+        }
+        Ok(Some(Self::per(requests, seconds)))
+    }
+}
+
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}s", self.requests, self.period.as_secs())
+    }
 }
 
 /// A setting that is present but unusable.
@@ -94,6 +158,20 @@ impl Settings {
                 });
             }
         };
+        let rate = |name: &'static str, default: Option<Rate>| match get(name) {
+            None => Ok(default),
+            Some(raw) => Rate::parse(&raw).map_err(|problem| ConfigError { name, problem }),
+        };
+        let trusted_client_ip_header =
+            get("MANTELMONITOR_TRUSTED_CLIENT_IP_HEADER").map(|raw| raw.trim().to_string());
+        if let Some(name) = &trusted_client_ip_header
+            && actix_web::http::header::HeaderName::from_bytes(name.as_bytes()).is_err()
+        {
+            return Err(ConfigError {
+                name: "MANTELMONITOR_TRUSTED_CLIENT_IP_HEADER",
+                problem: format!("{name:?} is not a header name"),
+            });
+        }
         let jwt_secret = get("MANTELMONITOR_JWT_SECRET");
         if let Some(secret) = &jwt_secret
             && secret.len() < 32
@@ -143,6 +221,22 @@ impl Settings {
                 3_600,
             )?),
             log_format,
+            login_rate_per_account: rate(
+                "MANTELMONITOR_LOGIN_RATE_PER_ACCOUNT",
+                Some(Rate::per(5, 60)),
+            )?,
+            login_rate_per_address: rate(
+                "MANTELMONITOR_LOGIN_RATE_PER_ADDRESS",
+                Some(Rate::per(20, 60)),
+            )?,
+            api_rate_per_token: rate("MANTELMONITOR_API_RATE_PER_TOKEN", None)?,
+            trusted_client_ip_header,
+            password_queue_timeout: Duration::from_millis(number(
+                "MANTELMONITOR_PASSWORD_QUEUE_TIMEOUT_MS",
+                5_000,
+                1,
+                60_000,
+            )?),
         })
     }
 }
@@ -170,5 +264,52 @@ mod tests {
             Settings::from_lookup(|n| (n == "MANTELMONITOR_JWT_SECRET").then(|| "short".into()))
                 .unwrap_err();
         assert_eq!(err.name, "MANTELMONITOR_JWT_SECRET");
+    }
+
+    #[test]
+    fn rate_limits_default_to_sign_in_only() {
+        let s = Settings::from_lookup(|_| None).unwrap();
+        assert_eq!(s.login_rate_per_account.unwrap().to_string(), "5/60s");
+        assert_eq!(s.login_rate_per_address.unwrap().to_string(), "20/60s");
+        assert_eq!(s.api_rate_per_token, None);
+        assert_eq!(s.trusted_client_ip_header, None);
+        assert_eq!(s.password_queue_timeout, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn rates_are_read_switched_off_and_refused_by_name() {
+        let s = Settings::from_lookup(|n| match n {
+            "MANTELMONITOR_LOGIN_RATE_PER_ACCOUNT" => Some(" 3/2s ".into()),
+            "MANTELMONITOR_LOGIN_RATE_PER_ADDRESS" => Some("OFF".into()),
+            "MANTELMONITOR_API_RATE_PER_TOKEN" => Some("600/60s".into()),
+            "MANTELMONITOR_TRUSTED_CLIENT_IP_HEADER" => Some("X-Forwarded-For".into()),
+            _ => None,
+        })
+        .unwrap();
+        let account = s.login_rate_per_account.unwrap();
+        assert_eq!(
+            (account.requests.get(), account.period),
+            (3, Duration::from_secs(2))
+        );
+        assert_eq!(s.login_rate_per_address, None);
+        assert_eq!(s.api_rate_per_token.unwrap().to_string(), "600/60s");
+        assert_eq!(
+            s.trusted_client_ip_header.as_deref(),
+            Some("X-Forwarded-For")
+        );
+        for bad in [
+            "5", "5/60", "0/60s", "5/0s", "five/60s", "5/60m", "-1/60s", "5/86401s",
+        ] {
+            let err = Settings::from_lookup(|n| {
+                (n == "MANTELMONITOR_API_RATE_PER_TOKEN").then(|| bad.into())
+            })
+            .unwrap_err();
+            assert_eq!(err.name, "MANTELMONITOR_API_RATE_PER_TOKEN", "{bad}");
+        }
+        let err = Settings::from_lookup(|n| {
+            (n == "MANTELMONITOR_TRUSTED_CLIENT_IP_HEADER").then(|| "X Forwarded".into())
+        })
+        .unwrap_err();
+        assert_eq!(err.name, "MANTELMONITOR_TRUSTED_CLIENT_IP_HEADER");
     }
 }

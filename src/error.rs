@@ -10,6 +10,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::auth::rate_limit::Limited;
 use crate::models::constraints;
 
 /// Where in the request a problem is.
@@ -152,6 +153,9 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("precondition required: {0}")]
     PreconditionRequired(String),
+    /// A rate limit was reached; the answer names the policy and when to come back.
+    #[error("too many requests: {}", .0.policy)]
+    TooManyRequests(Limited),
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -200,6 +204,7 @@ impl ApiError {
             }
             ApiError::Validation(_) => ("validation", "Validation failed"),
             ApiError::PreconditionRequired(_) => ("precondition-required", "Precondition required"),
+            ApiError::TooManyRequests(_) => ("rate-limited", "Too many requests"),
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
             ApiError::Internal(_) => ("internal", "Internal server error"),
         }
@@ -229,6 +234,14 @@ impl ApiError {
             ApiError::Transition { detail, allowed } => {
                 (detail.clone(), Vec::new(), Some(allowed.clone()))
             }
+            ApiError::TooManyRequests(limited) => (
+                format!(
+                    "{}; retry in {} seconds.",
+                    limited.what, limited.retry_after
+                ),
+                Vec::new(),
+                None,
+            ),
             ApiError::Internal(_) => (
                 "Something went wrong on our side. It has been logged; please try again later."
                     .into(),
@@ -272,6 +285,7 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -305,6 +319,12 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::TooManyRequests(limited) => {
+                response
+                    .insert_header((header::RETRY_AFTER, limited.retry_after.to_string()))
+                    .insert_header(("RateLimit-Policy", limited.policy_header()))
+                    .insert_header(("RateLimit", limited.limit_header()));
             }
             _ => {}
         }

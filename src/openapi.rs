@@ -2,10 +2,11 @@
 //! place with what every operation shares (error responses, the If-Match header), so
 //! no handler can forget them.
 
+use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{HttpMethod, Operation, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
-    Content, ObjectBuilder, OpenApi as Document, Ref, Required, ResponseBuilder, Type,
+    Content, ObjectBuilder, OpenApi as Document, Ref, RefOr, Required, ResponseBuilder, Type,
 };
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -24,7 +25,10 @@ quarterly monitoring and funder reports.\n\n\
 with a JSON Pointer into the body (`pointer`) or the name of a query parameter (`parameter`) or header (`header`).\n\n\
 **Concurrency.** Single resources carry an `ETag`. Every PUT, PATCH and DELETE needs `If-Match` \
 with that ETag (or `*`): 428 without it, 412 when the resource changed since.\n\n\
-**Lists** are ordered and paged with `limit` and the opaque `cursor` from `next_cursor`.",
+**Lists** are ordered and paged with `limit` and the opaque `cursor` from `next_cursor`.\n\n\
+**Rate limits.** Sign-in is limited per client address (429) and per email address (the same \
+401 as a wrong password). A per-token limit on every authenticated operation can be switched on; \
+a 429 carries `Retry-After` and the IETF draft's `RateLimit-Policy` and `RateLimit` headers.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
     servers((url = "/", description = "This server")),
@@ -80,6 +84,52 @@ fn problem(description: &str) -> utoipa::openapi::Response {
         .build()
 }
 
+/// A 429 with the headers that say when to come back.
+fn too_many_requests(description: &str) -> utoipa::openapi::Response {
+    let header = |description: &str, example: serde_json::Value, integer: bool| {
+        let schema = ObjectBuilder::new()
+            .schema_type(if integer { Type::Integer } else { Type::String })
+            .examples([example]);
+        let schema = if integer {
+            schema.minimum(Some(1))
+        } else {
+            schema
+        };
+        HeaderBuilder::new()
+            .description(Some(description))
+            .schema(schema)
+            .build()
+    };
+    ResponseBuilder::new()
+        .description(description)
+        .header(
+            "Retry-After",
+            header("Seconds until a request is allowed again.", serde_json::json!(12), true),
+        )
+        .header(
+            "RateLimit-Policy",
+            header(
+                "The limit that was reached (IETF httpapi RateLimit header fields draft): its name, \
+                 `q` requests per `w` seconds.",
+                serde_json::json!("\"login-address\";q=20;w=60"),
+                false,
+            ),
+        )
+        .header(
+            "RateLimit",
+            header(
+                "What is left of it: `r` requests for the next `t` seconds.",
+                serde_json::json!("\"login-address\";r=0;t=12"),
+                false,
+            ),
+        )
+        .content(
+            "application/problem+json",
+            Content::new(Some(Ref::from_schema_name("Problem"))),
+        )
+        .build()
+}
+
 fn if_match() -> Parameter {
     ParameterBuilder::new()
         .name("If-Match")
@@ -97,7 +147,19 @@ fn if_match() -> Parameter {
         .build()
 }
 
+const TOO_MANY_REQUESTS_REF: &str = "#/components/responses/TooManyRequests";
+
 fn complete_operations(doc: &mut Document) {
+    doc.components
+        .get_or_insert_with(Default::default)
+        .responses
+        .insert(
+            "TooManyRequests".into(),
+            too_many_requests(
+                "Too many requests with this token (when the per-token limit is switched on).",
+            )
+            .into(),
+        );
     for (path, item) in doc.paths.paths.iter_mut() {
         let has_path_params = path.contains('{');
         let operations: [(HttpMethod, &mut Option<Operation>); 5] = [
@@ -132,6 +194,20 @@ fn complete_operations(doc: &mut Document) {
                     .parameters
                     .get_or_insert_with(Vec::new)
                     .push(if_match());
+            }
+            // Every authenticated operation may meet the per-token limit once it is
+            // switched on; a public one that declares a 429 gets the same headers and body.
+            let declared = match operation.responses.responses.get("429") {
+                Some(RefOr::T(response)) => Some(response.description.clone()),
+                _ => None,
+            };
+            let limited = match declared {
+                Some(description) => Some(too_many_requests(&description).into()),
+                None if !public => Some(Ref::new(TOO_MANY_REQUESTS_REF).into()),
+                None => None,
+            };
+            if let Some(limited) = limited {
+                operation.responses.responses.insert("429".into(), limited);
             }
             let mut add = |status: &str, description: &str| {
                 operation

@@ -11,7 +11,9 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
 use utoipa_actix_web::AppExt;
 
 use crate::auth::Authenticator;
+use crate::auth::hashing::PasswordHashing;
 use crate::auth::jwt::JwtKeys;
+use crate::auth::rate_limit::RateLimits;
 use crate::config::Settings;
 use crate::db::embedded::{EmbeddedOptions, EmbeddedPostgres, ServiceLock, find_bin_dir};
 use crate::db::{self, Db};
@@ -206,9 +208,15 @@ impl Application {
             settings.token_ttl,
         );
         let authenticator = web::Data::new(
-            Authenticator::new(db.clone(), keys)
-                .map_err(|e| StartupError::Config(e.to_string()))?,
+            Authenticator::new(
+                db.clone(),
+                keys,
+                PasswordHashing::per_core(settings.password_queue_timeout),
+                RateLimits::from_settings(settings),
+            )
+            .map_err(|e| StartupError::Config(e.to_string()))?,
         );
+        forget_recovered_limits(&authenticator);
         let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
             address: settings.bind.clone(),
             source,
@@ -261,6 +269,23 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Every minute, drops rate-limit keys that have fully recovered, until the
+/// application is gone.
+fn forget_recovered_limits(authenticator: &web::Data<Authenticator>) {
+    let weak = std::sync::Arc::downgrade(&authenticator.clone().into_inner());
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            match weak.upgrade() {
+                Some(authenticator) => authenticator.limits().retain_recent(),
+                None => break,
+            }
+        }
+    });
 }
 
 /// The documented paths and their methods, to tell 405 from 404.

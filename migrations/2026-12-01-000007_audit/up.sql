@@ -40,6 +40,32 @@ CREATE FUNCTION audit_value(key text, value jsonb) RETURNS jsonb
     END
     $$;
 
+-- What a row's write changed, as histories and trails keep it: for an insert every field
+-- (before NULL), for a delete every field (after NULL), for an update the changed fields
+-- before and after (both '{}' when nothing but `ignored` changed). Values pass through
+-- audit_value.
+CREATE FUNCTION app_changed_fields(old_row jsonb, new_row jsonb, ignored text[],
+    OUT before jsonb, OUT after jsonb)
+    LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    key text;
+BEGIN
+    before := CASE WHEN old_row IS NOT NULL THEN '{}' END;
+    after := CASE WHEN new_row IS NOT NULL THEN '{}' END;
+    FOR key IN SELECT jsonb_object_keys(coalesce(new_row, old_row)) LOOP
+        CONTINUE WHEN key = ANY (ignored);
+        IF old_row IS NULL OR new_row IS NULL OR (old_row -> key) IS DISTINCT FROM (new_row -> key) THEN
+            IF old_row IS NOT NULL THEN
+                before := before || jsonb_build_object(key, audit_value(key, old_row -> key));
+            END IF;
+            IF new_row IS NOT NULL THEN
+                after := after || jsonb_build_object(key, audit_value(key, new_row -> key));
+            END IF;
+        END IF;
+    END LOOP;
+END
+$$;
+
 -- TG_ARGV[0]: the entity. Bookkeeping columns are left out; an update that changes
 -- nothing else (a token's last use, a version bump) writes nothing.
 CREATE FUNCTION audit_record() RETURNS trigger
@@ -48,36 +74,17 @@ DECLARE
     old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
     new_row jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
     row_data jsonb := coalesce(new_row, old_row);
-    bookkeeping text[] := ARRAY['id', 'organisation_id', 'version', 'created_at', 'updated_at',
-        'last_used_at', 'session_version', 'created_by'];
-    before_fields jsonb := '{}';
-    after_fields jsonb := '{}';
-    key text;
+    changed record := app_changed_fields(old_row, new_row, ARRAY['id', 'organisation_id', 'version',
+        'created_at', 'updated_at', 'last_used_at', 'session_version', 'created_by']);
     action text := CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END;
 BEGIN
     IF TG_OP = 'UPDATE' THEN
-        FOR key IN SELECT jsonb_object_keys(new_row) LOOP
-            IF NOT key = ANY (bookkeeping) AND (old_row -> key) IS DISTINCT FROM (new_row -> key) THEN
-                before_fields := before_fields || jsonb_build_object(key, audit_value(key, old_row -> key));
-                after_fields := after_fields || jsonb_build_object(key, audit_value(key, new_row -> key));
-            END IF;
-        END LOOP;
-        IF before_fields = '{}' THEN
+        IF changed.before = '{}' THEN
             RETURN NULL;
         END IF;
         IF TG_ARGV[0] = 'api_token' AND (old_row ->> 'revoked_at') IS NULL AND (new_row ->> 'revoked_at') IS NOT NULL THEN
             action := 'revoked';
         END IF;
-    ELSE
-        FOR key IN SELECT jsonb_object_keys(row_data) LOOP
-            IF NOT key = ANY (bookkeeping) THEN
-                IF TG_OP = 'INSERT' THEN
-                    after_fields := after_fields || jsonb_build_object(key, audit_value(key, row_data -> key));
-                ELSE
-                    before_fields := before_fields || jsonb_build_object(key, audit_value(key, row_data -> key));
-                END IF;
-            END IF;
-        END LOOP;
     END IF;
     INSERT INTO audit_events (organisation_id, entity, entity_id, action, actor, before, after)
     VALUES (
@@ -86,8 +93,36 @@ BEGIN
         (row_data ->> 'id')::uuid,
         action,
         app_current_actor(),
-        CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE before_fields END,
-        CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE after_fields END
+        changed.before,
+        changed.after
+    );
+    RETURN NULL;
+END
+$$;
+
+-- The plan's history keeps its rules and shares the one way of telling what changed.
+CREATE OR REPLACE FUNCTION plan_change_record() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+    new_row jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+    row_data jsonb := coalesce(new_row, old_row);
+    changed record := app_changed_fields(old_row, new_row,
+        ARRAY['id', 'organisation_id', 'project_id', 'version', 'created_at', 'updated_at', 'total']);
+BEGIN
+    IF TG_OP = 'UPDATE' AND changed.before = '{}' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO plan_changes (organisation_id, project_id, entity, entity_id, action, actor, before, after)
+    VALUES (
+        (row_data ->> 'organisation_id')::uuid,
+        CASE WHEN TG_TABLE_NAME = 'projects' THEN (row_data ->> 'id')::uuid ELSE (row_data ->> 'project_id')::uuid END,
+        TG_ARGV[0],
+        (row_data ->> 'id')::uuid,
+        CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+        app_current_actor(),
+        changed.before,
+        changed.after
     );
     RETURN NULL;
 END

@@ -6,9 +6,12 @@
 //! [`Authenticator::authenticate`]; handlers only ever see the principal.
 
 pub mod api_token;
+pub mod hashing;
 pub mod jwt;
+mod memory;
 pub mod password;
 mod principal;
+pub mod rate_limit;
 
 pub use principal::{Actor, Authenticator, Principal};
 

@@ -8,7 +8,9 @@ use actix_web::{FromRequest, HttpRequest, web};
 use chrono::Utc;
 use diesel::OptionalExtension;
 
+use super::hashing::PasswordHashing;
 use super::jwt::JwtKeys;
+use super::rate_limit::RateLimits;
 use super::{api_token, password};
 use crate::db::Db;
 use crate::domain::{ApiTokenId, OrganisationId, Permission, Role, UserId};
@@ -16,7 +18,7 @@ use crate::error::ApiError;
 use crate::models;
 
 /// Who is acting: kept in the audit trail of later changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Actor {
     User(UserId),
     ApiToken(ApiTokenId),
@@ -61,27 +63,45 @@ impl Principal {
     }
 }
 
-/// Turns a bearer token into a principal.
+/// Turns a bearer token into a principal; checks passwords and keeps the rate limits.
 pub struct Authenticator {
     db: Db,
     keys: JwtKeys,
     /// Verified against when the email is unknown, so that a login takes as long
     /// whether or not the user exists.
     dummy_hash: String,
+    passwords: PasswordHashing,
+    limits: RateLimits,
 }
 
 impl Authenticator {
-    pub fn new(db: Db, keys: JwtKeys) -> Result<Self, argon2::password_hash::Error> {
+    pub fn new(
+        db: Db,
+        keys: JwtKeys,
+        passwords: PasswordHashing,
+        limits: RateLimits,
+    ) -> Result<Self, argon2::password_hash::Error> {
         let dummy_hash = password::hash(&password::generate())?;
         Ok(Self {
             db,
             keys,
             dummy_hash,
+            passwords,
+            limits,
         })
     }
 
     pub fn keys(&self) -> &JwtKeys {
         &self.keys
+    }
+
+    /// Where every password is hashed and checked.
+    pub fn passwords(&self) -> &PasswordHashing {
+        &self.passwords
+    }
+
+    pub fn limits(&self) -> &RateLimits {
+        &self.limits
     }
 
     pub fn dummy_hash(&self) -> &str {
@@ -218,6 +238,10 @@ impl FromRequest for Principal {
                 None => None,
             };
             let principal = authenticator.authenticate(authorization.as_deref()).await?;
+            authenticator
+                .limits
+                .check_actor(principal.actor)
+                .map_err(ApiError::TooManyRequests)?;
             tracing::Span::current().record(
                 "organisation_id",
                 tracing::field::display(principal.organisation_id),

@@ -27,7 +27,7 @@ fn parse(tag: Option<&str>) -> Option<(&str, Uuid)> {
 }
 
 /// The actors behind `tags`, in order, with their names looked up in two queries.
-pub async fn named(
+async fn named(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
     tags: &[Option<&str>],
@@ -81,4 +81,16 @@ pub async fn named(
             })
         })
         .collect())
+}
+
+/// `rows` each with the actor of its tag.
+pub async fn attach<R>(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    rows: Vec<R>,
+    tag: impl Fn(&R) -> Option<&str>,
+) -> diesel::QueryResult<Vec<(R, Option<ChangeActor>)>> {
+    let tags: Vec<Option<&str>> = rows.iter().map(&tag).collect();
+    let actors = named(conn, org, &tags).await?;
+    Ok(rows.into_iter().zip(actors).collect())
 }

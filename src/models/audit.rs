@@ -106,11 +106,9 @@ pub async fn list(
         ))
         .load(conn)
         .await?;
-    let tags: Vec<Option<&str>> = rows.iter().map(|r| r.actor.as_deref()).collect();
-    let actors = actors::named(conn, org, &tags).await?;
-    Ok(rows
+    Ok(actors::attach(conn, org, rows, |r| r.actor.as_deref())
+        .await?
         .into_iter()
-        .zip(actors)
         .map(|(row, actor)| AuditEvent {
             id: row.id,
             at: row.at,

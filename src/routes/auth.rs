@@ -1,11 +1,11 @@
 //! Signing in: email and password for an access token.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::Json;
-use crate::auth::{Authenticator, password};
+use crate::auth::Authenticator;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::models;
@@ -40,21 +40,36 @@ pub struct TokenResponse {
 ///
 /// Exchanges a user's email and password for a short-lived access token. Wrong
 /// credentials, unknown emails and deactivated users all get the same 401, in the same time.
+///
+/// Attempts are limited per client address (429 beyond it) and per email address. An
+/// email whose attempts are used up gets the same 401 as a wrong password, even with the
+/// right one, until the limit recovers; unknown emails are limited alike, so the answer
+/// never tells whether an account exists.
 #[utoipa::path(
     tag = "auth",
     security(()),
     request_body = CreateTokenRequest,
     responses(
         (status = 200, description = "Signed in.", body = TokenResponse),
-        (status = 401, description = "Wrong email or password, or a deactivated user.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong email or password, a deactivated user, or too many attempts for this email.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-in attempts from this client address."),
     )
 )]
 #[post("/auth/token")]
 pub async fn create_token(
+    req: HttpRequest,
     db: web::Data<Db>,
     authenticator: web::Data<Authenticator>,
     Json(request): Json<CreateTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let wrong = || ApiError::Unauthorized("The email or password is wrong.".into());
+    let limits = authenticator.limits();
+    limits
+        .check_sign_in_address(&req)
+        .map_err(ApiError::TooManyRequests)?;
+    if !limits.allow_sign_in_attempt(&request.email) {
+        return Err(wrong());
+    }
     let email = request.email.trim().to_string();
     // Postgres text cannot hold NUL: such an email cannot exist, so do not ask.
     let user = if email.len() > 254 || email.contains('\0') {
@@ -72,16 +87,13 @@ pub async fn create_token(
         || authenticator.dummy_hash().to_string(),
         |u| u.password_hash.clone(),
     );
-    let password = request.password;
-    let verified =
-        web::block(move || password.len() <= 1024 && password::verify(&password, &hash)).await?;
+    let verified = authenticator
+        .passwords()
+        .verify(request.password, hash)
+        .await?;
     let user = match user {
         Some(user) if verified && user.active => user,
-        _ => {
-            return Err(ApiError::Unauthorized(
-                "The email or password is wrong.".into(),
-            ));
-        }
+        _ => return Err(wrong()),
     };
     let access_token = authenticator
         .keys()

@@ -137,6 +137,18 @@ fn missing(quarter: Quarter) -> ApiError {
     ApiError::NotFound(format!("There is no report for {quarter} yet."))
 }
 
+/// The report of `quarter`, or 404; `lock` takes it FOR UPDATE.
+async fn existing(
+    conn: &mut diesel_async::AsyncPgConnection,
+    scope: &Scope,
+    quarter: Quarter,
+    lock: bool,
+) -> Result<ReportRow, ApiError> {
+    reports::find(conn, scope, quarter, lock)
+        .await?
+        .ok_or_else(|| missing(quarter))
+}
+
 fn locked(row: &ReportRow) -> ApiError {
     ApiError::Transition {
         detail: format!(
@@ -241,9 +253,7 @@ pub async fn get_report(
         .tenant(org, move |conn| {
             Box::pin(async move {
                 let scope = project_scope(conn, org, id).await?;
-                let row = reports::find(conn, &scope, quarter, false)
-                    .await?
-                    .ok_or_else(|| missing(quarter))?;
+                let row = existing(conn, &scope, quarter, false).await?;
                 Ok::<_, ApiError>((row, DueDates::load(conn, &scope).await?))
             })
         })
@@ -499,9 +509,7 @@ async fn act(
         .acting(&principal, move |conn| {
             Box::pin(async move {
                 let scope = project_scope(conn, org, project).await?;
-                let current = reports::find(conn, &scope, quarter, true)
-                    .await?
-                    .ok_or_else(|| missing(quarter))?;
+                let current = existing(conn, &scope, quarter, true).await?;
                 if !expected.matches(current.version) {
                     return fresh(Guarded::Stale);
                 }
@@ -658,9 +666,7 @@ pub async fn list_revisions(
         .tenant(org, move |conn| {
             Box::pin(async move {
                 let scope = project_scope(conn, org, id).await?;
-                let row = reports::find(conn, &scope, quarter, false)
-                    .await?
-                    .ok_or_else(|| missing(quarter))?;
+                let row = existing(conn, &scope, quarter, false).await?;
                 let closed = reports::revisions(conn, row.id).await?;
                 let due = DueDates::load(conn, &scope).await?;
                 Ok::<_, ApiError>(ReportRevisions {
@@ -700,9 +706,7 @@ pub async fn get_revision(
         .tenant(org, move |conn| {
             Box::pin(async move {
                 let scope = project_scope(conn, org, id).await?;
-                let row = reports::find(conn, &scope, quarter, false)
-                    .await?
-                    .ok_or_else(|| missing(quarter))?;
+                let row = existing(conn, &scope, quarter, false).await?;
                 let closed = reports::revision(conn, row.id, revision).await?;
                 Ok::<_, ApiError>(closed.ok_or_else(|| {
                     ApiError::NotFound(if revision == row.revision {
@@ -744,9 +748,7 @@ pub async fn list_events(
         .tenant(org, move |conn| {
             Box::pin(async move {
                 let scope = project_scope(conn, org, id).await?;
-                let row = reports::find(conn, &scope, quarter, false)
-                    .await?
-                    .ok_or_else(|| missing(quarter))?;
+                let row = existing(conn, &scope, quarter, false).await?;
                 reports::events(conn, row.id).await
             })
         })

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::extract::{Json, Query};
 use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
-use crate::auth::{Principal, password};
+use crate::auth::{Authenticator, Principal, password};
 use crate::db::Db;
 use crate::domain::{Email, Permission, Role, UserId, text};
 use crate::error::{ApiError, FieldError};
@@ -98,12 +98,6 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
-async fn hash_password(password: String) -> Result<String, ApiError> {
-    web::block(move || password::hash(&password))
-        .await?
-        .map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())))
-}
-
 /// Get yourself
 ///
 /// The signed-in user. API tokens are not users: they get 404.
@@ -140,6 +134,7 @@ pub async fn get_current_user(
 #[post("/users/me/password")]
 pub async fn change_password(
     db: web::Data<Db>,
+    authenticator: web::Data<Authenticator>,
     principal: Principal,
     Json(request): Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -156,13 +151,13 @@ pub async fn change_password(
         .await?;
     let given = request.current_password;
     let hash = current.password_hash;
-    if !web::block(move || given.len() <= 1024 && password::verify(&given, &hash)).await? {
+    if !authenticator.passwords().verify(given, hash).await? {
         return Err(ApiError::field(
             "/current_password",
             "is not your current password",
         ));
     }
-    let new_hash = hash_password(request.new_password).await?;
+    let new_hash = authenticator.passwords().hash(request.new_password).await?;
     db.acting(&principal, move |conn| {
         Box::pin(
             async move { Ok::<_, ApiError>(user::set_password(conn, org, id, &new_hash).await?) },
@@ -212,6 +207,7 @@ pub async fn list_users(
 #[post("/users")]
 pub async fn create_user(
     db: web::Data<Db>,
+    authenticator: web::Data<Authenticator>,
     principal: Principal,
     Json(request): Json<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -234,7 +230,7 @@ pub async fn create_user(
         organisation_id: principal.organisation_id,
         email: email.into_string(),
         name,
-        password_hash: hash_password(request.password).await?,
+        password_hash: authenticator.passwords().hash(request.password).await?,
         role: request.role,
     };
     let created = db

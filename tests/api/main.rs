@@ -18,6 +18,7 @@ mod plan_network;
 mod plan_whole;
 mod progress;
 mod projects;
+mod rate_limits;
 mod record;
 mod reports;
 mod tenancy;

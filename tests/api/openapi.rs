@@ -63,6 +63,21 @@ fn every_operation_is_documented_completely() {
                     "{at}: auth errors"
                 );
             }
+            // Sign-in is always limited; every authenticated operation can be.
+            if !public || id == "create_token" {
+                let mut limited = &responses["429"];
+                if let Some(reference) = limited["$ref"].as_str() {
+                    let name = reference.strip_prefix("#/components/responses/").unwrap();
+                    limited = &doc["components"]["responses"][name];
+                }
+                assert!(
+                    limited["content"]["application/problem+json"].is_object(),
+                    "{at}: 429 as problem+json"
+                );
+                for header in ["Retry-After", "RateLimit-Policy", "RateLimit"] {
+                    assert!(limited["headers"][header].is_object(), "{at}: 429 {header}");
+                }
+            }
             if op.get("requestBody").is_some() {
                 for status in ["400", "413", "415", "422"] {
                     assert!(responses.contains_key(status), "{at}: {status}");

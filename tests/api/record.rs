@@ -12,6 +12,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{Tenant, TestApp, fetch, json_of, new_project, problem, spawn_app};
+use crate::reports::{act_ok as act, events, report_path};
 
 #[derive(QueryableByName, Debug)]
 struct Connection {
@@ -93,10 +94,6 @@ async fn count_as_request(app: &TestApp, tenant: &Tenant, sql: &str) -> i64 {
         .unwrap()
 }
 
-fn report_path(pid: &str, quarter: &str) -> String {
-    format!("/api/v1/projects/{pid}/quarterly-reports/{quarter}")
-}
-
 async fn put_report(app: &TestApp, token: &str, pid: &str, quarter: &str, text: &str) {
     let response = app
         .request(Method::PUT, &report_path(pid, quarter), Some(token))
@@ -105,34 +102,6 @@ async fn put_report(app: &TestApp, token: &str, pid: &str, quarter: &str, text: 
         .await
         .unwrap();
     assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-}
-
-async fn act(
-    app: &TestApp,
-    token: &str,
-    pid: &str,
-    quarter: &str,
-    action: &str,
-    reason: Option<&str>,
-) -> Value {
-    let body = reason.map_or(json!({}), |r| json!({"reason": r}));
-    let response = app
-        .post(
-            &format!("{}/{action}", report_path(pid, quarter)),
-            token,
-            &body,
-        )
-        .await;
-    assert_eq!(response.status(), 200, "{action}");
-    json_of(response).await
-}
-
-async fn events(app: &TestApp, token: &str, pid: &str, quarter: &str) -> Vec<Value> {
-    let response = app
-        .get(&format!("{}/events", report_path(pid, quarter)), token)
-        .await;
-    assert_eq!(response.status(), 200);
-    json_of(response).await["items"].as_array().unwrap().clone()
 }
 
 #[tokio::test]

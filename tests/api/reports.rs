@@ -19,7 +19,7 @@ fn reports_path(pid: &str) -> String {
     format!("/api/v1/projects/{pid}/quarterly-reports")
 }
 
-fn report_path(pid: &str, quarter: &str) -> String {
+pub(crate) fn report_path(pid: &str, quarter: &str) -> String {
     format!("/api/v1/projects/{pid}/quarterly-reports/{quarter}")
 }
 
@@ -379,7 +379,7 @@ async fn create_report(
 }
 
 /// POST `…/{quarter}/{action}`, with an optional body and If-Match.
-async fn act(
+pub(crate) async fn act(
     app: &TestApp,
     token: &str,
     pid: &str,
@@ -403,7 +403,7 @@ async fn act(
 }
 
 /// A move that must succeed; returns the report it answers.
-async fn act_ok(
+pub(crate) async fn act_ok(
     app: &TestApp,
     token: &str,
     pid: &str,
@@ -438,7 +438,7 @@ async fn fetch_list(app: &TestApp, token: &str, pid: &str) -> Vec<Value> {
 }
 
 /// The report's audit trail.
-async fn events(app: &TestApp, token: &str, pid: &str, quarter: &str) -> Vec<Value> {
+pub(crate) async fn events(app: &TestApp, token: &str, pid: &str, quarter: &str) -> Vec<Value> {
     let path = format!("{}/events", report_path(pid, quarter));
     let response = app.get(&path, token).await;
     assert_eq!(response.status(), 200, "GET {path}");
