@@ -263,7 +263,7 @@ pub async fn load_demo(db: &SystemDb) -> Result<DemoResult, CliError> {
         .system(move |conn| {
             Box::pin(async move {
                 let (org, project) = match models::user::find_by_email(conn, DEMO_EMAIL).await? {
-                    Some(admin) => {
+                    Some((admin, _)) => {
                         let org = admin.organisation_id;
                         let first =
                             models::project::list(conn, org, &Default::default(), 1, None).await?;

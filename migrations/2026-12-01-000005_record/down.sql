@@ -23,6 +23,9 @@ GRANT SELECT, INSERT ON quarterly_report_revisions, quarterly_report_events TO m
 GRANT SELECT, INSERT ON project_partner_levels, plan_changes TO mantelmonitor_app;
 ALTER FUNCTION project_partner_level_record() SECURITY INVOKER;
 ALTER FUNCTION plan_change_record() SECURITY INVOKER;
+REVOKE SELECT (id, organisation_id, email, name, role, active, session_version, version, created_at, updated_at)
+    ON users FROM mantelmonitor_app;
+GRANT SELECT ON users TO mantelmonitor_app;
 DROP POLICY identify_touch ON api_tokens;
 DROP POLICY identify ON api_tokens;
 DROP POLICY identify ON users;

@@ -15,6 +15,12 @@ CREATE POLICY identify ON users FOR SELECT TO mantelmonitor_auth USING (true);
 CREATE POLICY identify ON api_tokens FOR SELECT TO mantelmonitor_auth USING (true);
 CREATE POLICY identify_touch ON api_tokens FOR UPDATE TO mantelmonitor_auth USING (true) WITH CHECK (true);
 
+-- The request role never reads a password hash: it writes them (a new user, a new
+-- password); only the sign-in role reads them.
+REVOKE SELECT ON users FROM mantelmonitor_app;
+GRANT SELECT (id, organisation_id, email, name, role, active, session_version, version, created_at, updated_at)
+    ON users TO mantelmonitor_app;
+
 -- The owner's policies name the role that ran each migration; point them all at the owner
 -- running this one (an embedded cluster from before the owner existed ran them as the
 -- superuser).
@@ -31,10 +37,14 @@ $$;
 
 -- No one but the owner creates anything in the schema (Postgres 15 no longer grants it to
 -- PUBLIC on new databases; older or upgraded ones may still).
+-- The SECURITY DEFINER functions below search `public`, so nobody else may create in it.
 DO $$
 BEGIN
     IF pg_has_role(current_user, (SELECT nspowner FROM pg_namespace WHERE nspname = 'public'), 'USAGE') THEN
         REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+    ELSIF has_schema_privilege('mantelmonitor_app', 'public', 'CREATE') THEN
+        RAISE EXCEPTION 'every role may create objects in schema public, and the migrating role does not own it'
+            USING HINT = 'As the owner of schema public run: REVOKE CREATE ON SCHEMA public FROM PUBLIC';
     END IF;
 END
 $$;

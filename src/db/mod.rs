@@ -6,8 +6,8 @@
 //!   in as the non-owning role `mantelmonitor_app`, with the caller's organisation set
 //!   transaction-locally, so row-level security hides every other organisation even if a
 //!   query forgets its filter.
-//! - [`Db::identify`]: before a caller is known (sign-in, API-token lookup), on a small
-//!   pool logged in as `mantelmonitor_auth`, which can read users and API tokens and
+//! - [`Db::identify`]: before a caller is known (sign-in, API-token lookup), on a pool
+//!   of its own logged in as `mantelmonitor_auth`, which can read users and API tokens and
 //!   nothing else.
 //! - [`SystemDb::system`]: the CLI, as the owner, across organisations. Never in a request.
 
@@ -41,10 +41,6 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 /// apply migrations one after the other.
 const MIGRATION_LOCK_KEY: i64 = 0x6d616e74656c; // "mantel"
 
-/// Connections the sign-in pool keeps: sign-in is bounded by password hashing, not by
-/// the database.
-const AUTH_POOL_SIZE: usize = 2;
-
 /// The future a transaction body returns. Bodies take owned inputs (`move`), so the
 /// future borrows nothing but the connection.
 pub type TxFuture<'c, T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>;
@@ -75,23 +71,38 @@ where
 {
     use diesel_async::pooled_connection::PoolableConnection;
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::atomic::{AtomicU8, Ordering};
+    const STAGE_BEGIN: u8 = 0;
+    const STAGE_BODY: u8 = 1;
+    const STAGE_COMMIT: u8 = 2;
     let mut conn = pool.get().await?;
     // BEGIN fails only when the database does (a connection ended by a restart between
-    // its check-out test and BEGIN, before the driver has noticed it closed).
-    let begun = Arc::new(AtomicBool::new(false));
-    let began = Arc::clone(&begun);
+    // its check-out test and BEGIN, before the driver has noticed it closed). COMMIT fails
+    // for a deferred constraint or a lost connection: a ping tells which.
+    let stage = Arc::new(AtomicU8::new(STAGE_BEGIN));
+    let reached = Arc::clone(&stage);
     let result = conn
         .transaction(async move |conn| {
-            began.store(true, Ordering::Relaxed);
+            reached.store(STAGE_BODY, Ordering::Relaxed);
             if let Some(setup) = setup {
                 conn.batch_execute(&setup).await?;
             }
-            body(conn).await
+            let result = body(conn).await;
+            if result.is_ok() {
+                reached.store(STAGE_COMMIT, Ordering::Relaxed);
+            }
+            result
         })
         .await;
+    let lost = match (&result, stage.load(Ordering::Relaxed)) {
+        (Ok(_), _) => false,
+        (Err(_), _) if conn.is_broken() => true,
+        (Err(_), STAGE_BEGIN) => true,
+        (Err(_), STAGE_COMMIT) => conn.batch_execute("SELECT 1").await.is_err(),
+        (Err(_), _) => false,
+    };
     match result {
-        Err(error) if conn.is_broken() || !begun.load(Ordering::Relaxed) => {
+        Err(error) if lost => {
             tracing::warn!(
                 ?error,
                 "the database connection was lost during a transaction"
@@ -114,12 +125,13 @@ pub struct Db {
 }
 
 impl Db {
-    /// A pool of at most `size` request connections and a small one for finding callers;
-    /// a request waits at most `timeout` for a connection.
+    /// A pool of at most `size` request connections and one as large for finding callers
+    /// (every API-token request looks its token up there); a request waits at most
+    /// `timeout` for a connection.
     pub fn new(connections: &Connections, size: usize, timeout: Duration) -> Result<Self, String> {
         Ok(Self {
             app: pool(&connections.app, size, timeout)?,
-            auth: pool(&connections.auth, AUTH_POOL_SIZE.min(size), timeout)?,
+            auth: pool(&connections.auth, size, timeout)?,
         })
     }
 

@@ -117,6 +117,14 @@ struct RoleState {
     /// Whether the role owns anything in this database.
     #[diesel(sql_type = Bool)]
     owns_objects: bool,
+    /// Whether the role is a member of any role (the other service role,
+    /// `pg_read_all_data`, …): a service role is a member of none.
+    #[diesel(sql_type = Bool)]
+    member_of_any: bool,
+    #[diesel(sql_type = Bool)]
+    rolreplication: bool,
+    #[diesel(sql_type = Bool)]
+    can_connect: bool,
 }
 
 #[derive(QueryableByName)]
@@ -132,7 +140,10 @@ async fn roles_state(conn: &mut AsyncPgConnection) -> Result<Vec<RoleState>, Set
                 pg_has_role(r.oid, (SELECT oid FROM pg_roles WHERE rolname = current_user), 'MEMBER') AS owner_member, \
                 EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid) \
                     OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.proowner = r.oid) \
-                    OR EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspowner = r.oid) AS owns_objects \
+                    OR EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspowner = r.oid) AS owns_objects, \
+                EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid) AS member_of_any, \
+                r.rolreplication, \
+                has_database_privilege(r.oid, current_database(), 'CONNECT') AS can_connect \
          FROM pg_roles r WHERE r.rolname = ANY($1)",
     )
     .bind::<diesel::sql_types::Array<Text>, _>(vec![APP_ROLE.to_string(), AUTH_ROLE.to_string()])
@@ -215,7 +226,8 @@ pub async fn ensure(connections: &Connections) -> Result<(), SetupError> {
                     || state.rolbypassrls
                     || !state.rolcanlogin
                     || state.rolcreaterole
-                    || state.rolcreatedb =>
+                    || state.rolcreatedb
+                    || state.rolreplication =>
             {
                 execute_formatted(&mut conn, &format!("ALTER ROLE %I {SAFE_ATTRIBUTES}"), &[role])
                     .await
@@ -227,22 +239,43 @@ pub async fn ensure(connections: &Connections) -> Result<(), SetupError> {
             }
             Some(_) => {}
         }
-        execute_formatted(
-            &mut conn,
-            "GRANT CONNECT ON DATABASE %I TO %I",
-            &[&database, role],
-        )
-        .await
-        .map_err(|e| {
-            SetupError::Roles(format!(
-                "cannot let {role} connect to the database ({e}); the owner must own the database"
-            ))
-        })?;
+        let can_connect = roles_state(&mut conn)
+            .await?
+            .iter()
+            .any(|r| r.rolname == role && r.can_connect);
+        if !can_connect {
+            execute_formatted(&mut conn, "GRANT CONNECT ON DATABASE %I TO %I", &[&database, role])
+                .await
+                .map_err(|e| {
+                    SetupError::Roles(format!(
+                        "{role} may not connect to the database and the owner cannot allow it ({e}); as its owner run: GRANT CONNECT ON DATABASE {database} TO {role}"
+                    ))
+                })?;
+        }
+        // A role made by an earlier version (or by hand) may lack the password its
+        // connection string gives: set it when that string cannot log in.
+        if let Some(password) = &password
+            && AsyncPgConnection::establish(conninfo).await.is_err()
+        {
+            execute_formatted(&mut conn, "ALTER ROLE %I PASSWORD %L", &[role, password])
+                .await
+                .map_err(|e| {
+                    SetupError::Roles(format!(
+                        "cannot log in as {role} with its connection string, and the owner cannot set its password ({e}); as an administrator run: ALTER ROLE {role} PASSWORD '…'"
+                    ))
+                })?;
+        }
     }
     for state in roles_state(&mut conn).await? {
         if state.owner_member {
             return Err(SetupError::Roles(format!(
                 "role {} can act as the owner; as an administrator run: REVOKE <owner> FROM {}",
+                state.rolname, state.rolname
+            )));
+        }
+        if state.member_of_any {
+            return Err(SetupError::Roles(format!(
+                "role {} is a member of other roles; a service role must be a member of none (see \\du {})",
                 state.rolname, state.rolname
             )));
         }

@@ -15,7 +15,6 @@ pub struct User {
     pub organisation_id: OrganisationId,
     pub email: String,
     pub name: String,
-    pub password_hash: String,
     pub role: Role,
     pub active: bool,
     pub session_version: i32,
@@ -52,18 +51,36 @@ pub struct UserChanges {
     pub active: Option<bool>,
 }
 
-/// Finds the user with this email in any organisation: login, before a caller is known.
-pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<User>> {
+/// Finds the user with this email in any organisation, with the password hash: sign-in,
+/// before a caller is known (the sign-in role; the request role cannot read hashes).
+pub async fn find_by_email(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+) -> QueryResult<Option<(User, String)>> {
     users::table
         .filter(
             diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = lower(")
                 .bind::<diesel::sql_types::Text, _>(email)
                 .sql(")"),
         )
-        .select(User::as_select())
+        .select((User::as_select(), users::password_hash))
         .first(conn)
         .await
         .optional()
+}
+
+/// The password hash of user `id` of `org`, to check a current password (the sign-in role).
+pub async fn password_hash(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: UserId,
+) -> QueryResult<String> {
+    users::table
+        .filter(users::organisation_id.eq(org))
+        .filter(users::id.eq(id))
+        .select(users::password_hash)
+        .first(conn)
+        .await
 }
 
 pub async fn find(

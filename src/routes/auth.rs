@@ -85,14 +85,14 @@ pub async fn create_token(
     // Always verify a hash, the user's or a dummy, so timing does not tell whether the email exists.
     let hash = user.as_ref().map_or_else(
         || authenticator.dummy_hash().to_string(),
-        |u| u.password_hash.clone(),
+        |(_, hash)| hash.clone(),
     );
     let verified = authenticator
         .passwords()
         .verify(request.password, hash)
         .await?;
     let user = match user {
-        Some(user) if verified && user.active => user,
+        Some((user, _)) if verified && user.active => user,
         _ => return Err(wrong()),
     };
     let access_token = authenticator

@@ -144,13 +144,13 @@ pub async fn change_password(
     password::check_policy(&request.new_password)
         .map_err(|m| ApiError::field("/new_password", m))?;
     let org = principal.organisation_id;
-    let current = db
-        .tenant(org, move |conn| {
-            Box::pin(async move { Ok::<_, ApiError>(user::find(conn, org, id).await?) })
+    // Only the sign-in role reads password hashes.
+    let hash = db
+        .identify(move |conn| {
+            Box::pin(async move { Ok::<_, ApiError>(user::password_hash(conn, org, id).await?) })
         })
         .await?;
     let given = request.current_password;
-    let hash = current.password_hash;
     if !authenticator.passwords().verify(given, hash).await? {
         return Err(ApiError::field(
             "/current_password",

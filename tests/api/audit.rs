@@ -213,7 +213,8 @@ async fn every_change_outside_the_plan_is_recorded_with_who_and_what_but_no_secr
     let users = audit(&app, &a.token, "?entity=user").await;
     assert_eq!(summary(&users).len(), 6);
     assert!(summary(&users).iter().all(|(e, _)| e == "user"));
-    let today = chrono::Utc::now().date_naive();
+    // The filters take Dutch days.
+    let today = crate::helpers::amsterdam_today();
     let (yesterday, tomorrow) = (today.pred_opt().unwrap(), today.succ_opt().unwrap());
     assert_eq!(
         audit(&app, &a.token, &format!("?from={tomorrow}")).await["items"],

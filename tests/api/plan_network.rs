@@ -241,12 +241,9 @@ fn days_ago(n: u64) -> String {
     (chrono::Utc::now().date_naive() - chrono::Days::new(n)).to_string()
 }
 
-/// Today's date where the test runs, in UTC and in local time (the server may use either).
-fn todays() -> [String; 2] {
-    [
-        chrono::Utc::now().date_naive().to_string(),
-        chrono::Local::now().date_naive().to_string(),
-    ]
+/// Today's date in the Netherlands, where the server dates level changes.
+fn todays() -> [String; 1] {
+    [crate::helpers::amsterdam_today().to_string()]
 }
 
 /// The fields of a contact, nulls for the ones left out.

@@ -157,19 +157,17 @@ async fn reset_role_in_a_request_transaction_gains_nothing() {
         count_as_request(&app, &b, "SELECT count(*) AS n FROM projects").await,
         0
     );
-    assert_eq!(
-        count_as_request(
+    // No password hash at all, not even of its own organisation.
+    for org in [&a.organisation_id, &b.organisation_id] {
+        let refused = as_request(
             &app,
             &b,
-            &format!(
-                "SELECT count(password_hash) AS n FROM users WHERE organisation_id = '{}'",
-                a.organisation_id
-            )
+            &format!("RESET ROLE; SELECT password_hash FROM users WHERE organisation_id = '{org}'"),
         )
-        .await,
-        0,
-        "no password hash of another organisation"
-    );
+        .await
+        .unwrap_err();
+        assert!(refused.contains("permission denied"), "{refused}");
+    }
     assert_eq!(
         count_as_request(&app, &b, "SELECT count(*) AS n FROM users").await,
         1

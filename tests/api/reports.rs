@@ -4,12 +4,12 @@
 //! revisions and audit trail, races between clients, the plan lines a report pins, and
 //! tenant isolation.
 
-use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{Datelike, Days, NaiveDate};
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
 use crate::helpers::{Tenant, TestApp, etag_of, named_fields, problem, project_body, spawn_app};
-use crate::helpers::{fetch, id_of, json_of, lines_path};
+use crate::helpers::{amsterdam_today, fetch, id_of, json_of, lines_path};
 
 const INVALID_TRANSITION: &str = "urn:mantelmonitor:problem:invalid-transition";
 
@@ -32,25 +32,6 @@ async fn create(app: &TestApp, token: &str, collection: &str, body: &Value) -> V
         panic!("create at {collection} with {body}: {status} {text}");
     }
     json_of(response).await
-}
-
-/// The date in the Netherlands (CET, CEST from the last Sunday of March to the last
-/// Sunday of October, switching at 01:00 UTC).
-fn amsterdam_today() -> NaiveDate {
-    let now = Utc::now();
-    let last_sunday = |month: u32| {
-        let mut day = NaiveDate::from_ymd_opt(now.year(), month + 1, 1).unwrap() - Days::new(1);
-        while day.weekday() != Weekday::Sun {
-            day = day - Days::new(1);
-        }
-        Utc.from_utc_datetime(&day.and_hms_opt(1, 0, 0).unwrap())
-    };
-    let offset = if now >= last_sunday(3) && now < last_sunday(10) {
-        2
-    } else {
-        1
-    };
-    (now + chrono::Duration::hours(offset)).date_naive()
 }
 
 fn date(text: &str) -> NaiveDate {
