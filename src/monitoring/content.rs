@@ -144,6 +144,45 @@ pub struct ReportContent {
     pub narrative: Narrative,
 }
 
+/// A line of the plan (or a planned activity) that a report can refer to: what a
+/// delete guard asks about, typed, so that renaming a report field cannot silently
+/// disable a guard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanRef {
+    TargetGroup(Uuid),
+    BudgetLine(Uuid),
+    /// A project partner link, in referrals or in a level change.
+    ProjectPartner(Uuid),
+    /// Hours spent on a planned activity.
+    Activity(Activity),
+}
+
+impl ReportContent {
+    /// Whether any figure of the report refers to `target`.
+    pub fn refers_to(&self, target: PlanRef) -> bool {
+        match target {
+            PlanRef::TargetGroup(id) => self
+                .reach
+                .per_target_group
+                .iter()
+                .any(|r| r.target_group_id == id),
+            PlanRef::BudgetLine(id) => self.budget.spent.iter().any(|s| s.budget_line_id == id),
+            PlanRef::ProjectPartner(id) => {
+                self.reach
+                    .per_partner
+                    .iter()
+                    .any(|p| p.project_partner_id == id)
+                    || self
+                        .network
+                        .level_changes
+                        .iter()
+                        .any(|c| c.project_partner_id == id)
+            }
+            PlanRef::Activity(activity) => self.budget.hours.iter().any(|h| h.activity == activity),
+        }
+    }
+}
+
 /// What in the plan a report may refer to.
 #[derive(Debug, Default)]
 pub struct PlanRefs {
@@ -463,4 +502,49 @@ pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportCon
     }
     errors.finish()?;
     Ok(content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    /// A report that refers to target group 1, budget line 2, partner link 3 (referrals),
+    /// partner link 4 (a level change) and outreach hours.
+    fn report() -> ReportContent {
+        serde_json::from_value(serde_json::json!({
+            "reach": {
+                "per_target_group": [{"target_group_id": id(1), "new": 1, "total": 2}],
+                "per_partner": [{"project_partner_id": id(3), "received": 1}]
+            },
+            "network": {"level_changes": [{"project_partner_id": id(4), "level": "coordinate"}]},
+            "budget": {
+                "spent": [{"budget_line_id": id(2), "amount": "10.00"}],
+                "hours": [{"activity": "outreach", "hours": "4.00"}]
+            }
+        }))
+        .expect("a valid report")
+    }
+
+    #[test]
+    fn every_kind_of_plan_line_a_report_uses_is_found_and_nothing_else() {
+        let report = report();
+        for (target, uses) in [
+            (PlanRef::TargetGroup(id(1)), true),
+            (PlanRef::TargetGroup(id(2)), false),
+            (PlanRef::BudgetLine(id(2)), true),
+            (PlanRef::BudgetLine(id(1)), false),
+            (PlanRef::ProjectPartner(id(3)), true),
+            (PlanRef::ProjectPartner(id(4)), true),
+            (PlanRef::ProjectPartner(id(1)), false),
+            (PlanRef::Activity(Activity::Outreach), true),
+            (PlanRef::Activity(Activity::Coordination), false),
+        ] {
+            assert_eq!(report.refers_to(target), uses, "{target:?}");
+        }
+        assert!(!ReportContent::default().refers_to(PlanRef::TargetGroup(id(1))));
+    }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::content::ReportContent;
+use super::content::{PlanRef, ReportContent};
 use crate::db::json::JsonDoc;
 use crate::db::schema::{
     fund_applications, organisations, quarterly_report_events, quarterly_report_revisions,
@@ -253,34 +253,23 @@ impl DueDates {
     }
 }
 
-#[derive(diesel::QueryableByName)]
-struct QuarterName {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    quarter: String,
-}
-
-/// The quarters whose report refers to `id` (a line's id, an activity) at one of
-/// `paths` (SQL/JSON paths with the variable `$id`), so that what a report uses cannot
-/// be deleted.
+/// The quarters whose report refers to `target`, so that what a report uses cannot be
+/// deleted.
 pub async fn quarters_referring(
     conn: &mut AsyncPgConnection,
     scope: &Scope,
-    paths: &[&str],
-    id: &str,
+    target: PlanRef,
 ) -> Result<Vec<String>, ApiError> {
-    use diesel::sql_types::{Array, Text, Uuid as SqlUuid};
-    let found: Vec<QuarterName> = diesel::sql_query(
-        "SELECT to_char(quarter, 'YYYY-\"Q\"Q') AS quarter FROM quarterly_reports \
-         WHERE organisation_id = $1 AND project_id = $2 AND EXISTS ( \
-             SELECT 1 FROM unnest($3::text[]) AS path \
-             WHERE jsonb_path_exists(content, path::jsonpath, jsonb_build_object('id', $4::text))) \
-         ORDER BY quarter",
-    )
-    .bind::<SqlUuid, _>(scope.org.as_uuid())
-    .bind::<SqlUuid, _>(scope.project_id()?.as_uuid())
-    .bind::<Array<Text>, _>(paths.iter().map(|p| p.to_string()).collect::<Vec<_>>())
-    .bind::<Text, _>(id)
-    .load(conn)
-    .await?;
-    Ok(found.into_iter().map(|q| q.quarter).collect())
+    let reports: Vec<(Quarter, JsonDoc<ReportContent>)> = quarterly_reports::table
+        .filter(quarterly_reports::organisation_id.eq(scope.org))
+        .filter(quarterly_reports::project_id.eq(scope.project_id()?))
+        .order(quarterly_reports::quarter)
+        .select((quarterly_reports::quarter, quarterly_reports::content))
+        .load(conn)
+        .await?;
+    Ok(reports
+        .into_iter()
+        .filter(|(_, content)| content.0.refers_to(target))
+        .map(|(quarter, _)| quarter.to_string())
+        .collect())
 }

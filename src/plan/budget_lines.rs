@@ -15,6 +15,8 @@ use crate::db::schema::{budget_lines, fund_application_budget_lines, targets};
 use crate::domain::plan::{Amount, BudgetCategory, Quarter};
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
+use crate::monitoring::content::PlanRef;
+use crate::monitoring::reports::quarters_referring;
 
 use crate::routes::Errors;
 use crate::routes::parts::{Part, Scope};
@@ -179,13 +181,7 @@ impl Part for BudgetLines {
             if !used.is_empty() {
                 return Err(referenced(Self::NOUN, "targets", &used));
             }
-            let reports = crate::monitoring::reports::quarters_referring(
-                conn,
-                scope,
-                &["$.budget.spent[*].budget_line_id ? (@ == $id)"],
-                &current.id.to_string(),
-            )
-            .await?;
+            let reports = quarters_referring(conn, scope, PlanRef::BudgetLine(current.id)).await?;
             if !reports.is_empty() {
                 return Err(referenced(Self::NOUN, "quarterly reports", &reports));
             }

@@ -14,6 +14,8 @@ use crate::db::schema::planned_hours;
 use crate::domain::plan::{Activity, Amount, Quarter};
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::ApiError;
+use crate::monitoring::content::PlanRef;
+use crate::monitoring::reports::quarters_referring;
 
 use crate::routes::Errors;
 use crate::routes::parts::{Part, Scope};
@@ -142,13 +144,8 @@ impl Part for Hours {
                 .get_result(conn)
                 .await?;
             if others == 0 {
-                let reports = crate::monitoring::reports::quarters_referring(
-                    conn,
-                    scope,
-                    &["$.budget.hours[*].activity ? (@ == $id)"],
-                    current.activity.as_str(),
-                )
-                .await?;
+                let reports =
+                    quarters_referring(conn, scope, PlanRef::Activity(current.activity)).await?;
                 if !reports.is_empty() {
                     return Err(super::referenced(
                         "activity's last hours line",

@@ -17,6 +17,8 @@ use crate::domain::project::check_date;
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
 use crate::models::Keyset;
+use crate::monitoring::content::PlanRef;
+use crate::monitoring::reports::quarters_referring;
 use crate::routes::Errors;
 use crate::routes::parts::{Meta, Part, Scope};
 
@@ -338,16 +340,8 @@ impl Part for ProjectPartners {
         current: &'c ProjectPartner,
     ) -> TxFuture<'c, (), ApiError> {
         Box::pin(async move {
-            let reports = crate::monitoring::reports::quarters_referring(
-                conn,
-                scope,
-                &[
-                    "$.reach.per_partner[*].project_partner_id ? (@ == $id)",
-                    "$.network.level_changes[*].project_partner_id ? (@ == $id)",
-                ],
-                &current.id.to_string(),
-            )
-            .await?;
+            let reports =
+                quarters_referring(conn, scope, PlanRef::ProjectPartner(current.id)).await?;
             if !reports.is_empty() {
                 return Err(super::referenced(Self::NOUN, "quarterly reports", &reports));
             }

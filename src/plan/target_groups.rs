@@ -14,6 +14,8 @@ use crate::db::schema::{target_groups, targets};
 use crate::domain::plan::LanguageCode;
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
+use crate::monitoring::content::PlanRef;
+use crate::monitoring::reports::quarters_referring;
 
 use crate::routes::Errors;
 use crate::routes::parts::{Part, Scope};
@@ -138,13 +140,7 @@ impl Part for TargetGroups {
             if !used.is_empty() {
                 return Err(referenced(Self::NOUN, "targets", &used));
             }
-            let reports = crate::monitoring::reports::quarters_referring(
-                conn,
-                scope,
-                &["$.reach.per_target_group[*].target_group_id ? (@ == $id)"],
-                &current.id.to_string(),
-            )
-            .await?;
+            let reports = quarters_referring(conn, scope, PlanRef::TargetGroup(current.id)).await?;
             if !reports.is_empty() {
                 return Err(referenced(Self::NOUN, "quarterly reports", &reports));
             }

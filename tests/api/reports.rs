@@ -2216,3 +2216,28 @@ async fn the_last_hours_line_of_an_activity_a_report_uses_cannot_be_deleted() {
     );
     assert_eq!(app.get(&last, &admin.token).await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_partner_link_a_report_names_in_a_level_change_cannot_be_deleted() {
+    let app = spawn_app().await;
+    let t = app.tenant("Steunpunt Oost").await;
+    let plan = plan(&app, &t.token).await;
+    let pid = &plan.pid;
+    let content = json!({
+        "network": {"level_changes": [{"project_partner_id": plan.links[1], "level": "coordinate"}]}
+    });
+    create_report(&app, &t.token, pid, "2025-Q3", &content).await;
+    let path = format!("{}/{}", lines_path(pid, "partners"), plan.links[1]);
+    let (_, etag) = fetch(&app, &t.token, &path).await;
+    let refused = problem(
+        app.send_if_match(Method::DELETE, &path, &t.token, &etag, None)
+            .await,
+        409,
+    )
+    .await;
+    assert_eq!(
+        refused["errors"][0]["message"], "used by quarterly reports 2025-Q3",
+        "{refused}"
+    );
+    fetch(&app, &t.token, &path).await;
+}
