@@ -10,17 +10,23 @@
 FROM rust:1-bookworm AS builder
 WORKDIR /build
 
-# Dependencies first, in their own layer: it is rebuilt only when Cargo.toml or Cargo.lock
-# change, not on every source edit. A stub main.rs stands in for the sources.
+# Dependencies first, in their own layer: it is rebuilt only when a Cargo.toml or
+# Cargo.lock changes, not on every source edit. Stubs stand in for the workspace's crates
+# (the HTTP crate at the root; domain, store and embedded-pg under crates/).
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir src \
+COPY crates/domain/Cargo.toml crates/domain/
+COPY crates/embedded-pg/Cargo.toml crates/embedded-pg/
+COPY crates/store/Cargo.toml crates/store/
+RUN mkdir -p src crates/domain/src crates/embedded-pg/src crates/store/src \
     && echo 'fn main() {}' > src/main.rs \
+    && touch crates/domain/src/lib.rs crates/embedded-pg/src/lib.rs crates/store/src/lib.rs \
     && cargo build --release --locked \
-    && cargo clean --release --locked -p mantelmonitor \
-    && rm -rf src
+    && cargo clean --release --locked -p mantelmonitor -p mantelmonitor-domain \
+        -p mantelmonitor-embedded-pg -p mantelmonitor-store \
+    && rm -rf src crates
 
 # The real sources (migrations/ and openapi/ included: they may be embedded at compile time).
-# `cargo clean -p` above removed the stub's artifacts, so the crate is always rebuilt here.
+# `cargo clean -p` above removed the stubs' artifacts, so the crates are always rebuilt here.
 COPY . .
 RUN cargo build --release --locked \
     && install -m 0755 target/release/mantelmonitor /usr/local/bin/mantelmonitor

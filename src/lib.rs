@@ -4,10 +4,13 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
-pub mod db;
-pub mod domain;
+// The lower layers, under the names this crate's modules read them by. The crates are
+// the layers: domain (plain types and rules), store (schema, queries, transactions,
+// roles), embedded-pg (a Postgres of our own). This crate is the HTTP layer on top.
+pub use mantelmonitor_domain as domain;
+pub use mantelmonitor_store as db;
+pub use mantelmonitor_store::models;
 pub mod error;
-pub mod models;
 pub mod monitoring;
 pub mod openapi;
 pub mod plan;

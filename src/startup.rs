@@ -15,17 +15,17 @@ use crate::auth::hashing::PasswordHashing;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::rate_limit::RateLimits;
 use crate::config::Settings;
-use crate::db::embedded::{EmbeddedOptions, EmbeddedPostgres, ServiceLock, find_bin_dir};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::routes::{self, extract::BodyLimit};
 use crate::{openapi, telemetry};
+use mantelmonitor_embedded_pg::{EmbeddedOptions, EmbeddedPostgres, ServiceLock, find_bin_dir};
 
 /// Why the service could not start; the message says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
-    Embedded(#[from] db::embedded::EmbeddedError),
+    Embedded(#[from] mantelmonitor_embedded_pg::EmbeddedError),
     #[error(transparent)]
     Database(#[from] db::SetupError),
     #[error("{0}")]

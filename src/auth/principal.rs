@@ -13,26 +13,11 @@ use super::jwt::JwtKeys;
 use super::rate_limit::RateLimits;
 use super::{api_token, password};
 use crate::db::Db;
-use crate::domain::{ApiTokenId, OrganisationId, Permission, Role, UserId};
+use crate::domain::{OrganisationId, Permission, Role, UserId};
 use crate::error::ApiError;
 use crate::models;
 
-/// Who is acting: kept in the audit trail of later changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Actor {
-    User(UserId),
-    ApiToken(ApiTokenId),
-}
-
-impl Actor {
-    /// How the actor is recorded in history rows: `user:<id>` or `api_token:<id>`.
-    pub fn tag(&self) -> String {
-        match self {
-            Actor::User(id) => format!("user:{id}"),
-            Actor::ApiToken(id) => format!("api_token:{id}"),
-        }
-    }
-}
+pub use crate::domain::audit::Actor;
 
 /// The authenticated caller: an actor acting for one organisation with one role.
 #[derive(Debug, Clone)]

@@ -10,7 +10,8 @@ use uuid::Uuid;
 use crate::db::schema::plan_changes;
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::ApiError;
-use crate::models::actors::{self, ChangeActor};
+use crate::models::actors;
+use crate::routes::audit::ChangeActor;
 
 #[derive(Debug, Queryable)]
 struct ChangeRow {
@@ -88,7 +89,7 @@ pub async fn list(
             entity: row.entity,
             entity_id: row.entity_id,
             action: row.action,
-            actor,
+            actor: actor.map(Into::into),
             before: row.before.map(money_as_strings),
             after: row.after.map(money_as_strings),
         })

@@ -160,7 +160,7 @@ pub async fn create_api_token(
         expires_at: request.expires_at,
     };
     let created = db
-        .acting(&principal, move |conn| {
+        .acting(principal.organisation_id, principal.actor, move |conn| {
             Box::pin(async move { Ok::<_, ApiError>(model::create(conn, &new).await?) })
         })
         .await?;
@@ -221,7 +221,7 @@ pub async fn revoke_api_token(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ManageApiTokens)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
-    db.acting(&principal, move |conn| {
+    db.acting(principal.organisation_id, principal.actor, move |conn| {
         Box::pin(async move {
             match fresh(model::revoke(conn, org, id, expected).await?)? {
                 Some(_) => Ok(()),

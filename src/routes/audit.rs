@@ -13,7 +13,66 @@ use crate::domain::Permission;
 use crate::domain::audit::AuditEntity;
 use crate::error::{ApiError, FieldError};
 use crate::models::Page;
-use crate::models::audit::{self, AuditEvent, AuditFilter};
+use crate::models::actors;
+use crate::models::audit::{self, AuditFilter};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// Who made a change.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChangeActor {
+    /// `user` or `api_token`.
+    #[schema(example = "user")]
+    pub kind: String,
+    pub id: Uuid,
+    /// The user's name or the token's name; `null` once deleted.
+    pub name: Option<String>,
+}
+
+impl From<actors::ChangeActor> for ChangeActor {
+    fn from(actor: actors::ChangeActor) -> Self {
+        let actors::ChangeActor { kind, id, name } = actor;
+        ChangeActor { kind, id, name }
+    }
+}
+
+/// One change to the organisation's users, API tokens, partner register, settings, or a
+/// project's deletion.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditEvent {
+    /// Increases with every event.
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub entity: AuditEntity,
+    pub entity_id: Uuid,
+    /// `created`, `updated`, `revoked` (an API token) or `deleted`.
+    #[schema(example = "updated")]
+    pub action: String,
+    /// `null` for changes made outside a request (the CLI).
+    pub actor: Option<ChangeActor>,
+    /// The changed fields before; `null` when created. Secrets appear only as
+    /// `{"redacted": true}`, contact persons only as their count.
+    #[schema(value_type = Option<Object>, example = json!({"role": "coordinator"}))]
+    pub before: Option<serde_json::Value>,
+    /// The changed fields after; `null` when deleted.
+    #[schema(value_type = Option<Object>, example = json!({"role": "admin"}))]
+    pub after: Option<serde_json::Value>,
+}
+
+impl From<audit::AuditEvent> for AuditEvent {
+    fn from(event: audit::AuditEvent) -> Self {
+        AuditEvent {
+            id: event.id,
+            at: event.at,
+            entity: event.entity,
+            entity_id: event.entity_id,
+            action: event.action,
+            actor: event.actor.map(Into::into),
+            before: event.before,
+            after: event.after,
+        }
+    }
+}
 
 /// Which audit events to list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -88,7 +147,7 @@ pub async fn list_audit_events(
         HttpResponse::Ok(),
         &AuditEventList {
             next_cursor: page.next.map(|id| id_cursor("audit", id)),
-            items: page.items,
+            items: page.items.into_iter().map(Into::into).collect(),
         },
     ))
 }

@@ -314,7 +314,7 @@ pub async fn submit_figures(
     let hash = hasher.finalize().to_vec();
     let org = principal.organisation_id;
     let outcome = db
-        .acting(&principal, move |conn| {
+        .acting(principal.organisation_id, principal.actor, move |conn| {
             Box::pin(async move {
                 if let Some(key) = &key
                     && let Some(replay) = claim(conn, org, key, &hash).await?

@@ -118,7 +118,7 @@ pub async fn update_organisation(
     errors.finish()?;
     let org = principal.organisation_id;
     let updated = db
-        .acting(&principal, move |conn| {
+        .acting(principal.organisation_id, principal.actor, move |conn| {
             Box::pin(
                 async move { fresh(organisation::update(conn, org, expected, &changes).await?) },
             )

@@ -311,7 +311,7 @@ async fn create<P: Part>(
     let project = project_of::<P>(&req)?;
     let org = principal.organisation_id;
     let item = db
-        .acting(&principal, move |conn| {
+        .acting(principal.organisation_id, principal.actor, move |conn| {
             Box::pin(async move {
                 let scope = open_scope(conn, org, project).await?;
                 let valid = P::check(conn, &scope, None, input).await?;
@@ -343,7 +343,7 @@ async fn write<P: Part>(
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;
     let item = db
-        .acting(&principal, move |conn| {
+        .acting(principal.organisation_id, principal.actor, move |conn| {
             Box::pin(async move {
                 let scope = open_scope(conn, org, project).await?;
                 let current = P::find(conn, &scope, key, true)
@@ -430,7 +430,7 @@ async fn delete<P: Part>(
     let project = project_of::<P>(&req)?;
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;
-    db.acting(&principal, move |conn| {
+    db.acting(principal.organisation_id, principal.actor, move |conn| {
         Box::pin(async move {
             let scope = open_scope(conn, org, project).await?;
             let current = P::find(conn, &scope, key, true)

@@ -151,7 +151,7 @@ pub async fn replace_plan(
     let changes = validate(request).map_err(|e| nest(e, "/project"))?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let plan = db
-        .acting(&principal, move |conn| {
+        .acting(principal.organisation_id, principal.actor, move |conn| {
             Box::pin(async move {
                 let current = projects::lock(conn, org, id)
                     .await

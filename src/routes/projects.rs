@@ -285,7 +285,7 @@ pub async fn create_project(
         status: fields.status.unwrap_or(ProjectStatus::Draft),
     };
     let created = db
-        .acting(&principal, move |conn| {
+        .acting(principal.organisation_id, principal.actor, move |conn| {
             Box::pin(async move { Ok::<_, ApiError>(model::create(conn, &new).await?) })
         })
         .await?;
@@ -326,7 +326,7 @@ async fn write(
 ) -> Result<Project, ApiError> {
     principal.require(Permission::WriteProjects)?;
     let org = principal.organisation_id;
-    db.acting(principal, move |conn| {
+    db.acting(principal.organisation_id, principal.actor, move |conn| {
         Box::pin(async move {
             let current = model::lock(conn, org, id).await?;
             let version = current.version;
@@ -427,7 +427,7 @@ pub async fn delete_project(
     principal.require(Permission::DeleteProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let deletion = db
-        .acting(&principal, move |conn| {
+        .acting(principal.organisation_id, principal.actor, move |conn| {
             Box::pin(async move { fresh(model::delete(conn, org, id, expected).await?) })
         })
         .await?;

@@ -300,7 +300,7 @@ async fn write(
 ) -> Result<(ReportRow, DueDates, bool), ApiError> {
     principal.require(Permission::WriteProjects)?;
     let org = principal.organisation_id;
-    db.acting(principal, move |conn| {
+    db.acting(principal.organisation_id, principal.actor, move |conn| {
         Box::pin(async move {
             let scope = project_scope(conn, org, project).await?;
             inside(&scope, quarter)?;
@@ -506,7 +506,7 @@ async fn act(
     };
     let org = principal.organisation_id;
     let (row, due) = db
-        .acting(&principal, move |conn| {
+        .acting(principal.organisation_id, principal.actor, move |conn| {
             Box::pin(async move {
                 let scope = project_scope(conn, org, project).await?;
                 let current = existing(conn, &scope, quarter, true).await?;

@@ -158,7 +158,7 @@ pub async fn change_password(
         ));
     }
     let new_hash = authenticator.passwords().hash(request.new_password).await?;
-    db.acting(&principal, move |conn| {
+    db.acting(principal.organisation_id, principal.actor, move |conn| {
         Box::pin(
             async move { Ok::<_, ApiError>(user::set_password(conn, org, id, &new_hash).await?) },
         )
@@ -234,7 +234,7 @@ pub async fn create_user(
         role: request.role,
     };
     let created = db
-        .acting(&principal, move |conn| {
+        .acting(principal.organisation_id, principal.actor, move |conn| {
             Box::pin(async move { Ok::<_, ApiError>(user::create(conn, &new).await?) })
         })
         .await?;
@@ -306,7 +306,7 @@ pub async fn update_user(
     let end_sessions = request.active == Some(false);
     let org = principal.organisation_id;
     let updated = db
-        .acting(&principal, move |conn| {
+        .acting(principal.organisation_id, principal.actor, move |conn| {
             Box::pin(async move {
                 user::lock_active_admins(conn, org).await?;
                 let updated =
@@ -362,7 +362,7 @@ pub async fn delete_user(
     if principal.user_id() == Some(id) {
         return Err(not_yourself("delete"));
     }
-    db.acting(&principal, move |conn| {
+    db.acting(principal.organisation_id, principal.actor, move |conn| {
         Box::pin(async move {
             user::lock_active_admins(conn, org)
                 .await

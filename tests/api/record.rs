@@ -5,8 +5,8 @@
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
-use mantelmonitor::auth::{Actor, Principal};
-use mantelmonitor::domain::{OrganisationId, Role, UserId};
+use mantelmonitor::auth::Actor;
+use mantelmonitor::domain::{OrganisationId, UserId};
 use mantelmonitor::error::ApiError;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -39,12 +39,8 @@ fn org(tenant: &Tenant) -> OrganisationId {
 }
 
 /// The tenant's admin, as a principal for `Db::acting`.
-fn admin(tenant: &Tenant) -> Principal {
-    Principal {
-        organisation_id: org(tenant),
-        role: Role::Admin,
-        actor: Actor::User(UserId::from_uuid(tenant.admin_id.parse().unwrap())),
-    }
+fn admin(tenant: &Tenant) -> Actor {
+    Actor::User(UserId::from_uuid(tenant.admin_id.parse().unwrap()))
 }
 
 /// The database's own words for a failure.
@@ -66,7 +62,7 @@ impl From<mantelmonitor::db::PoolError> for SqlError {
 async fn as_request(app: &TestApp, tenant: &Tenant, sql: &str) -> Result<(), String> {
     let sql = sql.to_string();
     app.db
-        .acting(&admin(tenant), move |conn| {
+        .acting(org(tenant), admin(tenant), move |conn| {
             Box::pin(async move {
                 conn.batch_execute(&sql).await?;
                 Ok::<_, SqlError>(())

@@ -12,10 +12,10 @@ use std::sync::OnceLock;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use mantelmonitor::cli::{InitArgs, InitResult, init};
 use mantelmonitor::config::Settings;
-use mantelmonitor::db::embedded::{EmbeddedOptions, EmbeddedPostgres, find_bin_dir};
 use mantelmonitor::db::roles::{self, Connections};
 use mantelmonitor::db::{Db, SystemDb};
 use mantelmonitor::startup::Application;
+use mantelmonitor_embedded_pg::{EmbeddedOptions, EmbeddedPostgres, find_bin_dir};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 

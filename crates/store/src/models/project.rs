@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{Guarded, Keyset, Page, Precondition, after_keyset};
-use crate::db::schema::projects;
 use crate::domain::project::{OrganisationRole, ProjectStatus};
 use crate::domain::{OrganisationId, ProjectId};
+use crate::schema::projects;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = projects, check_for_backend(diesel::pg::Pg))]

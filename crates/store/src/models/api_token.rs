@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{Guarded, Keyset, Page, Precondition, after_keyset};
-use crate::db::schema::api_tokens;
 use crate::domain::{ApiTokenId, OrganisationId, Role, UserId};
+use crate::schema::api_tokens;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]

@@ -1,7 +1,9 @@
 //! Plain domain types: typed ids, closed vocabularies and the rules on them.
 //!
-//! Ids and vocabularies carry their SQL mapping (as lemmy's newtypes do) so that row
-//! types hold typed values and a query cannot mix a project id with a user id.
+//! Plain Rust: no HTTP, no queries, no runtime. With the `diesel` feature (the store
+//! crate turns it on), ids and vocabularies carry their SQL type mapping (as lemmy's
+//! newtypes do), so that row types hold typed values and a query cannot mix a project id
+//! with a user id.
 
 #[macro_use]
 mod macros;

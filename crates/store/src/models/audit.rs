@@ -5,14 +5,12 @@ use diesel::dsl::sql;
 use diesel::sql_types::{Bool, Date};
 use diesel::{ExpressionMethods, QueryDsl, Queryable};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::actors::{self, ChangeActor};
-use crate::db::schema::audit_events;
 use crate::domain::OrganisationId;
 use crate::domain::audit::AuditEntity;
+use crate::schema::audit_events;
 
 #[derive(Debug, Queryable)]
 struct EventRow {
@@ -28,24 +26,19 @@ struct EventRow {
 
 /// One change to the organisation's users, API tokens, partner register, settings, or a
 /// project's deletion.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct AuditEvent {
-    /// Increases with every event.
     pub id: i64,
     pub at: DateTime<Utc>,
     pub entity: AuditEntity,
     pub entity_id: Uuid,
     /// `created`, `updated`, `revoked` (an API token) or `deleted`.
-    #[schema(example = "updated")]
     pub action: String,
-    /// `null` for changes made outside a request (the CLI).
+    /// `None` for changes made outside a request (the CLI).
     pub actor: Option<ChangeActor>,
-    /// The changed fields before; `null` when created. Secrets appear only as
-    /// `{"redacted": true}`, contact persons only as their count.
-    #[schema(value_type = Option<Object>, example = json!({"role": "coordinator"}))]
+    /// The changed fields before, as the trigger redacted them; `None` when created.
     pub before: Option<serde_json::Value>,
-    /// The changed fields after; `null` when deleted.
-    #[schema(value_type = Option<Object>, example = json!({"role": "admin"}))]
+    /// The changed fields after; `None` when deleted.
     pub after: Option<serde_json::Value>,
 }
 

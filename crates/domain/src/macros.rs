@@ -4,10 +4,13 @@ macro_rules! id_type {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde::Serialize, serde::Deserialize, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
-            utoipa::ToSchema,
+            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
         )]
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        #[cfg_attr(
+            feature = "diesel",
+            derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+            diesel(sql_type = diesel::sql_types::Uuid)
+        )]
         #[serde(transparent)]
         #[schema(value_type = uuid::Uuid)]
         pub struct $name(uuid::Uuid);
@@ -38,6 +41,7 @@ macro_rules! id_type {
             }
         }
 
+        #[cfg(feature = "diesel")]
         impl diesel::serialize::ToSql<diesel::sql_types::Uuid, diesel::pg::Pg> for $name {
             fn to_sql<'b>(
                 &'b self,
@@ -47,6 +51,7 @@ macro_rules! id_type {
             }
         }
 
+        #[cfg(feature = "diesel")]
         impl diesel::deserialize::FromSql<diesel::sql_types::Uuid, diesel::pg::Pg> for $name {
             fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
                 <uuid::Uuid as diesel::deserialize::FromSql<diesel::sql_types::Uuid, diesel::pg::Pg>>::from_sql(bytes)
@@ -63,9 +68,13 @@ macro_rules! text_enum {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash,
-            serde::Serialize, serde::Deserialize, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+            serde::Serialize, serde::Deserialize,
         )]
-        #[diesel(sql_type = diesel::sql_types::Text)]
+        #[cfg_attr(
+            feature = "diesel",
+            derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+            diesel(sql_type = diesel::sql_types::Text)
+        )]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
@@ -115,6 +124,7 @@ macro_rules! text_enum {
             }
         }
 
+        #[cfg(feature = "diesel")]
         impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
             fn to_sql<'b>(
                 &'b self,
@@ -124,6 +134,7 @@ macro_rules! text_enum {
             }
         }
 
+        #[cfg(feature = "diesel")]
         impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
             fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
                 let text = <String as diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg>>::from_sql(bytes)?;

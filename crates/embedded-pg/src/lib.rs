@@ -1062,7 +1062,7 @@ fn shell_quote(word: &[u8]) -> Vec<u8> {
 }
 
 /// Quotes a value for a libpq key/value connection string when it needs it.
-pub(crate) fn conninfo_quote(value: &str) -> String {
+pub fn conninfo_quote(value: &str) -> String {
     let plain = !value.is_empty()
         && !value
             .chars()

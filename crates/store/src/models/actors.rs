@@ -3,18 +3,15 @@
 
 use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::db::schema::{api_tokens, users};
 use crate::domain::OrganisationId;
+use crate::schema::{api_tokens, users};
 
 /// Who made a change.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeActor {
     /// `user` or `api_token`.
-    #[schema(example = "user")]
     pub kind: String,
     pub id: Uuid,
     /// The user's name or the token's name; `null` once deleted.

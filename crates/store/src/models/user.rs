@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{Guarded, Keyset, Page, Precondition, after_keyset};
-use crate::db::schema::users;
 use crate::domain::{OrganisationId, Role, UserId};
+use crate::schema::users;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]

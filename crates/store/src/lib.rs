@@ -1,5 +1,6 @@
-//! The data layer's plumbing: the pools, tenant-scoped transactions, roles, migrations,
-//! and the embedded Postgres cluster.
+//! The store: the schema, row types and queries of the foundation's tables, the pools,
+//! tenant-scoped transactions, the database roles and the migrations. No HTTP: callers
+//! get `QueryResult`s and typed errors and choose a status themselves.
 //!
 //! Three ways in, each on connections of its own role (see [`roles`]):
 //! - [`Db::tenant`] (and `snapshot`, `acting`): every request after authentication, logged
@@ -11,8 +12,8 @@
 //!   nothing else.
 //! - [`SystemDb::system`]: the CLI, as the owner, across organisations. Never in a request.
 
-pub mod embedded;
 pub mod json;
+pub mod models;
 pub mod roles;
 pub mod schema;
 
@@ -27,15 +28,17 @@ use diesel_async::pooled_connection::{
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::auth::Principal;
+use mantelmonitor_domain as domain;
+
 use crate::domain::OrganisationId;
+use crate::domain::audit::Actor;
 
 pub use diesel_async::pooled_connection::deadpool::PoolError;
 pub use roles::{APP_ROLE, AUTH_ROLE, Connections};
 type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
 
 /// The migrations, compiled into the binary.
-pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
 
 /// Arbitrary constant naming the migration lock, so two processes starting together
 /// apply migrations one after the other.
@@ -157,16 +160,20 @@ impl Db {
         self.scoped(organisation, None, true, body).await
     }
 
-    /// Like [`Db::tenant`], and records `principal` as the actor, so that the histories
+    /// Like [`Db::tenant`], and records `actor` as the one acting, so that the histories
     /// and audit trails (written by triggers) say who made each change.
-    pub async fn acting<T, E, F>(&self, principal: &Principal, body: F) -> Result<T, E>
+    pub async fn acting<T, E, F>(
+        &self,
+        organisation: OrganisationId,
+        actor: Actor,
+        body: F,
+    ) -> Result<T, E>
     where
         F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
-        let actor = principal.actor.tag();
-        self.scoped(principal.organisation_id, Some(actor), false, body)
+        self.scoped(organisation, Some(actor.tag()), false, body)
             .await
     }
 

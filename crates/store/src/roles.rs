@@ -63,7 +63,7 @@ pub fn as_user(conninfo: &str, user: &str) -> String {
         // Key/value form: a later keyword overrides an earlier one.
         return format!(
             "{conninfo} user={} password=''",
-            super::embedded::conninfo_quote(user)
+            mantelmonitor_embedded_pg::conninfo_quote(user)
         );
     }
     let (scheme, rest) = conninfo.split_once("://").unwrap_or(("postgres", conninfo));
@@ -331,7 +331,7 @@ pub async fn bootstrap(superuser: &str, database: Option<&str>) -> Result<(), Se
     // Inside the database: hand over what an older version created as the superuser.
     let mut conn = AsyncPgConnection::establish(&format!(
         "{superuser} dbname={}",
-        super::embedded::conninfo_quote(database)
+        mantelmonitor_embedded_pg::conninfo_quote(database)
     ))
     .await
     .map_err(SetupError::Connect)?;

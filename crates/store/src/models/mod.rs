@@ -82,6 +82,7 @@ impl<T, K> Page<T, K> {
 }
 
 /// Expands to the keyset condition `(created_at, id) > (after.created_at, after.id)`.
+#[macro_export]
 macro_rules! after_keyset {
     ($query:expr, $table:ident, $after:expr) => {
         match $after {
@@ -96,4 +97,4 @@ macro_rules! after_keyset {
         }
     };
 }
-pub(crate) use after_keyset;
+pub use crate::after_keyset;

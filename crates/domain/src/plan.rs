@@ -35,6 +35,7 @@ macro_rules! serde_via_str {
 /// the value (a `Result`) from the inner `i`.
 macro_rules! sql_via {
     ($name:ty, $sql:ty, $inner:ty, |$v:ident| $to:expr, |$i:ident| $from:expr) => {
+        #[cfg(feature = "diesel")]
         impl diesel::serialize::ToSql<$sql, diesel::pg::Pg> for $name {
             fn to_sql<'b>(
                 &'b self,
@@ -49,6 +50,7 @@ macro_rules! sql_via {
             }
         }
 
+        #[cfg(feature = "diesel")]
         impl diesel::deserialize::FromSql<$sql, diesel::pg::Pg> for $name {
             fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
                 let $i = <$inner as diesel::deserialize::FromSql<$sql, diesel::pg::Pg>>::from_sql(
@@ -220,19 +222,12 @@ text_enum!(
 
 /// The five-step collaboration ladder, stored as 1 to 5 so that "at or above" is a
 /// comparison.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::SmallInt)
 )]
-#[diesel(sql_type = diesel::sql_types::SmallInt)]
 pub struct Level(i16);
 
 impl Level {
@@ -297,19 +292,12 @@ sql_via!(Level, diesel::sql_types::SmallInt, i16, |v| v.0, |i| {
 });
 
 /// A calendar quarter, written `2026-Q3`; stored as the date of its first day.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Date)
 )]
-#[diesel(sql_type = diesel::sql_types::Date)]
 pub struct Quarter {
     year: i32,
     number: u32,
@@ -413,20 +401,12 @@ sql_via!(
 
 /// A non-negative decimal with at most two decimals: euros, hours, quantities. Sent as
 /// a string (`"1250.50"`) so that no client turns it into a float; stored as NUMERIC.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Numeric)
 )]
-#[diesel(sql_type = diesel::sql_types::Numeric)]
 pub struct Amount(Decimal);
 
 impl Amount {
@@ -525,18 +505,12 @@ sql_via!(
 
 /// An ISO 639 language code: 639-1 (`tr`), or 639-3 (`zgh`, `srn`, `pap`) for a
 /// language that has no 639-1 code.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Text)
 )]
-#[diesel(sql_type = diesel::sql_types::Text)]
 pub struct LanguageCode(String);
 
 impl LanguageCode {

@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{Guarded, Precondition};
-use crate::db::schema::organisations;
 use crate::domain::OrganisationId;
 use crate::domain::organisation::ReportLanguage;
+use crate::schema::organisations;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organisations, check_for_backend(diesel::pg::Pg))]

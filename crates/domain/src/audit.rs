@@ -1,0 +1,34 @@
+//! The vocabulary of the organisation-wide audit trail.
+
+use crate::{ApiTokenId, UserId};
+
+/// Who is acting: kept in the audit trail of later changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Actor {
+    User(UserId),
+    ApiToken(ApiTokenId),
+}
+
+impl Actor {
+    /// How the actor is recorded in history rows: `user:<id>` or `api_token:<id>`.
+    pub fn tag(&self) -> String {
+        match self {
+            Actor::User(id) => format!("user:{id}"),
+            Actor::ApiToken(id) => format!("api_token:{id}"),
+        }
+    }
+}
+
+text_enum!(
+    /// What an audit event is about.
+    AuditEntity {
+        /// The organisation's settings.
+        Organisation => "organisation",
+        User => "user",
+        ApiToken => "api_token",
+        /// An organisation in the partner register.
+        Partner => "partner",
+        /// A project; its deletion (its other changes are in the project's history).
+        Project => "project",
+    }
+);

@@ -1,0 +1,369 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        name -> Text,
+        role -> Text,
+        secret_hash -> Bytea,
+        created_by -> Nullable<Uuid>,
+        expires_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+        last_used_at -> Nullable<Timestamptz>,
+        version -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Int8,
+        organisation_id -> Uuid,
+        entity -> Text,
+        entity_id -> Uuid,
+        action -> Text,
+        actor -> Nullable<Text>,
+        at -> Timestamptz,
+        before -> Nullable<Jsonb>,
+        after -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
+    budget_lines (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        category -> Text,
+        description -> Text,
+        amount -> Numeric,
+        phases -> Jsonb,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    evaluation_moments (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        planned_on -> Date,
+        subject -> Text,
+        outcome_notes -> Nullable<Text>,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    fund_application_budget_lines (fund_application_id, budget_line_id) {
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        fund_application_id -> Uuid,
+        budget_line_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    fund_applications (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        funder_name -> Text,
+        funder_kind -> Text,
+        programme -> Nullable<Text>,
+        budget_line_ids -> Array<Uuid>,
+        amount_requested -> Numeric,
+        amount_granted -> Nullable<Numeric>,
+        status -> Text,
+        submitted_on -> Nullable<Date>,
+        decided_on -> Nullable<Date>,
+        grant_start -> Nullable<Date>,
+        grant_end -> Nullable<Date>,
+        reference -> Nullable<Text>,
+        conditions -> Nullable<Text>,
+        reporting_duties -> Jsonb,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (organisation_id, key) {
+        organisation_id -> Uuid,
+        key -> Text,
+        request_hash -> Bytea,
+        status -> Int2,
+        created_at -> Timestamptz,
+        response_body -> Bytea,
+    }
+}
+
+diesel::table! {
+    organisations (id) {
+        id -> Uuid,
+        name -> Text,
+        report_language -> Text,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        report_due_days -> Int4,
+    }
+}
+
+diesel::table! {
+    partners (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        name -> Text,
+        category -> Text,
+        notes -> Nullable<Text>,
+        contacts -> Jsonb,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    plan_changes (id) {
+        id -> Int8,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        entity -> Text,
+        entity_id -> Uuid,
+        action -> Text,
+        actor -> Nullable<Text>,
+        changed_at -> Timestamptz,
+        before -> Nullable<Jsonb>,
+        after -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
+    planned_hours (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        activity -> Text,
+        quarter -> Date,
+        hours -> Numeric,
+        hourly_rate -> Numeric,
+        notes -> Nullable<Text>,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    project_partner_levels (id) {
+        id -> Int8,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        project_partner_id -> Uuid,
+        level -> Int2,
+        previous_level -> Nullable<Int2>,
+        reached_on -> Date,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    project_partners (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        partner_id -> Uuid,
+        functions -> Array<Text>,
+        current_level -> Int2,
+        desired_level -> Int2,
+        level_since -> Date,
+        notes -> Nullable<Text>,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        name -> Text,
+        summary -> Nullable<Text>,
+        rationale -> Nullable<Text>,
+        organisation_role -> Nullable<Text>,
+        start_date -> Date,
+        end_date -> Date,
+        status -> Text,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    quarterly_report_events (id) {
+        id -> Int8,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        report_id -> Uuid,
+        revision -> Int4,
+        action -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        actor -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    quarterly_report_revisions (report_id, revision) {
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        report_id -> Uuid,
+        revision -> Int4,
+        state -> Text,
+        content -> Jsonb,
+        closed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    quarterly_reports (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        quarter -> Date,
+        state -> Text,
+        revision -> Int4,
+        content -> Jsonb,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    roadmap_steps (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        step -> Int2,
+        status -> Text,
+        notes -> Nullable<Text>,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    target_groups (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        name -> Text,
+        description -> Nullable<Text>,
+        languages -> Array<Text>,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    targets (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        theme -> Text,
+        quarter -> Nullable<Date>,
+        target_group_id -> Nullable<Uuid>,
+        ladder_level -> Nullable<Int2>,
+        channel -> Nullable<Text>,
+        language -> Nullable<Text>,
+        activity -> Nullable<Text>,
+        budget_line_id -> Nullable<Uuid>,
+        category -> Nullable<Text>,
+        planned -> Numeric,
+        notes -> Nullable<Text>,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    translation_costs (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        project_id -> Uuid,
+        item -> Text,
+        source_language -> Text,
+        target_languages -> Array<Text>,
+        unit -> Text,
+        quantity -> Numeric,
+        unit_price -> Numeric,
+        total -> Numeric,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        active -> Bool,
+        session_version -> Int4,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(api_tokens -> organisations (organisation_id));
+diesel::joinable!(audit_events -> organisations (organisation_id));
+diesel::joinable!(idempotency_keys -> organisations (organisation_id));
+diesel::joinable!(partners -> organisations (organisation_id));
+diesel::joinable!(plan_changes -> organisations (organisation_id));
+diesel::joinable!(projects -> organisations (organisation_id));
+diesel::joinable!(users -> organisations (organisation_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
+    audit_events,
+    budget_lines,
+    evaluation_moments,
+    fund_application_budget_lines,
+    fund_applications,
+    idempotency_keys,
+    organisations,
+    partners,
+    plan_changes,
+    planned_hours,
+    project_partner_levels,
+    project_partners,
+    projects,
+    quarterly_report_events,
+    quarterly_report_revisions,
+    quarterly_reports,
+    roadmap_steps,
+    target_groups,
+    targets,
+    translation_costs,
+    users,
+);
