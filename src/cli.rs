@@ -200,35 +200,33 @@ pub async fn init(db: &SystemDb, args: InitArgs) -> Result<InitResult, CliError>
     let user = UserId::generate();
     let email_text = email.as_str().to_string();
     let result = db
-        .system(move |conn| {
-            Box::pin(async move {
-                if models::user::find_by_email(conn, &email_text)
-                    .await?
-                    .is_some()
-                {
-                    return Err(CliError::Invalid(format!(
-                        "a user with email {email_text} already exists"
-                    )));
-                }
-                models::organisation::create(
-                    conn,
-                    &models::organisation::NewOrganisation { id: org, name },
-                )
-                .await?;
-                models::user::create(
-                    conn,
-                    &models::user::NewUser {
-                        id: user,
-                        organisation_id: org,
-                        email: email_text,
-                        name: "Admin".into(),
-                        password_hash: hash,
-                        role: Role::Admin,
-                    },
-                )
-                .await
-                .map_err(CliError::from)
-            })
+        .system(async move |conn| {
+            if models::user::find_by_email(conn, &email_text)
+                .await?
+                .is_some()
+            {
+                return Err(CliError::Invalid(format!(
+                    "a user with email {email_text} already exists"
+                )));
+            }
+            models::organisation::create(
+                conn,
+                &models::organisation::NewOrganisation { id: org, name },
+            )
+            .await?;
+            models::user::create(
+                conn,
+                &models::user::NewUser {
+                    id: user,
+                    organisation_id: org,
+                    email: email_text,
+                    name: "Admin".into(),
+                    password_hash: hash,
+                    role: Role::Admin,
+                },
+            )
+            .await
+            .map_err(CliError::from)
         })
         .await?;
     Ok(InitResult {
@@ -260,36 +258,34 @@ pub async fn load_demo(db: &SystemDb) -> Result<DemoResult, CliError> {
         .map_err(|e| CliError::Invalid(e.to_string()))?
         .map_err(|e| CliError::Invalid(e.to_string()))?;
     let (organisation_id, project_id) = db
-        .system(move |conn| {
-            Box::pin(async move {
-                let (org, project) = match models::user::find_by_email(conn, DEMO_EMAIL).await? {
-                    Some((admin, _)) => {
-                        let org = admin.organisation_id;
-                        let first =
-                            models::project::list(conn, org, &Default::default(), 1, None).await?;
-                        (org, first.items.first().map(|p| p.id))
-                    }
-                    None => (create_demo_organisation(conn, password_hash).await?, None),
-                };
-                let project = match project {
-                    Some(id) => id,
-                    None => create_demo_project(conn, org).await?,
-                };
-                models::api_token::create(
-                    conn,
-                    &models::api_token::NewApiToken {
-                        id: token_id,
-                        organisation_id: org,
-                        name: format!("demo {}", Utc::now().format("%Y-%m-%d %H:%M")),
-                        role: Role::Admin,
-                        secret_hash: secret,
-                        created_by: None,
-                        expires_at: Some(Utc::now() + Duration::days(30)),
-                    },
-                )
-                .await?;
-                Ok::<_, CliError>((org, project))
-            })
+        .system(async move |conn| {
+            let (org, project) = match models::user::find_by_email(conn, DEMO_EMAIL).await? {
+                Some((admin, _)) => {
+                    let org = admin.organisation_id;
+                    let first =
+                        models::project::list(conn, org, &Default::default(), 1, None).await?;
+                    (org, first.items.first().map(|p| p.id))
+                }
+                None => (create_demo_organisation(conn, password_hash).await?, None),
+            };
+            let project = match project {
+                Some(id) => id,
+                None => create_demo_project(conn, org).await?,
+            };
+            models::api_token::create(
+                conn,
+                &models::api_token::NewApiToken {
+                    id: token_id,
+                    organisation_id: org,
+                    name: format!("demo {}", Utc::now().format("%Y-%m-%d %H:%M")),
+                    role: Role::Admin,
+                    secret_hash: secret,
+                    created_by: None,
+                    expires_at: Some(Utc::now() + Duration::days(30)),
+                },
+            )
+            .await?;
+            Ok::<_, CliError>((org, project))
         })
         .await?;
     Ok(DemoResult {

@@ -17,7 +17,7 @@ use crate::domain::{OrganisationId, Permission, Role, UserId};
 use crate::error::ApiError;
 use crate::models;
 
-pub use crate::domain::audit::Actor;
+pub use crate::domain::audit::{Acting, Actor};
 
 /// The authenticated caller: an actor acting for one organisation with one role.
 #[derive(Debug, Clone)]
@@ -28,6 +28,14 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The caller as the histories record it.
+    pub fn acting(&self) -> Acting {
+        Acting {
+            organisation: self.organisation_id,
+            actor: self.actor,
+        }
+    }
+
     /// Fails with 403 unless the caller's role allows `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
         if self.role.allows(permission) {
@@ -128,10 +136,8 @@ impl Authenticator {
         let user_id = UserId::from_uuid(claims.sub);
         let user = self
             .db
-            .tenant(org, move |conn| {
-                Box::pin(async move {
-                    Ok::<_, ApiError>(models::user::find(conn, org, user_id).await.optional()?)
-                })
+            .tenant(org, async move |conn| {
+                Ok::<_, ApiError>(models::user::find(conn, org, user_id).await.optional()?)
             })
             .await?;
         let Some(user) = user else {
@@ -162,20 +168,18 @@ impl Authenticator {
         let (id, secret) = api_token::parse(token).ok_or_else(invalid)?;
         let found = self
             .db
-            .identify(move |conn| {
-                Box::pin(async move {
-                    let Some(found) = models::api_token::find_for_authentication(conn, id).await?
-                    else {
-                        return Ok::<_, ApiError>(None);
-                    };
-                    if api_token::matches(&secret, &found.secret_hash)
-                        && found.revoked_at.is_none()
-                        && found.expires_at.is_none_or(|at| at > Utc::now())
-                    {
-                        models::api_token::touch(conn, id).await?;
-                    }
-                    Ok(Some(found))
-                })
+            .identify(async move |conn| {
+                let Some(found) = models::api_token::find_for_authentication(conn, id).await?
+                else {
+                    return Ok::<_, ApiError>(None);
+                };
+                if api_token::matches(&secret, &found.secret_hash)
+                    && found.revoked_at.is_none()
+                    && found.expires_at.is_none_or(|at| at > Utc::now())
+                {
+                    models::api_token::touch(conn, id).await?;
+                }
+                Ok(Some(found))
             })
             .await?;
         let found = found

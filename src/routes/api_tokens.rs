@@ -97,10 +97,8 @@ pub async fn list_api_tokens(
         .map_err(|e| ApiError::Validation(vec![e]))?;
     let org = principal.organisation_id;
     let found = db
-        .tenant(org, move |conn| {
-            Box::pin(async move {
-                Ok::<_, ApiError>(model::list(conn, org, page.limit, page.after).await?)
-            })
+        .tenant(org, async move |conn| {
+            Ok::<_, ApiError>(model::list(conn, org, page.limit, page.after).await?)
         })
         .await?;
     let body = ApiTokenList {
@@ -160,8 +158,8 @@ pub async fn create_api_token(
         expires_at: request.expires_at,
     };
     let created = db
-        .acting(principal.organisation_id, principal.actor, move |conn| {
-            Box::pin(async move { Ok::<_, ApiError>(model::create(conn, &new).await?) })
+        .acting(principal.acting(), async move |conn| {
+            Ok::<_, ApiError>(model::create(conn, &new).await?)
         })
         .await?;
     let mut response = with_etag(HttpResponse::Created(), created.version);
@@ -193,8 +191,8 @@ pub async fn get_api_token(
     principal.require(Permission::ManageApiTokens)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let found = db
-        .tenant(org, move |conn| {
-            Box::pin(async move { Ok::<_, ApiError>(model::find(conn, org, id).await?) })
+        .tenant(org, async move |conn| {
+            Ok::<_, ApiError>(model::find(conn, org, id).await?)
         })
         .await?;
     Ok(json_ok(
@@ -221,13 +219,11 @@ pub async fn revoke_api_token(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ManageApiTokens)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
-    db.acting(principal.organisation_id, principal.actor, move |conn| {
-        Box::pin(async move {
-            match fresh(model::revoke(conn, org, id, expected).await?)? {
-                Some(_) => Ok(()),
-                None => Err(ApiError::NotFound("The resource does not exist.".into())),
-            }
-        })
+    db.acting(principal.acting(), async move |conn| {
+        match fresh(model::revoke(conn, org, id, expected).await?)? {
+            Some(_) => Ok(()),
+            None => Err(ApiError::NotFound("The resource does not exist.".into())),
+        }
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

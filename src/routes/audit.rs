@@ -136,10 +136,8 @@ pub async fn list_audit_events(
     };
     let org = principal.organisation_id;
     let items = db
-        .tenant(org, move |conn| {
-            Box::pin(async move {
-                Ok::<_, ApiError>(audit::list(conn, org, &filter, limit, before).await?)
-            })
+        .tenant(org, async move |conn| {
+            Ok::<_, ApiError>(audit::list(conn, org, &filter, limit, before).await?)
         })
         .await?;
     let page = Page::from_rows(items, limit, |e| e.id);

@@ -75,10 +75,8 @@ pub async fn create_token(
     let user = if email.len() > 254 || email.contains('\0') {
         None
     } else {
-        db.identify(move |conn| {
-            Box::pin(
-                async move { Ok::<_, ApiError>(models::user::find_by_email(conn, &email).await?) },
-            )
+        db.identify(async move |conn| {
+            Ok::<_, ApiError>(models::user::find_by_email(conn, &email).await?)
         })
         .await?
     };

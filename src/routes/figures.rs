@@ -3,22 +3,19 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use diesel::{ExpressionMethods, QueryDsl};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
 use super::extract::{Query, RawBody, parse_json};
 use super::parts::Scope;
 use crate::auth::Principal;
 use crate::db::Db;
-use crate::db::schema::idempotency_keys;
 use crate::domain::plan::Quarter;
 use crate::domain::{OrganisationId, Permission, ProjectId};
 use crate::error::{ApiError, FieldError};
+use crate::idempotency::{self, Claim};
 use crate::models::project as projects;
 use crate::monitoring::content::{self, PlanRefs, ReportContent};
 use crate::monitoring::figures::{
@@ -48,83 +45,6 @@ fn too_many(mut errors: Vec<FieldError>) -> ApiError {
         ));
     }
     ApiError::Validation(errors)
-}
-
-fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(value) = req.headers().get("Idempotency-Key") else {
-        return Ok(None);
-    };
-    match value.to_str() {
-        Ok(key) if (1..=200).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
-            Ok(Some(key.to_string()))
-        }
-        _ => Err(ApiError::Validation(vec![FieldError::header(
-            "Idempotency-Key",
-            "must be 1 to 200 visible ASCII characters, e.g. a UUID",
-        )])),
-    }
-}
-
-/// What a stored idempotency key answers.
-enum Replay {
-    /// The first answer, byte for byte: stored as sent, since `jsonb` would reorder its
-    /// keys.
-    Same {
-        status: u16,
-        body: Vec<u8>,
-    },
-    Different,
-}
-
-/// The answer of a submission, first or replayed: the same headers around the same
-/// bytes.
-fn answer(mut response: actix_web::HttpResponseBuilder, body: Vec<u8>) -> HttpResponse {
-    response
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header(header::ContentType::json())
-        .body(body)
-}
-
-/// Claims `key` for this request, or finds the request that claimed it. A concurrent
-/// request with the same key waits here until the first one commits or rolls back.
-async fn claim(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-    key: &str,
-    hash: &[u8],
-) -> Result<Option<Replay>, ApiError> {
-    let inserted = diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::organisation_id.eq(org),
-            idempotency_keys::key.eq(key),
-            idempotency_keys::request_hash.eq(hash),
-            idempotency_keys::status.eq(0i16),
-            idempotency_keys::response_body.eq(Vec::<u8>::new()),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
-    if inserted == 1 {
-        return Ok(None);
-    }
-    let (stored_hash, status, body): (Vec<u8>, i16, Vec<u8>) = idempotency_keys::table
-        .filter(idempotency_keys::organisation_id.eq(org))
-        .filter(idempotency_keys::key.eq(key))
-        .select((
-            idempotency_keys::request_hash,
-            idempotency_keys::status,
-            idempotency_keys::response_body,
-        ))
-        .first(conn)
-        .await?;
-    Ok(Some(if stored_hash == hash {
-        Replay::Same {
-            status: u16::try_from(status).unwrap_or(200),
-            body,
-        }
-    } else {
-        Replay::Different
-    }))
 }
 
 /// One report the submission touches, checked and ready to store.
@@ -270,7 +190,7 @@ pub async fn submit_figures(
     body: RawBody,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::WriteProjects)?;
-    let key = idempotency_key(&req)?;
+    let key = idempotency::key(&req)?;
     let dry_run = query.dry_run.unwrap_or(false);
     let essence = body.essence().unwrap_or_default();
     let raw = if body.is_json() {
@@ -306,82 +226,60 @@ pub async fn submit_figures(
     // Rows that could not be read are reported together with what the checks against
     // the projects and plans find in the others.
     let unreadable = errors;
-    let mut hasher = Sha256::new();
-    hasher.update(if dry_run { b"dry:" } else { b"run:" });
-    hasher.update(essence.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(&body.bytes);
-    let hash = hasher.finalize().to_vec();
+    let mode: &[u8] = if dry_run { b"dry:" } else { b"run:" };
+    let hash = idempotency::fingerprint(&[mode, essence.as_bytes(), b"\n", &body.bytes]);
     let org = principal.organisation_id;
     let outcome = db
-        .acting(principal.organisation_id, principal.actor, move |conn| {
-            Box::pin(async move {
-                if let Some(key) = &key
-                    && let Some(replay) = claim(conn, org, key, &hash).await?
-                {
-                    return Ok(Err(replay));
+        .acting(principal.acting(), async move |conn| {
+            if let Some(key) = &key {
+                match idempotency::claim(conn, org, key, &hash).await? {
+                    Claim::Fresh => {}
+                    earlier => return Ok(Err(earlier)),
                 }
-                let planned = match check_groups(conn, org, rows).await? {
-                    Ok(planned) if unreadable.is_empty() => planned,
-                    Ok(_) => return Err(too_many(unreadable)),
-                    Err(mut errors) => {
-                        errors.splice(0..0, unreadable);
-                        return Err(too_many(errors));
-                    }
-                };
-                let mut reports = Vec::with_capacity(planned.len());
-                for p in planned {
-                    if !dry_run {
-                        match &p.existing {
-                            Some(current) => {
-                                reports::update(conn, current, p.content).await?;
-                            }
-                            None => {
-                                reports::create(conn, &p.scope, p.quarter, p.content).await?;
-                            }
+            }
+            let planned = match check_groups(conn, org, rows).await? {
+                Ok(planned) if unreadable.is_empty() => planned,
+                Ok(_) => return Err(too_many(unreadable)),
+                Err(mut errors) => {
+                    errors.splice(0..0, unreadable);
+                    return Err(too_many(errors));
+                }
+            };
+            let mut reports = Vec::with_capacity(planned.len());
+            for p in planned {
+                if !dry_run {
+                    match &p.existing {
+                        Some(current) => {
+                            reports::update(conn, current, p.content).await?;
+                        }
+                        None => {
+                            reports::create(conn, &p.scope, p.quarter, p.content).await?;
                         }
                     }
-                    reports.push(ReportOutcome {
-                        project_id: p.scope.project_id()?,
-                        quarter: p.quarter,
-                        created: p.existing.is_none(),
-                        rows: p.rows,
-                    });
                 }
-                let outcome = FiguresOutcome {
-                    dry_run,
-                    rows: count,
-                    reports,
-                };
-                let body = serde_json::to_vec(&outcome).map_err(ApiError::internal)?;
-                if let Some(key) = &key {
-                    diesel::update(
-                        idempotency_keys::table
-                            .filter(idempotency_keys::organisation_id.eq(org))
-                            .filter(idempotency_keys::key.eq(key)),
-                    )
-                    .set((
-                        idempotency_keys::status.eq(200i16),
-                        idempotency_keys::response_body.eq(&body),
-                    ))
-                    .execute(conn)
-                    .await?;
-                }
-                Ok::<_, ApiError>(Ok(body))
-            })
+                reports.push(ReportOutcome {
+                    project_id: p.scope.project_id()?,
+                    quarter: p.quarter,
+                    created: p.existing.is_none(),
+                    rows: p.rows,
+                });
+            }
+            let outcome = FiguresOutcome {
+                dry_run,
+                rows: count,
+                reports,
+            };
+            let body = serde_json::to_vec(&outcome).map_err(ApiError::internal)?;
+            if let Some(key) = &key {
+                idempotency::save(conn, org, key, 200, &body).await?;
+            }
+            Ok::<_, ApiError>(Ok(body))
         })
         .await?;
     match outcome {
-        Ok(body) => Ok(answer(HttpResponse::Ok(), body)),
-        Err(Replay::Same { status, body }) => {
-            let mut response =
-                HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK));
-            response.insert_header(("Idempotent-Replayed", "true"));
-            Ok(answer(response, body))
-        }
-        Err(Replay::Different) => Err(ApiError::Validation(vec![FieldError::header(
-            "Idempotency-Key",
-            "was already used for a different request; use a new key",
-        )])),
+        Ok(body) => Ok(idempotency::answer(HttpResponse::Ok(), body)),
+        Err(Claim::Replay { status, body }) => Ok(idempotency::replayed(status, body)),
+        // `Claim::Reused`: a fresh claim never leaves the transaction.
+        Err(_) => Err(idempotency::reused()),
     }
 }

@@ -72,8 +72,8 @@ pub async fn get_organisation(
     principal.require(Permission::ReadOrganisation)?;
     let org = principal.organisation_id;
     let found = db
-        .tenant(org, move |conn| {
-            Box::pin(async move { Ok::<_, ApiError>(organisation::find(conn, org).await?) })
+        .tenant(org, async move |conn| {
+            Ok::<_, ApiError>(organisation::find(conn, org).await?)
         })
         .await?;
     Ok(json_ok(
@@ -118,10 +118,8 @@ pub async fn update_organisation(
     errors.finish()?;
     let org = principal.organisation_id;
     let updated = db
-        .acting(principal.organisation_id, principal.actor, move |conn| {
-            Box::pin(
-                async move { fresh(organisation::update(conn, org, expected, &changes).await?) },
-            )
+        .acting(principal.acting(), async move |conn| {
+            fresh(organisation::update(conn, org, expected, &changes).await?)
         })
         .await?;
     Ok(json_ok(

@@ -262,11 +262,9 @@ async fn list<P: Part>(
     .map_err(|e| ApiError::Validation(vec![e]))?;
     let org = principal.organisation_id;
     let items = db
-        .tenant(org, move |conn| {
-            Box::pin(async move {
-                let scope = open_scope(conn, org, project).await?;
-                P::list(conn, &scope, page.limit, page.after).await
-            })
+        .tenant(org, async move |conn| {
+            let scope = open_scope(conn, org, project).await?;
+            P::list(conn, &scope, page.limit, page.after).await
         })
         .await?;
     let page = Page::from_rows(items, page.limit, |i| P::meta(i).keyset);
@@ -289,13 +287,11 @@ async fn get<P: Part>(
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;
     let item = db
-        .tenant(org, move |conn| {
-            Box::pin(async move {
-                let scope = open_scope(conn, org, project).await?;
-                P::find(conn, &scope, key, false)
-                    .await
-                    .map_err(not_found::<P>)
-            })
+        .tenant(org, async move |conn| {
+            let scope = open_scope(conn, org, project).await?;
+            P::find(conn, &scope, key, false)
+                .await
+                .map_err(not_found::<P>)
         })
         .await?;
     Ok(item_response::<P>(HttpResponse::Ok(), &item))
@@ -311,12 +307,10 @@ async fn create<P: Part>(
     let project = project_of::<P>(&req)?;
     let org = principal.organisation_id;
     let item = db
-        .acting(principal.organisation_id, principal.actor, move |conn| {
-            Box::pin(async move {
-                let scope = open_scope(conn, org, project).await?;
-                let valid = P::check(conn, &scope, None, input).await?;
-                P::store(conn, &scope, None, None, valid).await
-            })
+        .acting(principal.acting(), async move |conn| {
+            let scope = open_scope(conn, org, project).await?;
+            let valid = P::check(conn, &scope, None, input).await?;
+            P::store(conn, &scope, None, None, valid).await
         })
         .await?;
     let location = format!("{}/{}", req.path().trim_end_matches('/'), P::key(&item));
@@ -343,23 +337,21 @@ async fn write<P: Part>(
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;
     let item = db
-        .acting(principal.organisation_id, principal.actor, move |conn| {
-            Box::pin(async move {
-                let scope = open_scope(conn, org, project).await?;
-                let current = P::find(conn, &scope, key, true)
-                    .await
-                    .map_err(not_found::<P>)?;
-                let input = match change {
-                    Change::Replace(input) => input,
-                    Change::Patch(patch) => merge_patch::<P>(&current, patch)?,
-                };
-                // An invalid body is 422 whatever its ETag; only a valid one can be stale.
-                let valid = P::check(conn, &scope, Some(&current), input).await?;
-                if !expected.matches(P::meta(&current).version) {
-                    return fresh(Guarded::Stale);
-                }
-                P::store(conn, &scope, Some(key), Some(&current), valid).await
-            })
+        .acting(principal.acting(), async move |conn| {
+            let scope = open_scope(conn, org, project).await?;
+            let current = P::find(conn, &scope, key, true)
+                .await
+                .map_err(not_found::<P>)?;
+            let input = match change {
+                Change::Replace(input) => input,
+                Change::Patch(patch) => merge_patch::<P>(&current, patch)?,
+            };
+            // An invalid body is 422 whatever its ETag; only a valid one can be stale.
+            let valid = P::check(conn, &scope, Some(&current), input).await?;
+            if !expected.matches(P::meta(&current).version) {
+                return fresh(Guarded::Stale);
+            }
+            P::store(conn, &scope, Some(key), Some(&current), valid).await
         })
         .await?;
     Ok(item_response::<P>(HttpResponse::Ok(), &item))
@@ -430,17 +422,15 @@ async fn delete<P: Part>(
     let project = project_of::<P>(&req)?;
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;
-    db.acting(principal.organisation_id, principal.actor, move |conn| {
-        Box::pin(async move {
-            let scope = open_scope(conn, org, project).await?;
-            let current = P::find(conn, &scope, key, true)
-                .await
-                .map_err(not_found::<P>)?;
-            if !expected.matches(P::meta(&current).version) {
-                return fresh(Guarded::Stale);
-            }
-            P::delete(conn, &scope, &current).await
-        })
+    db.acting(principal.acting(), async move |conn| {
+        let scope = open_scope(conn, org, project).await?;
+        let current = P::find(conn, &scope, key, true)
+            .await
+            .map_err(not_found::<P>)?;
+        if !expected.matches(P::meta(&current).version) {
+            return fresh(Guarded::Stale);
+        }
+        P::delete(conn, &scope, &current).await
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

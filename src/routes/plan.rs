@@ -40,13 +40,11 @@ pub async fn get_summary(
     principal.require(Permission::ReadProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let summary = db
-        .snapshot(org, move |conn| {
-            Box::pin(async move {
-                projects::find(conn, org, id)
-                    .await
-                    .map_err(project_missing)?;
-                summary::compute(conn, org, id).await
-            })
+        .snapshot(org, async move |conn| {
+            projects::find(conn, org, id)
+                .await
+                .map_err(project_missing)?;
+            summary::compute(conn, org, id).await
         })
         .await?;
     Ok(json_ok(HttpResponse::Ok(), &summary))
@@ -70,13 +68,11 @@ pub async fn get_plan(
     principal.require(Permission::ReadProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let plan = db
-        .snapshot(org, move |conn| {
-            Box::pin(async move {
-                let project = projects::find(conn, org, id)
-                    .await
-                    .map_err(project_missing)?;
-                document::read(conn, project).await
-            })
+        .snapshot(org, async move |conn| {
+            let project = projects::find(conn, org, id)
+                .await
+                .map_err(project_missing)?;
+            document::read(conn, project).await
         })
         .await?;
     let version = document::version(&plan)?;
@@ -151,33 +147,30 @@ pub async fn replace_plan(
     let changes = validate(request).map_err(|e| nest(e, "/project"))?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let plan = db
-        .acting(principal.organisation_id, principal.actor, move |conn| {
-            Box::pin(async move {
-                let current = projects::lock(conn, org, id)
-                    .await
-                    .map_err(project_missing)?;
-                // Under the project's lock no part can change: the plan read now is the
-                // one the ETag must match.
-                let before = document::read(conn, current.clone()).await?;
-                if !expected.matches(document::version(&before)?) {
-                    return fresh(Guarded::Stale);
-                }
-                let project = projects::update(conn, org, id, current.version, &changes).await?;
-                let scope = Scope::for_project(project.clone());
-                let mut errors = document::write_sections(conn, &scope, sections).await?;
-                if let Err(ApiError::Conflict {
-                    errors: outside, ..
-                }) =
-                    crate::plan::period::check(conn, id, project.start_date, project.end_date).await
-                {
-                    errors.extend(outside);
-                }
-                if !errors.is_empty() {
-                    // the transaction rolls back: nothing of the document is stored
-                    return Err(ApiError::Validation(errors));
-                }
-                document::read(conn, project).await
-            })
+        .acting(principal.acting(), async move |conn| {
+            let current = projects::lock(conn, org, id)
+                .await
+                .map_err(project_missing)?;
+            // Under the project's lock no part can change: the plan read now is the
+            // one the ETag must match.
+            let before = document::read(conn, current.clone()).await?;
+            if !expected.matches(document::version(&before)?) {
+                return fresh(Guarded::Stale);
+            }
+            let project = projects::update(conn, org, id, current.version, &changes).await?;
+            let scope = Scope::for_project(project.clone());
+            let mut errors = document::write_sections(conn, &scope, sections).await?;
+            if let Err(ApiError::Conflict {
+                errors: outside, ..
+            }) = crate::plan::period::check(conn, id, project.start_date, project.end_date).await
+            {
+                errors.extend(outside);
+            }
+            if !errors.is_empty() {
+                // the transaction rolls back: nothing of the document is stored
+                return Err(ApiError::Validation(errors));
+            }
+            document::read(conn, project).await
         })
         .await?;
     let version = document::version(&plan)?;
@@ -227,13 +220,11 @@ pub async fn get_history(
     let (limit, before) = newest_first_page(query.limit, query.cursor.as_deref(), "change")?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let items = db
-        .tenant(org, move |conn| {
-            Box::pin(async move {
-                projects::share(conn, org, id)
-                    .await
-                    .map_err(project_missing)?;
-                history::list(conn, org, id, limit, before).await
-            })
+        .tenant(org, async move |conn| {
+            projects::share(conn, org, id)
+                .await
+                .map_err(project_missing)?;
+            history::list(conn, org, id, limit, before).await
         })
         .await?;
     let page = Page::from_rows(items, limit, |c| c.id);

@@ -243,10 +243,8 @@ pub async fn list_projects(
     };
     let org = principal.organisation_id;
     let found = db
-        .tenant(org, move |conn| {
-            Box::pin(async move {
-                Ok::<_, ApiError>(model::list(conn, org, &filter, page.limit, page.after).await?)
-            })
+        .tenant(org, async move |conn| {
+            Ok::<_, ApiError>(model::list(conn, org, &filter, page.limit, page.after).await?)
         })
         .await?;
     let body = ProjectList {
@@ -285,8 +283,8 @@ pub async fn create_project(
         status: fields.status.unwrap_or(ProjectStatus::Draft),
     };
     let created = db
-        .acting(principal.organisation_id, principal.actor, move |conn| {
-            Box::pin(async move { Ok::<_, ApiError>(model::create(conn, &new).await?) })
+        .acting(principal.acting(), async move |conn| {
+            Ok::<_, ApiError>(model::create(conn, &new).await?)
         })
         .await?;
     let mut response = HttpResponse::Created();
@@ -309,8 +307,8 @@ pub async fn get_project(
     principal.require(Permission::ReadProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let found = db
-        .tenant(org, move |conn| {
-            Box::pin(async move { Ok::<_, ApiError>(model::find(conn, org, id).await?) })
+        .tenant(org, async move |conn| {
+            Ok::<_, ApiError>(model::find(conn, org, id).await?)
         })
         .await?;
     Ok(project_response(HttpResponse::Ok(), found))
@@ -326,25 +324,23 @@ async fn write(
 ) -> Result<Project, ApiError> {
     principal.require(Permission::WriteProjects)?;
     let org = principal.organisation_id;
-    db.acting(principal.organisation_id, principal.actor, move |conn| {
-        Box::pin(async move {
-            let current = model::lock(conn, org, id).await?;
-            let version = current.version;
-            // An invalid body is 422 whatever its ETag; only a valid one can be stale.
-            let (start, end) = (current.start_date, current.end_date);
-            let changes = build(current)?;
-            if !expected.matches(version) {
-                return fresh(Guarded::Stale);
-            }
-            let (new_start, new_end) = (
-                changes.start_date.unwrap_or(start),
-                changes.end_date.unwrap_or(end),
-            );
-            if (new_start, new_end) != (start, end) {
-                crate::plan::period::check(conn, id, new_start, new_end).await?;
-            }
-            Ok(model::update(conn, org, id, version, &changes).await?)
-        })
+    db.acting(principal.acting(), async move |conn| {
+        let current = model::lock(conn, org, id).await?;
+        let version = current.version;
+        // An invalid body is 422 whatever its ETag; only a valid one can be stale.
+        let (start, end) = (current.start_date, current.end_date);
+        let changes = build(current)?;
+        if !expected.matches(version) {
+            return fresh(Guarded::Stale);
+        }
+        let (new_start, new_end) = (
+            changes.start_date.unwrap_or(start),
+            changes.end_date.unwrap_or(end),
+        );
+        if (new_start, new_end) != (start, end) {
+            crate::plan::period::check(conn, id, new_start, new_end).await?;
+        }
+        Ok(model::update(conn, org, id, version, &changes).await?)
     })
     .await
 }
@@ -427,8 +423,8 @@ pub async fn delete_project(
     principal.require(Permission::DeleteProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let deletion = db
-        .acting(principal.organisation_id, principal.actor, move |conn| {
-            Box::pin(async move { fresh(model::delete(conn, org, id, expected).await?) })
+        .acting(principal.acting(), async move |conn| {
+            fresh(model::delete(conn, org, id, expected).await?)
         })
         .await?;
     match deletion {

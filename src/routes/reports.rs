@@ -189,42 +189,40 @@ pub async fn list_quarters(
     principal.require(Permission::ReadProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let items = db
-        .tenant(org, move |conn| {
-            Box::pin(async move {
-                let scope = project_scope(conn, org, id).await?;
-                let (start, end) = scope.period()?;
-                let rows = reports::all(conn, &scope).await?;
-                let due = DueDates::load(conn, &scope).await?;
-                let today = crate::models::today(conn).await?;
-                Ok::<_, ApiError>(
-                    Quarter::spanning(start, end)
-                        .into_iter()
-                        .map(|quarter| {
-                            let row = rows.iter().find(|r| r.quarter == quarter);
-                            let state = match row.map(|r| r.state) {
-                                None => QuarterState::NotStarted,
-                                Some(ReportState::Draft) => QuarterState::Draft,
-                                Some(ReportState::Submitted) => QuarterState::Submitted,
-                                Some(ReportState::Accepted) => QuarterState::Accepted,
-                                Some(ReportState::Returned) => QuarterState::Returned,
-                            };
-                            let due_on = due.due_on(quarter);
-                            let open =
-                                !matches!(state, QuarterState::Submitted | QuarterState::Accepted);
-                            let is_due = open && today > quarter.last_day();
-                            QuarterStatus {
-                                quarter,
-                                state,
-                                revision: row.map(|r| r.revision),
-                                due_on,
-                                due: is_due,
-                                overdue: is_due && today > due_on,
-                                updated_at: row.map(|r| r.updated_at),
-                            }
-                        })
-                        .collect::<Vec<_>>(),
-                )
-            })
+        .tenant(org, async move |conn| {
+            let scope = project_scope(conn, org, id).await?;
+            let (start, end) = scope.period()?;
+            let rows = reports::all(conn, &scope).await?;
+            let due = DueDates::load(conn, &scope).await?;
+            let today = crate::models::today(conn).await?;
+            Ok::<_, ApiError>(
+                Quarter::spanning(start, end)
+                    .into_iter()
+                    .map(|quarter| {
+                        let row = rows.iter().find(|r| r.quarter == quarter);
+                        let state = match row.map(|r| r.state) {
+                            None => QuarterState::NotStarted,
+                            Some(ReportState::Draft) => QuarterState::Draft,
+                            Some(ReportState::Submitted) => QuarterState::Submitted,
+                            Some(ReportState::Accepted) => QuarterState::Accepted,
+                            Some(ReportState::Returned) => QuarterState::Returned,
+                        };
+                        let due_on = due.due_on(quarter);
+                        let open =
+                            !matches!(state, QuarterState::Submitted | QuarterState::Accepted);
+                        let is_due = open && today > quarter.last_day();
+                        QuarterStatus {
+                            quarter,
+                            state,
+                            revision: row.map(|r| r.revision),
+                            due_on,
+                            due: is_due,
+                            overdue: is_due && today > due_on,
+                            updated_at: row.map(|r| r.updated_at),
+                        }
+                    })
+                    .collect::<Vec<_>>(),
+            )
         })
         .await?;
     Ok(json_ok(HttpResponse::Ok(), &QuarterList { items }))
@@ -250,12 +248,10 @@ pub async fn get_report(
     let quarter = quarter_of(&raw)?;
     let org = principal.organisation_id;
     let (row, due) = db
-        .tenant(org, move |conn| {
-            Box::pin(async move {
-                let scope = project_scope(conn, org, id).await?;
-                let row = existing(conn, &scope, quarter, false).await?;
-                Ok::<_, ApiError>((row, DueDates::load(conn, &scope).await?))
-            })
+        .tenant(org, async move |conn| {
+            let scope = project_scope(conn, org, id).await?;
+            let row = existing(conn, &scope, quarter, false).await?;
+            Ok::<_, ApiError>((row, DueDates::load(conn, &scope).await?))
         })
         .await?;
     Ok(respond(HttpResponse::Ok(), row, &due))
@@ -300,61 +296,59 @@ async fn write(
 ) -> Result<(ReportRow, DueDates, bool), ApiError> {
     principal.require(Permission::WriteProjects)?;
     let org = principal.organisation_id;
-    db.acting(principal.organisation_id, principal.actor, move |conn| {
-        Box::pin(async move {
-            let scope = project_scope(conn, org, project).await?;
-            inside(&scope, quarter)?;
-            let current = reports::find(conn, &scope, quarter, true).await?;
-            let refs = PlanRefs::load(conn, &scope).await?;
-            let due = DueDates::load(conn, &scope).await?;
-            match current {
-                None => {
-                    let Change::Replace(content) = change else {
-                        return Err(missing(quarter));
-                    };
-                    // Any If-Match, even `*`, needs a current report (RFC 9110 13.1.1).
-                    if conditions.if_match.is_some() {
-                        return fresh(Guarded::Stale);
-                    }
-                    let content = content::validate(&refs, *content)?;
-                    match reports::create(conn, &scope, quarter, content).await {
-                        Ok(row) => Ok((row, due, true)),
-                        // Another request created it meanwhile.
-                        Err(ApiError::Conflict { .. }) if conditions.create_only => {
-                            fresh(Guarded::Stale)
-                        }
-                        Err(e) => Err(e),
-                    }
+    db.acting(principal.acting(), async move |conn| {
+        let scope = project_scope(conn, org, project).await?;
+        inside(&scope, quarter)?;
+        let current = reports::find(conn, &scope, quarter, true).await?;
+        let refs = PlanRefs::load(conn, &scope).await?;
+        let due = DueDates::load(conn, &scope).await?;
+        match current {
+            None => {
+                let Change::Replace(content) = change else {
+                    return Err(missing(quarter));
+                };
+                // Any If-Match, even `*`, needs a current report (RFC 9110 13.1.1).
+                if conditions.if_match.is_some() {
+                    return fresh(Guarded::Stale);
                 }
-                Some(current) => {
-                    let content = match change {
-                        Change::Replace(content) => *content,
-                        Change::Patch(patch) => merge(&current.content.0, patch)?,
-                    };
-                    let content = content::validate(&refs, content)?;
-                    if conditions.create_only {
-                        return fresh(Guarded::Stale);
+                let content = content::validate(&refs, *content)?;
+                match reports::create(conn, &scope, quarter, content).await {
+                    Ok(row) => Ok((row, due, true)),
+                    // Another request created it meanwhile.
+                    Err(ApiError::Conflict { .. }) if conditions.create_only => {
+                        fresh(Guarded::Stale)
                     }
-                    // A retried PUT of what is stored already changes nothing.
-                    if conditions.if_match.is_none() && current.content.0 == content {
-                        return Ok((current, due, false));
-                    }
-                    let Some(expected) = conditions.if_match else {
-                        return Err(ApiError::PreconditionRequired(format!(
-                            "A report for {quarter} exists: send If-Match with its ETag to change it."
-                        )));
-                    };
-                    if !expected.matches(current.version) {
-                        return fresh(Guarded::Stale);
-                    }
-                    if !current.state.editable() {
-                        return Err(locked(&current));
-                    }
-                    let row = reports::update(conn, &current, content).await?;
-                    Ok((row, due, false))
+                    Err(e) => Err(e),
                 }
             }
-        })
+            Some(current) => {
+                let content = match change {
+                    Change::Replace(content) => *content,
+                    Change::Patch(patch) => merge(&current.content.0, patch)?,
+                };
+                let content = content::validate(&refs, content)?;
+                if conditions.create_only {
+                    return fresh(Guarded::Stale);
+                }
+                // A retried PUT of what is stored already changes nothing.
+                if conditions.if_match.is_none() && current.content.0 == content {
+                    return Ok((current, due, false));
+                }
+                let Some(expected) = conditions.if_match else {
+                    return Err(ApiError::PreconditionRequired(format!(
+                        "A report for {quarter} exists: send If-Match with its ETag to change it."
+                    )));
+                };
+                if !expected.matches(current.version) {
+                    return fresh(Guarded::Stale);
+                }
+                if !current.state.editable() {
+                    return Err(locked(&current));
+                }
+                let row = reports::update(conn, &current, content).await?;
+                Ok((row, due, false))
+            }
+        }
     })
     .await
 }
@@ -506,36 +500,34 @@ async fn act(
     };
     let org = principal.organisation_id;
     let (row, due) = db
-        .acting(principal.organisation_id, principal.actor, move |conn| {
-            Box::pin(async move {
-                let scope = project_scope(conn, org, project).await?;
-                let current = existing(conn, &scope, quarter, true).await?;
-                if !expected.matches(current.version) {
-                    return fresh(Guarded::Stale);
-                }
-                let allowed = ReportAction::allowed(current.state);
-                if !allowed.contains(&action) {
-                    return Err(ApiError::Transition {
-                        detail: format!(
-                            "A {} report cannot be {}; allowed: {}.",
-                            current.state,
-                            action.event(),
-                            if allowed.is_empty() {
-                                "nothing".to_string()
-                            } else {
-                                allowed
-                                    .iter()
-                                    .map(ToString::to_string)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            }
-                        ),
-                        allowed: allowed.iter().map(ToString::to_string).collect(),
-                    });
-                }
-                let row = reports::act(conn, &current, action, reason.as_deref()).await?;
-                Ok::<_, ApiError>((row, DueDates::load(conn, &scope).await?))
-            })
+        .acting(principal.acting(), async move |conn| {
+            let scope = project_scope(conn, org, project).await?;
+            let current = existing(conn, &scope, quarter, true).await?;
+            if !expected.matches(current.version) {
+                return fresh(Guarded::Stale);
+            }
+            let allowed = ReportAction::allowed(current.state);
+            if !allowed.contains(&action) {
+                return Err(ApiError::Transition {
+                    detail: format!(
+                        "A {} report cannot be {}; allowed: {}.",
+                        current.state,
+                        action.event(),
+                        if allowed.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            allowed
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        }
+                    ),
+                    allowed: allowed.iter().map(ToString::to_string).collect(),
+                });
+            }
+            let row = reports::act(conn, &current, action, reason.as_deref()).await?;
+            Ok::<_, ApiError>((row, DueDates::load(conn, &scope).await?))
         })
         .await?;
     Ok(respond(HttpResponse::Ok(), row, &due))
@@ -663,16 +655,14 @@ pub async fn list_revisions(
     let quarter = quarter_of(&raw)?;
     let org = principal.organisation_id;
     let body = db
-        .tenant(org, move |conn| {
-            Box::pin(async move {
-                let scope = project_scope(conn, org, id).await?;
-                let row = existing(conn, &scope, quarter, false).await?;
-                let closed = reports::revisions(conn, row.id).await?;
-                let due = DueDates::load(conn, &scope).await?;
-                Ok::<_, ApiError>(ReportRevisions {
-                    closed,
-                    current: report_body(row, &due),
-                })
+        .tenant(org, async move |conn| {
+            let scope = project_scope(conn, org, id).await?;
+            let row = existing(conn, &scope, quarter, false).await?;
+            let closed = reports::revisions(conn, row.id).await?;
+            let due = DueDates::load(conn, &scope).await?;
+            Ok::<_, ApiError>(ReportRevisions {
+                closed,
+                current: report_body(row, &due),
             })
         })
         .await?;
@@ -703,21 +693,19 @@ pub async fn get_revision(
     let quarter = quarter_of(&raw)?;
     let org = principal.organisation_id;
     let found = db
-        .tenant(org, move |conn| {
-            Box::pin(async move {
-                let scope = project_scope(conn, org, id).await?;
-                let row = existing(conn, &scope, quarter, false).await?;
-                let closed = reports::revision(conn, row.id, revision).await?;
-                Ok::<_, ApiError>(closed.ok_or_else(|| {
-                    ApiError::NotFound(if revision == row.revision {
-                        format!(
-                            "Revision {revision} of {quarter} is still open; it is the report itself."
-                        )
-                    } else {
-                        format!("The report for {quarter} has no closed revision {revision}.")
-                    })
-                }))
-            })
+        .tenant(org, async move |conn| {
+            let scope = project_scope(conn, org, id).await?;
+            let row = existing(conn, &scope, quarter, false).await?;
+            let closed = reports::revision(conn, row.id, revision).await?;
+            Ok::<_, ApiError>(closed.ok_or_else(|| {
+                ApiError::NotFound(if revision == row.revision {
+                    format!(
+                        "Revision {revision} of {quarter} is still open; it is the report itself."
+                    )
+                } else {
+                    format!("The report for {quarter} has no closed revision {revision}.")
+                })
+            }))
         })
         .await??;
     Ok(json_ok(HttpResponse::Ok(), &found))
@@ -745,12 +733,10 @@ pub async fn list_events(
     let quarter = quarter_of(&raw)?;
     let org = principal.organisation_id;
     let items = db
-        .tenant(org, move |conn| {
-            Box::pin(async move {
-                let scope = project_scope(conn, org, id).await?;
-                let row = existing(conn, &scope, quarter, false).await?;
-                reports::events(conn, row.id).await
-            })
+        .tenant(org, async move |conn| {
+            let scope = project_scope(conn, org, id).await?;
+            let row = existing(conn, &scope, quarter, false).await?;
+            reports::events(conn, row.id).await
         })
         .await?;
     Ok(json_ok(HttpResponse::Ok(), &ReportEventList { items }))
@@ -788,14 +774,12 @@ pub async fn get_progress(
     let (org, id) = (principal.organisation_id, path.into_inner());
     let include = query.include.unwrap_or_default();
     let progress = db
-        .snapshot(org, move |conn| {
-            Box::pin(async move {
-                let project = projects::find(conn, org, id)
-                    .await
-                    .map_err(project_missing)?;
-                let scope = Scope::for_project(project);
-                progress::compute(conn, &scope, include).await
-            })
+        .snapshot(org, async move |conn| {
+            let project = projects::find(conn, org, id)
+                .await
+                .map_err(project_missing)?;
+            let scope = Scope::for_project(project);
+            progress::compute(conn, &scope, include).await
         })
         .await?;
     Ok(json_ok(HttpResponse::Ok(), &progress))

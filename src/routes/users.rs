@@ -112,8 +112,8 @@ pub async fn get_current_user(
     })?;
     let org = principal.organisation_id;
     let found = db
-        .tenant(org, move |conn| {
-            Box::pin(async move { Ok::<_, ApiError>(user::find(conn, org, id).await?) })
+        .tenant(org, async move |conn| {
+            Ok::<_, ApiError>(user::find(conn, org, id).await?)
         })
         .await?;
     Ok(json_ok(
@@ -146,9 +146,7 @@ pub async fn change_password(
     let org = principal.organisation_id;
     // Only the sign-in role reads password hashes.
     let hash = db
-        .identify(move |conn| {
-            Box::pin(async move { Ok::<_, ApiError>(user::password_hash(conn, org, id).await?) })
-        })
+        .identify(async move |conn| Ok::<_, ApiError>(user::password_hash(conn, org, id).await?))
         .await?;
     let given = request.current_password;
     if !authenticator.passwords().verify(given, hash).await? {
@@ -158,10 +156,8 @@ pub async fn change_password(
         ));
     }
     let new_hash = authenticator.passwords().hash(request.new_password).await?;
-    db.acting(principal.organisation_id, principal.actor, move |conn| {
-        Box::pin(
-            async move { Ok::<_, ApiError>(user::set_password(conn, org, id, &new_hash).await?) },
-        )
+    db.acting(principal.acting(), async move |conn| {
+        Ok::<_, ApiError>(user::set_password(conn, org, id, &new_hash).await?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -183,10 +179,8 @@ pub async fn list_users(
         .map_err(|e| ApiError::Validation(vec![e]))?;
     let org = principal.organisation_id;
     let found = db
-        .tenant(org, move |conn| {
-            Box::pin(async move {
-                Ok::<_, ApiError>(user::list(conn, org, page.limit, page.after).await?)
-            })
+        .tenant(org, async move |conn| {
+            Ok::<_, ApiError>(user::list(conn, org, page.limit, page.after).await?)
         })
         .await?;
     let body = UserList {
@@ -234,8 +228,8 @@ pub async fn create_user(
         role: request.role,
     };
     let created = db
-        .acting(principal.organisation_id, principal.actor, move |conn| {
-            Box::pin(async move { Ok::<_, ApiError>(user::create(conn, &new).await?) })
+        .acting(principal.acting(), async move |conn| {
+            Ok::<_, ApiError>(user::create(conn, &new).await?)
         })
         .await?;
     let mut response = with_etag(HttpResponse::Created(), created.version);
@@ -258,8 +252,8 @@ pub async fn get_user(
     principal.require(Permission::ManageUsers)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let found = db
-        .tenant(org, move |conn| {
-            Box::pin(async move { Ok::<_, ApiError>(user::find(conn, org, id).await?) })
+        .tenant(org, async move |conn| {
+            Ok::<_, ApiError>(user::find(conn, org, id).await?)
         })
         .await?;
     Ok(json_ok(
@@ -306,14 +300,12 @@ pub async fn update_user(
     let end_sessions = request.active == Some(false);
     let org = principal.organisation_id;
     let updated = db
-        .acting(principal.organisation_id, principal.actor, move |conn| {
-            Box::pin(async move {
-                user::lock_active_admins(conn, org).await?;
-                let updated =
-                    fresh(user::update(conn, org, id, expected, &changes, end_sessions).await?)?;
-                keeps_an_admin(user::count_active_admins(conn, org).await?)?;
-                Ok::<_, ApiError>(updated)
-            })
+        .acting(principal.acting(), async move |conn| {
+            user::lock_active_admins(conn, org).await?;
+            let updated =
+                fresh(user::update(conn, org, id, expected, &changes, end_sessions).await?)?;
+            keeps_an_admin(user::count_active_admins(conn, org).await?)?;
+            Ok::<_, ApiError>(updated)
         })
         .await?;
     Ok(json_ok(
@@ -362,14 +354,12 @@ pub async fn delete_user(
     if principal.user_id() == Some(id) {
         return Err(not_yourself("delete"));
     }
-    db.acting(principal.organisation_id, principal.actor, move |conn| {
-        Box::pin(async move {
-            user::lock_active_admins(conn, org)
-                .await
-                .map_err(ApiError::from)?;
-            fresh(user::delete(conn, org, id, expected).await?)?;
-            keeps_an_admin(user::count_active_admins(conn, org).await?)
-        })
+    db.acting(principal.acting(), async move |conn| {
+        user::lock_active_admins(conn, org)
+            .await
+            .map_err(ApiError::from)?;
+        fresh(user::delete(conn, org, id, expected).await?)?;
+        keeps_an_admin(user::count_active_admins(conn, org).await?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

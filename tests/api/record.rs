@@ -5,7 +5,7 @@
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
-use mantelmonitor::auth::Actor;
+use mantelmonitor::domain::audit::{Acting, Actor};
 use mantelmonitor::domain::{OrganisationId, UserId};
 use mantelmonitor::error::ApiError;
 use reqwest::Method;
@@ -62,12 +62,16 @@ impl From<mantelmonitor::db::PoolError> for SqlError {
 async fn as_request(app: &TestApp, tenant: &Tenant, sql: &str) -> Result<(), String> {
     let sql = sql.to_string();
     app.db
-        .acting(org(tenant), admin(tenant), move |conn| {
-            Box::pin(async move {
+        .acting(
+            Acting {
+                organisation: org(tenant),
+                actor: admin(tenant),
+            },
+            async move |conn| {
                 conn.batch_execute(&sql).await?;
                 Ok::<_, SqlError>(())
-            })
-        })
+            },
+        )
         .await
         .map_err(|e| e.0)
 }
@@ -75,15 +79,13 @@ async fn as_request(app: &TestApp, tenant: &Tenant, sql: &str) -> Result<(), Str
 async fn count_as_request(app: &TestApp, tenant: &Tenant, sql: &str) -> i64 {
     let sql = sql.to_string();
     app.db
-        .tenant(org(tenant), move |conn| {
-            Box::pin(async move {
-                conn.batch_execute("RESET ROLE").await?;
-                diesel::sql_query(sql)
-                    .get_result::<Count>(conn)
-                    .await
-                    .map(|c| c.n)
-                    .map_err(ApiError::from)
-            })
+        .tenant(org(tenant), async move |conn| {
+            conn.batch_execute("RESET ROLE").await?;
+            diesel::sql_query(sql)
+                .get_result::<Count>(conn)
+                .await
+                .map(|c| c.n)
+                .map_err(ApiError::from)
         })
         .await
         .map_err(|e| format!("{e:?}"))

@@ -90,15 +90,13 @@ async fn a_query_that_forgets_its_organisation_filter_still_sees_only_its_own_ro
     let count_all = |org: OrganisationId| {
         let db = app.db.clone();
         async move {
-            db.tenant(org, |conn| {
-                Box::pin(async move {
-                    // Deliberately no WHERE organisation_id = …
-                    diesel::sql_query("SELECT count(*) AS n FROM projects")
-                        .get_result::<Count>(conn)
-                        .await
-                        .map(|c| c.n)
-                        .map_err(ApiError::from)
-                })
+            db.tenant(org, async move |conn| {
+                // Deliberately no WHERE organisation_id = …
+                diesel::sql_query("SELECT count(*) AS n FROM projects")
+                    .get_result::<Count>(conn)
+                    .await
+                    .map(|c| c.n)
+                    .map_err(ApiError::from)
             })
             .await
         }
@@ -140,16 +138,14 @@ async fn a_query_that_forgets_its_organisation_filter_still_sees_only_its_own_ro
     // Writing a row for another organisation is refused by WITH CHECK.
     let insert = app
         .db
-        .tenant(OrganisationId::from_uuid(org_b), move |conn| {
-            Box::pin(async move {
-                diesel::sql_query(format!(
-                    "INSERT INTO projects (id, organisation_id, name, start_date, end_date) \
+        .tenant(OrganisationId::from_uuid(org_b), async move |conn| {
+            diesel::sql_query(format!(
+                "INSERT INTO projects (id, organisation_id, name, start_date, end_date) \
                      VALUES (gen_random_uuid(), '{org_a}', 'smuggled', '2026-01-01', '2026-12-31')"
-                ))
-                .execute(conn)
-                .await
-                .map_err(ApiError::from)
-            })
+            ))
+            .execute(conn)
+            .await
+            .map_err(ApiError::from)
         })
         .await;
     let error: ApiError = insert.map(|_| ()).unwrap_err();
@@ -163,14 +159,12 @@ async fn the_organisation_setting_never_outlives_its_transaction_on_a_pooled_con
     let org = OrganisationId::from_uuid(a.organisation_id.parse().unwrap());
     let db = Db::new(&app.connections, 1, std::time::Duration::from_secs(5)).unwrap();
     let inside: Setting = db
-        .tenant(org, |conn| {
-            Box::pin(async move {
+        .tenant(org, async move |conn| {
                 diesel::sql_query("SELECT current_setting('app.organisation_id', true) AS value, session_user::text AS role")
                     .get_result::<Setting>(conn)
                     .await
                     .map_err(ApiError::from)
             })
-        })
         .await
         .map_err(|e: ApiError| e.to_string())
         .unwrap();

@@ -1,6 +1,13 @@
 //! The vocabulary of the organisation-wide audit trail.
 
-use crate::{ApiTokenId, UserId};
+use crate::{ApiTokenId, OrganisationId, UserId};
+
+/// Who acts, for which organisation: what a write records in the histories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Acting {
+    pub organisation: OrganisationId,
+    pub actor: Actor,
+}
 
 /// Who is acting: kept in the audit trail of later changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -12,6 +12,7 @@
 //!   nothing else.
 //! - [`SystemDb::system`]: the CLI, as the owner, across organisations. Never in a request.
 
+pub mod idempotency;
 pub mod json;
 pub mod models;
 pub mod roles;
@@ -31,7 +32,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use mantelmonitor_domain as domain;
 
 use crate::domain::OrganisationId;
-use crate::domain::audit::Actor;
+use crate::domain::audit::Acting;
 
 pub use diesel_async::pooled_connection::deadpool::PoolError;
 pub use roles::{APP_ROLE, AUTH_ROLE, Connections};
@@ -44,9 +45,27 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations")
 /// apply migrations one after the other.
 const MIGRATION_LOCK_KEY: i64 = 0x6d616e74656c; // "mantel"
 
-/// The future a transaction body returns. Bodies take owned inputs (`move`), so the
-/// future borrows nothing but the connection.
+/// A boxed future borrowing the connection, for trait methods that run inside a
+/// transaction body (the plan parts' storage methods).
 pub type TxFuture<'c, T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>;
+
+/// A transaction body is an async closure, `async move |conn| { … }`, as diesel-async 0.9
+/// takes them. `AsyncFnOnce` alone cannot say that the future it returns is `Send` (its
+/// future type is not nameable on stable Rust), so the bodies' bound adds this trait,
+/// which names it: the same device as diesel-async's own (private) `AsyncFunc`.
+pub trait AsyncFunc<A, R>:
+    AsyncFnOnce(A) -> R + FnOnce(A) -> <Self as AsyncFunc<A, R>>::Fut
+{
+    type Fut: Future<Output = R>;
+}
+
+impl<F, A, Fut, R> AsyncFunc<A, R> for F
+where
+    F: AsyncFnOnce(A) -> R + FnOnce(A) -> Fut,
+    Fut: Future<Output = R>,
+{
+    type Fut = Fut;
+}
 
 fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, String> {
     let mut config = ManagerConfig::default();
@@ -68,7 +87,9 @@ fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, String> {
 /// failed, so the caller hears 503, and the broken connection leaves the pool.
 async fn in_transaction<T, E, F>(pool: &Pool, setup: Option<String>, body: F) -> Result<T, E>
 where
-    F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
+    for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
+        + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
+        + Send,
     T: Send + 'static,
     E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
 {
@@ -141,7 +162,9 @@ impl Db {
     /// Runs `body` in a transaction that sees only `organisation`'s rows.
     pub async fn tenant<T, E, F>(&self, organisation: OrganisationId, body: F) -> Result<T, E>
     where
-        F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
+        for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
+            + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
+            + Send,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
@@ -153,27 +176,26 @@ impl Db {
     /// each other while writers carry on.
     pub async fn snapshot<T, E, F>(&self, organisation: OrganisationId, body: F) -> Result<T, E>
     where
-        F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
+        for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
+            + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
+            + Send,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
         self.scoped(organisation, None, true, body).await
     }
 
-    /// Like [`Db::tenant`], and records `actor` as the one acting, so that the histories
-    /// and audit trails (written by triggers) say who made each change.
-    pub async fn acting<T, E, F>(
-        &self,
-        organisation: OrganisationId,
-        actor: Actor,
-        body: F,
-    ) -> Result<T, E>
+    /// Like [`Db::tenant`] for `who.organisation`, and records `who.actor`, so that the
+    /// histories and audit trails (written by triggers) say who made each change.
+    pub async fn acting<T, E, F>(&self, who: Acting, body: F) -> Result<T, E>
     where
-        F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
+        for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
+            + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
+            + Send,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
-        self.scoped(organisation, Some(actor.tag()), false, body)
+        self.scoped(who.organisation, Some(who.actor.tag()), false, body)
             .await
     }
 
@@ -185,7 +207,9 @@ impl Db {
         body: F,
     ) -> Result<T, E>
     where
-        F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
+        for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
+            + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
+            + Send,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
@@ -210,7 +234,9 @@ impl Db {
     /// nothing else.
     pub async fn identify<T, E, F>(&self, body: F) -> Result<T, E>
     where
-        F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
+        for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
+            + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
+            + Send,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
@@ -242,7 +268,9 @@ impl SystemDb {
     /// Runs `body` in a transaction as the owner.
     pub async fn system<T, E, F>(&self, body: F) -> Result<T, E>
     where
-        F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> TxFuture<'c, T, E> + Send + 'static,
+        for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
+            + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
+            + Send,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
