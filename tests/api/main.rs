@@ -9,6 +9,7 @@ mod embedded;
 mod errors;
 mod figures;
 mod figures_strict;
+mod figures_values;
 mod merge_patch;
 mod openapi;
 mod openapi_types;

@@ -1,4 +1,5 @@
-//! Every PATCH body in the OpenAPI document is the exact merge patch of what the
+//! Every request body in the OpenAPI document is typed to the wire: no bare `object`
+//! anywhere inside it, and every PATCH body is the exact merge patch of what the
 //! resource takes, under both `application/merge-patch+json` and `application/json`.
 
 use std::collections::BTreeSet;
@@ -16,6 +17,102 @@ fn component<'d>(doc: &'d Value, reference: &'d str) -> (&'d str, &'d Value) {
     let schema = &doc["components"]["schemas"][name];
     assert!(schema.is_object(), "{reference} is not in the document");
     (name, schema)
+}
+
+/// Where `schema`, or anything in it, could be any object (or anything at all).
+fn untyped<'d>(
+    doc: &'d Value,
+    schema: &'d Value,
+    at: &str,
+    seen: &mut BTreeSet<&'d str>,
+) -> Vec<String> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let (name, target) = component(doc, reference);
+        if !seen.insert(name) {
+            return Vec::new();
+        }
+        return untyped(doc, target, &format!("{at} → {name}"), seen);
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(items) = schema[key].as_array() {
+            return items
+                .iter()
+                .enumerate()
+                .flat_map(|(i, item)| untyped(doc, item, &format!("{at}/{key}/{i}"), seen))
+                .collect();
+        }
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => return vec![format!("{at}: no type, so anything: {schema}")],
+    };
+    let mut found = Vec::new();
+    if types.contains(&"object") {
+        match schema["properties"].as_object().filter(|p| !p.is_empty()) {
+            None => found.push(format!("{at}: a bare object: {schema}")),
+            Some(properties) => {
+                // Unknown fields are refused, so the schema must say so.
+                if schema["additionalProperties"] != false {
+                    found.push(format!("{at}: takes unknown fields"));
+                }
+                for (name, property) in properties {
+                    found.extend(untyped(doc, property, &format!("{at}/{name}"), seen));
+                }
+            }
+        }
+    }
+    if types.contains(&"array") {
+        found.extend(untyped(doc, &schema["items"], &format!("{at}/items"), seen));
+    }
+    found
+}
+
+/// Each request body with its operation: `(method, path, body)`.
+fn request_bodies(doc: &Value) -> Vec<(String, String, &Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if let Some(body) = operation.get("requestBody") {
+                out.push((method.to_uppercase(), path.clone(), body));
+            }
+        }
+    }
+    out
+}
+
+/// The whole-plan PUT takes each section's lines as a GET shows them (read-only fields
+/// accepted and ignored), which is not typed yet: the one known exception, named here
+/// so that it cannot spread, and checked to still be one so that it goes once typed.
+const NOT_YET_TYPED: &str = "PUT /api/v1/projects/{project_id}/plan";
+
+#[test]
+fn no_request_body_takes_an_untyped_object() {
+    let doc = document();
+    let bodies = request_bodies(&doc);
+    assert!(bodies.len() > 30, "only {} request bodies", bodies.len());
+    let mut exception_holds = false;
+    for (method, path, body) in bodies {
+        let content = body["content"].as_object().unwrap();
+        assert!(!content.is_empty(), "{method} {path}: no media type");
+        for (media_type, media) in content {
+            let at = format!("{method} {path}");
+            let found = untyped(&doc, &media["schema"], &at, &mut BTreeSet::new());
+            if at == NOT_YET_TYPED {
+                exception_holds = !found.is_empty();
+                continue;
+            }
+            assert!(
+                found.is_empty(),
+                "{at} ({media_type}):\n{}",
+                found.join("\n")
+            );
+        }
+    }
+    assert!(
+        exception_holds,
+        "{NOT_YET_TYPED} is typed now: remove it from NOT_YET_TYPED"
+    );
 }
 
 fn is_nullable(schema: &Value) -> bool {
@@ -157,4 +254,15 @@ fn every_patch_body_is_the_merge_patch_of_what_the_resource_takes() {
         }
     }
     assert_eq!(patches, 14, "PATCH operations");
+}
+
+#[test]
+fn a_figure_value_is_a_number_or_text() {
+    let doc = document();
+    let value = &doc["components"]["schemas"]["FigureInput"]["properties"]["value"];
+    assert_eq!(
+        value["type"],
+        serde_json::json!(["string", "number"]),
+        "{value}"
+    );
 }
