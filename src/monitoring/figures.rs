@@ -17,7 +17,10 @@ use crate::domain::plan::{Activity, Amount, Channel, LanguageCode, Level, Quarte
 use crate::domain::report::Figure;
 use crate::error::FieldError;
 
+pub mod json;
 pub mod strict;
+
+pub use json::FigureValue;
 
 /// The most rows one submission may carry.
 pub const MAX_ROWS: usize = 10_000;
@@ -35,8 +38,8 @@ pub struct FigureInput {
     pub subject: Option<String>,
     /// A whole number, a decimal string (`"1250.50"`), a ladder level or text, as the
     /// figure needs.
-    #[schema(value_type = Object)]
-    pub value: serde_json::Value,
+    #[schema(schema_with = json::schema)]
+    pub value: FigureValue,
 }
 
 /// A bulk submission as JSON.
@@ -114,11 +117,7 @@ pub fn from_json(input: FiguresInput) -> Vec<RawRow> {
             quarter: f.quarter,
             figure: f.figure,
             subject: f.subject,
-            value: match f.value {
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Null => String::new(),
-                other => other.to_string(),
-            },
+            value: f.value.into_text(),
         })
         .collect()
 }

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod extract;
 pub mod figures;
 pub mod health;
+pub mod merge_patch;
 pub mod organisation;
 pub mod parts;
 pub mod plan;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::Json;
+use super::merge_patch::not_null;
 use super::{Errors, IfMatch, fresh, json_ok, with_etag};
 use crate::auth::Principal;
 use crate::db::Db;
@@ -49,16 +50,21 @@ impl From<Organisation> for OrganisationResponse {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganisationRequest {
     /// Display name, 1 to 200 characters.
+    #[serde(default, deserialize_with = "not_null")]
     #[schema(
+        nullable = false,
         example = "Steunpunt Mantelzorg Oost",
         min_length = 1,
         max_length = 200,
         pattern = r"\S"
     )]
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub report_language: Option<ReportLanguage>,
     /// 0 to 366.
-    #[schema(minimum = 0, maximum = 366)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, minimum = 0, maximum = 366)]
     pub report_due_days: Option<i32>,
 }
 
@@ -87,7 +93,10 @@ pub async fn get_organisation(
 /// Admins only.
 #[utoipa::path(
     tag = "organisation",
-    request_body = UpdateOrganisationRequest,
+    request_body(content(
+        (UpdateOrganisationRequest = "application/merge-patch+json"),
+        (UpdateOrganisationRequest = "application/json"),
+    )),
     responses((status = 200, description = "Updated.", body = OrganisationResponse))
 )]
 #[patch("/organisation")]

@@ -27,6 +27,7 @@ use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, RefOr, Required, Respo
 use utoipa::{PartialSchema, ToSchema};
 
 use super::extract::{Json, Query, parse_json};
+use super::merge_patch::MergePatch;
 use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
 use crate::auth::Principal;
 use crate::db::{Db, TxFuture};
@@ -371,25 +372,9 @@ fn merge_patch<P: Part>(
     }
     let mut document =
         serde_json::to_value(P::input_of(current.clone())).map_err(ApiError::internal)?;
-    merge(&mut document, patch);
+    super::merge_patch::merge(&mut document, patch);
     let bytes = serde_json::to_vec(&document).map_err(ApiError::internal)?;
     parse_json(&bytes)
-}
-
-/// RFC 7396: `patch` into `target`.
-pub(crate) fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
-    match (target, patch) {
-        (serde_json::Value::Object(target), serde_json::Value::Object(patch)) => {
-            for (key, value) in patch {
-                if value.is_null() {
-                    target.remove(&key);
-                } else {
-                    merge(target.entry(key).or_insert(serde_json::Value::Null), value);
-                }
-            }
-        }
-        (target, patch) => *target = patch,
-    }
 }
 
 async fn replace<P: Part>(
@@ -587,6 +572,18 @@ impl<P: Part> PartService<P> {
             .content("application/json", json_content(schema))
             .build()
     }
+
+    /// A merge patch, as `application/merge-patch+json` (RFC 7396) or plain JSON: the
+    /// service reads both.
+    fn patch_body() -> utoipa::openapi::request_body::RequestBody {
+        let schema = || schema_ref(&MergePatch::<P::Input>::name());
+        RequestBodyBuilder::new()
+            .description(Some("The fields to change."))
+            .required(Some(Required::True))
+            .content("application/merge-patch+json", json_content(schema()))
+            .content("application/json", json_content(schema()))
+            .build()
+    }
 }
 
 impl<P: Part> utoipa_actix_web::OpenApiFactory for PartService<P> {
@@ -714,10 +711,7 @@ impl<P: Part> utoipa_actix_web::OpenApiFactory for PartService<P> {
                 ),
                 true,
             )
-            .request_body(Some(Self::body(
-                ObjectBuilder::new().schema_type(Type::Object).description(Some(format!("Any subset of the fields of `{}`.", P::Input::name()))).into(),
-                "The fields to change.",
-            )))
+            .request_body(Some(Self::patch_body()))
             .responses(utoipa::openapi::ResponsesBuilder::new().response("200", Self::item_ok("Updated.")))
             .build(),
         );
@@ -745,6 +739,11 @@ impl<P: Part> utoipa_actix_web::OpenApiFactory for PartService<P> {
     fn schemas(&self, schemas: &mut Vec<(String, RefOr<Schema>)>) {
         schemas.push((P::Input::name().into_owned(), P::Input::schema()));
         P::Input::schemas(schemas);
+        schemas.push((
+            MergePatch::<P::Input>::name().into_owned(),
+            MergePatch::<P::Input>::schema(),
+        ));
+        MergePatch::<P::Input>::schemas(schemas);
         schemas.push((P::Output::name().into_owned(), P::Output::schema()));
         P::Output::schemas(schemas);
         let list: Cow<'static, str> = Cow::Owned(Self::list_name());

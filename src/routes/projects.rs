@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Json, Query};
+use super::merge_patch::not_null;
 use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
 use crate::auth::Principal;
 use crate::db::Db;
@@ -107,6 +108,7 @@ pub struct ProjectRequest {
 pub struct UpdateProjectRequest {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(
+        nullable = false,
         example = "Mantelzorg in de wijk",
         min_length = 1,
         max_length = 200,
@@ -123,23 +125,14 @@ pub struct UpdateProjectRequest {
     #[schema(value_type = Option<OrganisationRole>)]
     pub organisation_role: Option<Option<OrganisationRole>>,
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(example = "2026-01-01")]
+    #[schema(nullable = false, example = "2026-01-01")]
     pub start_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(example = "2027-12-31")]
+    #[schema(nullable = false, example = "2027-12-31")]
     pub end_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub status: Option<ProjectStatus>,
-}
-
-/// A required field may be left out of a PATCH, but not sent as `null`.
-fn not_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    match Option::<T>::deserialize(d)? {
-        Some(value) => Ok(Some(value)),
-        None => Err(serde::de::Error::custom(
-            "must not be null; leave the field out to keep it",
-        )),
-    }
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
@@ -377,7 +370,10 @@ pub async fn replace_project(
 #[utoipa::path(
     tag = "projects",
     params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
-    request_body = UpdateProjectRequest,
+    request_body(content(
+        (UpdateProjectRequest = "application/merge-patch+json"),
+        (UpdateProjectRequest = "application/json"),
+    )),
     responses((status = 200, description = "Updated.", body = ProjectResponse, headers(("ETag" = String))))
 )]
 #[patch("/projects/{project_id}")]

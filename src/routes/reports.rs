@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::extract::{Json, parse_json};
+use super::merge_patch::MergePatch;
 use super::parts::{Scope, project_missing, project_scope};
 use super::{fresh, json_ok, parse_if_match, with_etag};
 use crate::auth::Principal;
@@ -353,6 +354,9 @@ async fn write(
     .await
 }
 
+/// What a report PATCH may hold: `ReportContent` field by field.
+pub type ReportContentPatch = MergePatch<ReportContent>;
+
 enum Change {
     Replace(Box<ReportContent>),
     Patch(serde_json::Value),
@@ -366,7 +370,7 @@ fn merge(current: &ReportContent, patch: serde_json::Value) -> Result<ReportCont
         ));
     }
     let mut document = serde_json::to_value(current).map_err(ApiError::internal)?;
-    super::parts::merge(&mut document, patch);
+    super::merge_patch::merge(&mut document, patch);
     let bytes = serde_json::to_vec(&document).map_err(ApiError::internal)?;
     parse_json(&bytes)
 }
@@ -434,7 +438,13 @@ pub async fn put_report(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
         ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
     ),
-    request_body(content = Object, description = "Any part of a `ReportContent`."),
+    request_body(
+        description = "Any part of a `ReportContent`.",
+        content(
+            (ReportContentPatch = "application/merge-patch+json"),
+            (ReportContentPatch = "application/json"),
+        ),
+    ),
     responses((status = 200, description = "Updated.", body = QuarterlyReport, headers(("ETag" = String))))
 )]
 #[patch("/projects/{project_id}/quarterly-reports/{quarter}")]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::{Json, Query};
+use super::merge_patch::not_null;
 use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
 use crate::auth::{Authenticator, Principal, password};
 use crate::db::Db;
@@ -80,10 +81,15 @@ pub struct CreateUserRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
-    #[schema(example = "Jan de Vries", max_length = 200)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, example = "Jan de Vries", max_length = 200)]
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub role: Option<Role>,
     /// `false` deactivates the user and ends their sessions.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
 }
 
@@ -269,7 +275,10 @@ pub async fn get_user(
 #[utoipa::path(
     tag = "users",
     params(("user_id" = uuid::Uuid, Path, description = "The user's id.")),
-    request_body = UpdateUserRequest,
+    request_body(content(
+        (UpdateUserRequest = "application/merge-patch+json"),
+        (UpdateUserRequest = "application/json"),
+    )),
     responses((status = 200, description = "Updated.", body = UserResponse, headers(("ETag" = String))))
 )]
 #[patch("/users/{user_id}")]
