@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
+use crate::helpers::create;
 use crate::helpers::{Tenant, TestApp, named_fields, problem, project_body, spawn_app};
 use crate::helpers::{fetch, id_of, json_of, lines_path};
 
@@ -22,17 +23,6 @@ fn reports_path(pid: &str) -> String {
 
 fn report_path(pid: &str, quarter: &str) -> String {
     format!("/api/v1/projects/{pid}/quarterly-reports/{quarter}")
-}
-
-/// POSTs to `collection`, asserts 201, returns the JSON.
-async fn create(app: &TestApp, token: &str, collection: &str, body: &Value) -> Value {
-    let response = app.post(collection, token, body).await;
-    let status = response.status();
-    if status != 201 {
-        let text = response.text().await.unwrap_or_default();
-        panic!("create at {collection} with {body}: {status} {text}");
-    }
-    json_of(response).await
 }
 
 /// The report as stored and its ETag.
@@ -306,7 +296,8 @@ async fn partners(app: &TestApp, token: &str) -> [String; 2] {
             "/api/v1/partners",
             &json!({"name": name, "category": "migrant_organisation"}),
         )
-        .await;
+        .await
+        .0;
         ids.push(id_of(&partner));
     }
     [ids[0].clone(), ids[1].clone()]
@@ -331,14 +322,16 @@ async fn project_plan(
         &lines_path(&pid, "target-groups"),
         &group("Turks-Nederlandse mantelzorgers", json!(["tr", "nl"])),
     )
-    .await;
+    .await
+    .0;
     let g1 = create(
         app,
         token,
         &lines_path(&pid, "target-groups"),
         &group("Arabischtalige mantelzorgers", json!(["ar"])),
     )
-    .await;
+    .await
+    .0;
     let line = |description: &str, amount: &str| json!({"category": "communication", "description": description, "amount": amount});
     let b0 = create(
         app,
@@ -346,14 +339,16 @@ async fn project_plan(
         &lines_path(&pid, "budget-lines"),
         &line("Flyers", "5000.00"),
     )
-    .await;
+    .await
+    .0;
     let b1 = create(
         app,
         token,
         &lines_path(&pid, "budget-lines"),
         &line("Koffie en thee", "400.00"),
     )
-    .await;
+    .await
+    .0;
     for (activity, quarter) in [("outreach", "2024-Q2"), ("key_person_meetings", "2024-Q3")] {
         create(
             app,
@@ -373,13 +368,8 @@ async fn project_plan(
         }),
     )
     .await;
-    create(
-        app,
-        token,
-        &lines_path(&pid, "targets"),
-        &json!({"theme": "communication", "quarter": null, "channel": "radio", "language": "pap", "planned": "4"}),
-    )
-    .await;
+    create(app, token, &lines_path(&pid, "targets"), &json!({"theme": "communication", "quarter": null, "channel": "radio", "language": "pap", "planned": "4"}))
+.await;
     let link = |partner: &str| {
         json!({
             "partner_id": partner, "functions": ["referrer"],
@@ -392,14 +382,16 @@ async fn project_plan(
         &lines_path(&pid, "partners"),
         &link(&partners[0]),
     )
-    .await;
+    .await
+    .0;
     let l1 = create(
         app,
         token,
         &lines_path(&pid, "partners"),
         &link(&partners[1]),
     )
-    .await;
+    .await
+    .0;
     ProjectPlan {
         pid,
         groups: [id_of(&g0), id_of(&g1)],

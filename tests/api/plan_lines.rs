@@ -1,13 +1,13 @@
 //! Plan lines of a project: target groups (`/target-groups`) and planned hours
-//! (`/hours`). Their own rules (languages, quarters, amounts, uniqueness) and the
-//! behaviour every plan line shares: roles, tenancy, If-Match/ETag, merge patch, paging
-//! and delete.
+//! (`/hours`), and their own rules (languages, quarters, amounts, uniqueness). What
+//! every part shares (roles, tenancy, If-Match/ETag, 405, merge patch, paging, delete)
+//! is in [`crate::contract`].
 
-use crate::helpers::send_without_if_match;
-use crate::helpers::{TestApp, etag_of, named_fields, problem, project_body, spawn_app};
+use crate::helpers::{Refused, assert_rejected, assert_write_refused, create};
 use crate::helpers::{
     all_items, fetch, id_of, json_of, line_path, lines_path, new_project, version,
 };
+use crate::helpers::{etag_of, problem, project_body, spawn_app};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -50,90 +50,6 @@ fn sample(segment: &str, i: usize) -> Value {
         HOURS => hours_body(ACTIVITIES[i % 8], &format!("2026-Q{}", 1 + (i / 8) % 4)),
         other => panic!("unknown segment {other}"),
     }
-}
-
-/// A PATCH body that changes one field of a `segment` line and is valid.
-fn valid_patch(segment: &str) -> Value {
-    match segment {
-        TARGET_GROUPS => json!({"name": "Gewijzigd"}),
-        _ => json!({"hours": "80.00"}),
-    }
-}
-
-/// POSTs a line, asserts 201, returns its JSON and ETag.
-async fn create(
-    app: &TestApp,
-    token: &str,
-    pid: &str,
-    segment: &str,
-    body: &Value,
-) -> (Value, String) {
-    let response = app.post(&lines_path(pid, segment), token, body).await;
-    assert_eq!(response.status(), 201, "create {segment} {body}");
-    let etag = etag_of(&response);
-    (json_of(response).await, etag)
-}
-
-/// POSTs `body`, expects 422 naming exactly `pointers`, and checks nothing was stored.
-async fn assert_rejected(
-    app: &TestApp,
-    token: &str,
-    collection: &str,
-    body: &Value,
-    pointers: &[&str],
-) -> Value {
-    let before = all_items(app, token, collection).await;
-    let response = app.post(collection, token, body).await;
-    assert_eq!(response.status(), 422, "POST {body}");
-    let problem = problem(response, 422).await;
-    let mut named = named_fields(&problem);
-    named.sort();
-    let mut expected: Vec<String> = pointers.iter().map(|p| p.to_string()).collect();
-    expected.sort();
-    assert_eq!(named, expected, "pointers for {body}");
-    assert_eq!(
-        before,
-        all_items(app, token, collection).await,
-        "nothing stored for {body}"
-    );
-    problem
-}
-
-/// How a write is expected to be refused.
-enum Refused<'a> {
-    /// 409.
-    Conflict,
-    /// 422 naming exactly these pointers.
-    Invalid(&'a [&'a str]),
-}
-
-/// Sends a write with If-Match, expects it refused as `expected` (problem+json), and
-/// checks the line is unchanged.
-async fn assert_write_refused(
-    app: &TestApp,
-    token: &str,
-    path: &str,
-    method: Method,
-    etag: &str,
-    body: &Value,
-    expected: Refused<'_>,
-) {
-    let (status, pointers) = match expected {
-        Refused::Conflict => (409, None),
-        Refused::Invalid(pointers) => (422, Some(pointers)),
-    };
-    let (before, before_etag) = fetch(app, token, path).await;
-    let response = app
-        .send_if_match(method.clone(), path, token, etag, Some(body))
-        .await;
-    assert_eq!(response.status().as_u16(), status, "{method} {body}");
-    let problem = problem(response, status).await;
-    if let Some(pointers) = pointers {
-        assert_eq!(named_fields(&problem), pointers, "{method} {body}");
-    }
-    let (after, after_etag) = fetch(app, token, path).await;
-    assert_eq!(after, before, "{method} {body} changed nothing");
-    assert_eq!(after_etag, before_etag, "{method} {body} kept the version");
 }
 
 // --- target groups: create and languages ----------------------------------------------
@@ -207,7 +123,7 @@ async fn languages_are_iso_639_1_codes_or_639_3_codes_for_languages_without_one(
     let collection = lines_path(&pid, TARGET_GROUPS);
     let languages = json!(["tr", "ar", "nl", "ti", "zgh", "srn", "pap"]);
     let body = json!({"name": "Veel talen", "description": null, "languages": languages});
-    let (created, _) = create(&app, &tenant.token, &pid, TARGET_GROUPS, &body).await;
+    let (created, _) = create(&app, &tenant.token, &lines_path(&pid, TARGET_GROUPS), &body).await;
     assert_eq!(created["languages"], languages);
     assert!(created["description"].is_null());
     let (got, _) = fetch(
@@ -289,13 +205,12 @@ async fn target_group_name_and_description_limits_and_a_repeated_name_are_refuse
     // The limits themselves are fine.
     let mut body = target_group_body(&"ë".repeat(200));
     body["description"] = json!("d".repeat(4000));
-    create(&app, &tenant.token, &pid, TARGET_GROUPS, &body).await;
+    create(&app, &tenant.token, &lines_path(&pid, TARGET_GROUPS), &body).await;
 
     let (first, _) = create(
         &app,
         &tenant.token,
-        &pid,
-        TARGET_GROUPS,
+        &lines_path(&pid, TARGET_GROUPS),
         &target_group_body("Eritrese mantelzorgers"),
     )
     .await;
@@ -317,8 +232,7 @@ async fn target_group_name_and_description_limits_and_a_repeated_name_are_refuse
     create(
         &app,
         &tenant.token,
-        &other_pid,
-        TARGET_GROUPS,
+        &lines_path(&other_pid, TARGET_GROUPS),
         &target_group_body("Eritrese mantelzorgers"),
     )
     .await;
@@ -327,8 +241,7 @@ async fn target_group_name_and_description_limits_and_a_repeated_name_are_refuse
     let (second, etag) = create(
         &app,
         &tenant.token,
-        &pid,
-        TARGET_GROUPS,
+        &lines_path(&pid, TARGET_GROUPS),
         &target_group_body("Syrische mantelzorgers"),
     )
     .await;
@@ -338,8 +251,8 @@ async fn target_group_name_and_description_limits_and_a_repeated_name_are_refuse
         &tenant.token,
         &path,
         Method::PATCH,
-        &etag,
-        &json!({"name": first["name"]}),
+        Some(&etag),
+        Some(&json!({"name": first["name"]})),
         Refused::Conflict,
     )
     .await;
@@ -395,7 +308,7 @@ async fn hours_are_created_and_amounts_are_answered_with_two_decimals() {
             "hourly_rate": rate,
             "notes": null
         });
-        let (line, _) = create(&app, &tenant.token, &pid, HOURS, &body).await;
+        let (line, _) = create(&app, &tenant.token, &lines_path(&pid, HOURS), &body).await;
         assert_eq!(
             (line["hours"].as_str(), line["hourly_rate"].as_str()),
             (Some(hours_out), Some(rate_out)),
@@ -474,8 +387,7 @@ async fn the_quarter_must_overlap_the_project_period() {
         let (line, _) = create(
             &app,
             &tenant.token,
-            &pid,
-            HOURS,
+            &lines_path(&pid, HOURS),
             &hours_body(activity, quarter),
         )
         .await;
@@ -491,8 +403,8 @@ async fn the_quarter_must_overlap_the_project_period() {
         &tenant.token,
         &path,
         Method::PATCH,
-        &etag,
-        &json!({"quarter": "2026-Q4"}),
+        Some(&etag),
+        Some(&json!({"quarter": "2026-Q4"})),
         Refused::Invalid(&["/quarter"]),
     )
     .await;
@@ -501,8 +413,8 @@ async fn the_quarter_must_overlap_the_project_period() {
         &tenant.token,
         &path,
         Method::PUT,
-        &etag,
-        &hours_body("outreach", "2025-Q4"),
+        Some(&etag),
+        Some(&hours_body("outreach", "2025-Q4")),
         Refused::Invalid(&["/quarter"]),
     )
     .await;
@@ -518,8 +430,7 @@ async fn a_second_line_for_the_same_activity_and_quarter_is_409() {
     create(
         &app,
         &tenant.token,
-        &pid,
-        HOURS,
+        &lines_path(&pid, HOURS),
         &hours_body("outreach", "2026-Q3"),
     )
     .await;
@@ -539,24 +450,21 @@ async fn a_second_line_for_the_same_activity_and_quarter_is_409() {
     create(
         &app,
         &tenant.token,
-        &pid,
-        HOURS,
+        &lines_path(&pid, HOURS),
         &hours_body("outreach", "2026-Q4"),
     )
     .await;
     let (training, etag) = create(
         &app,
         &tenant.token,
-        &pid,
-        HOURS,
+        &lines_path(&pid, HOURS),
         &hours_body("training", "2026-Q3"),
     )
     .await;
     create(
         &app,
         &tenant.token,
-        &other_pid,
-        HOURS,
+        &lines_path(&other_pid, HOURS),
         &hours_body("outreach", "2026-Q3"),
     )
     .await;
@@ -568,8 +476,8 @@ async fn a_second_line_for_the_same_activity_and_quarter_is_409() {
         &tenant.token,
         &path,
         Method::PATCH,
-        &etag,
-        &json!({"activity": "outreach"}),
+        Some(&etag),
+        Some(&json!({"activity": "outreach"})),
         Refused::Conflict,
     )
     .await;
@@ -578,8 +486,8 @@ async fn a_second_line_for_the_same_activity_and_quarter_is_409() {
         &tenant.token,
         &path,
         Method::PUT,
-        &etag,
-        &hours_body("outreach", "2026-Q3"),
+        Some(&etag),
+        Some(&hours_body("outreach", "2026-Q3")),
         Refused::Conflict,
     )
     .await;
@@ -595,8 +503,7 @@ async fn patching_a_target_group_changes_only_what_is_sent_and_null_clears_descr
     let (created, etag) = create(
         &app,
         &tenant.token,
-        &pid,
-        TARGET_GROUPS,
+        &lines_path(&pid, TARGET_GROUPS),
         &target_group_body("Eerst"),
     )
     .await;
@@ -655,8 +562,8 @@ async fn patching_a_target_group_changes_only_what_is_sent_and_null_clears_descr
             &tenant.token,
             &path,
             Method::PATCH,
-            &etag3,
-            &body,
+            Some(&etag3),
+            Some(&body),
             Refused::Invalid(&[pointer]),
         )
         .await;
@@ -671,8 +578,7 @@ async fn putting_a_target_group_replaces_it_whole() {
     let (created, etag) = create(
         &app,
         &tenant.token,
-        &pid,
-        TARGET_GROUPS,
+        &lines_path(&pid, TARGET_GROUPS),
         &target_group_body("Oorspronkelijk"),
     )
     .await;
@@ -702,8 +608,8 @@ async fn putting_a_target_group_replaces_it_whole() {
         &tenant.token,
         &path,
         Method::PUT,
-        &etag2,
-        &without_name,
+        Some(&etag2),
+        Some(&without_name),
         Refused::Invalid(&["/name"]),
     )
     .await;
@@ -714,8 +620,8 @@ async fn putting_a_target_group_replaces_it_whole() {
         &tenant.token,
         &path,
         Method::PUT,
-        &etag2,
-        &unknown,
+        Some(&etag2),
+        Some(&unknown),
         Refused::Invalid(&["/colour"]),
     )
     .await;
@@ -729,8 +635,7 @@ async fn patching_hours_changes_only_what_is_sent_and_null_clears_notes() {
     let (created, etag) = create(
         &app,
         &tenant.token,
-        &pid,
-        HOURS,
+        &lines_path(&pid, HOURS),
         &hours_body("network_meetings", "2027-Q2"),
     )
     .await;
@@ -787,356 +692,15 @@ async fn patching_hours_changes_only_what_is_sent_and_null_clears_notes() {
             &tenant.token,
             &path,
             Method::PATCH,
-            &etag3,
-            &body,
+            Some(&etag3),
+            Some(&body),
             Refused::Invalid(&[pointer]),
         )
         .await;
     }
 }
 
-// --- shared behaviour, for both kinds of line -------------------------------------------
-
-async fn viewer_can_read_but_not_write(segment: &str) {
-    let app = spawn_app().await;
-    let tenant = app.tenant("Steunpunt Noord").await;
-    let (_, viewer) = app.user_with_role(&tenant, "viewer").await;
-    let pid = new_project(&app, &tenant.token, "Alleen lezen").await;
-    let collection = lines_path(&pid, segment);
-    let (created, etag) = create(&app, &tenant.token, &pid, segment, &sample(segment, 0)).await;
-    let path = line_path(&pid, segment, &id_of(&created));
-
-    let listed = app.get(&collection, &viewer).await;
-    assert_eq!(listed.status(), 200);
-    assert_eq!(json_of(listed).await["items"], json!([created]));
-    assert_eq!(
-        fetch(&app, &viewer, &path).await,
-        (created.clone(), etag.clone())
-    );
-
-    problem(
-        app.post(&collection, &viewer, &sample(segment, 1)).await,
-        403,
-    )
-    .await;
-    let put_body = sample(segment, 2);
-    let patch_body = valid_patch(segment);
-    for (method, body) in [
-        (Method::PUT, Some(&put_body)),
-        (Method::PATCH, Some(&patch_body)),
-        (Method::DELETE, None),
-    ] {
-        let response = app
-            .send_if_match(method.clone(), &path, &viewer, &etag, body)
-            .await;
-        assert_eq!(response.status(), 403, "{method}");
-        problem(response, 403).await;
-    }
-    assert_eq!(
-        all_items(&app, &tenant.token, &collection).await,
-        std::slice::from_ref(&created),
-        "nothing created, changed or deleted"
-    );
-    assert_eq!(fetch(&app, &tenant.token, &path).await, (created, etag));
-}
-
-#[tokio::test]
-async fn a_viewer_can_read_target_groups_but_every_write_is_403() {
-    viewer_can_read_but_not_write(TARGET_GROUPS).await;
-}
-
-#[tokio::test]
-async fn a_viewer_can_read_hours_but_every_write_is_403() {
-    viewer_can_read_but_not_write(HOURS).await;
-}
-
-async fn other_projects_and_organisations_are_404(segment: &str) {
-    let app = spawn_app().await;
-    let a = app.tenant("Organisatie A").await;
-    let b = app.tenant("Organisatie B").await;
-    let pid_a = new_project(&app, &a.token, "Project A1").await;
-    let pid_a2 = new_project(&app, &a.token, "Project A2").await;
-    let pid_b = new_project(&app, &b.token, "Project B").await;
-    let (line, etag) = create(&app, &a.token, &pid_a, segment, &sample(segment, 0)).await;
-    let id = id_of(&line);
-    let path = line_path(&pid_a, segment, &id);
-    let put_body = sample(segment, 1);
-    let patch_body = valid_patch(segment);
-
-    // B, on A's project.
-    problem(app.get(&lines_path(&pid_a, segment), &b.token).await, 404).await;
-    problem(
-        app.post(&lines_path(&pid_a, segment), &b.token, &sample(segment, 2))
-            .await,
-        404,
-    )
-    .await;
-    // A's line: under A's project path as B, under B's own project, and under A's
-    // other project (same organisation, wrong project).
-    for (who, p) in [
-        (&b.token, path.clone()),
-        (&b.token, line_path(&pid_b, segment, &id)),
-        (&a.token, line_path(&pid_a2, segment, &id)),
-    ] {
-        problem(app.get(&p, who).await, 404).await;
-        for (method, body) in [
-            (Method::PUT, Some(&put_body)),
-            (Method::PATCH, Some(&patch_body)),
-            (Method::DELETE, None),
-        ] {
-            for if_match in [etag.as_str(), "*"] {
-                let response = app
-                    .send_if_match(method.clone(), &p, who, if_match, body)
-                    .await;
-                assert_eq!(response.status(), 404, "{method} {p}");
-                problem(response, 404).await;
-            }
-        }
-    }
-    let unknown = line_path(&pid_a, segment, &uuid::Uuid::new_v4().to_string());
-    problem(app.get(&unknown, &a.token).await, 404).await;
-
-    assert_eq!(
-        fetch(&app, &a.token, &path).await,
-        (line.clone(), etag),
-        "A's line is unchanged"
-    );
-    assert_eq!(
-        all_items(&app, &a.token, &lines_path(&pid_a, segment)).await,
-        [line]
-    );
-    assert!(
-        all_items(&app, &a.token, &lines_path(&pid_a2, segment))
-            .await
-            .is_empty()
-    );
-    assert!(
-        all_items(&app, &b.token, &lines_path(&pid_b, segment))
-            .await
-            .is_empty()
-    );
-}
-
-#[tokio::test]
-async fn target_groups_of_another_project_or_organisation_are_404() {
-    other_projects_and_organisations_are_404(TARGET_GROUPS).await;
-}
-
-#[tokio::test]
-async fn hours_of_another_project_or_organisation_are_404() {
-    other_projects_and_organisations_are_404(HOURS).await;
-}
-
-async fn if_match_is_required_and_must_be_current(segment: &str) {
-    let app = spawn_app().await;
-    let tenant = app.tenant("Steunpunt Noord").await;
-    let pid = new_project(&app, &tenant.token, "Versies").await;
-    let (created, stale) = create(&app, &tenant.token, &pid, segment, &sample(segment, 0)).await;
-    let path = line_path(&pid, segment, &id_of(&created));
-    let put_body = sample(segment, 1);
-    let patch_body = valid_patch(segment);
-    let writes = [
-        (Method::PUT, Some(&put_body)),
-        (Method::PATCH, Some(&patch_body)),
-        (Method::DELETE, None),
-    ];
-
-    // Without If-Match: 428.
-    for (method, body) in writes.clone() {
-        let response =
-            send_without_if_match(&app, method.clone(), &path, &tenant.token, body).await;
-        assert_eq!(response.status(), 428, "{method} without If-Match");
-        problem(response, 428).await;
-    }
-    assert_eq!(
-        fetch(&app, &tenant.token, &path).await,
-        (created.clone(), stale.clone()),
-        "nothing changed"
-    );
-
-    // With the current ETag: PUT succeeds and the ETag goes up.
-    let response = app
-        .send_if_match(Method::PUT, &path, &tenant.token, &stale, Some(&put_body))
-        .await;
-    assert_eq!(response.status(), 200);
-    let current = etag_of(&response);
-    assert!(
-        version(&current) > version(&stale),
-        "{current} after {stale}"
-    );
-    let replaced = json_of(response).await;
-    assert_eq!(replaced["id"], created["id"]);
-    assert_eq!(
-        fetch(&app, &tenant.token, &path).await,
-        (replaced.clone(), current.clone())
-    );
-
-    // With the old one: 412, nothing changed.
-    for (method, body) in writes.clone() {
-        let response = app
-            .send_if_match(method.clone(), &path, &tenant.token, &stale, body)
-            .await;
-        assert_eq!(response.status(), 412, "{method} with a stale ETag");
-        problem(response, 412).await;
-    }
-    assert_eq!(
-        fetch(&app, &tenant.token, &path).await,
-        (replaced, current.clone()),
-        "nothing changed"
-    );
-
-    // PATCH with the current ETag succeeds, then DELETE with the newest one.
-    let response = app
-        .send_if_match(
-            Method::PATCH,
-            &path,
-            &tenant.token,
-            &current,
-            Some(&patch_body),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let newest = etag_of(&response);
-    assert!(
-        version(&newest) > version(&current),
-        "{newest} after {current}"
-    );
-    let response = app
-        .send_if_match(Method::DELETE, &path, &tenant.token, &current, None)
-        .await;
-    problem(response, 412).await;
-    let response = app
-        .send_if_match(Method::DELETE, &path, &tenant.token, &newest, None)
-        .await;
-    assert_eq!(response.status(), 204);
-    assert!(
-        response.bytes().await.unwrap().is_empty(),
-        "204 has no body"
-    );
-}
-
-#[tokio::test]
-async fn target_group_writes_need_the_current_etag_in_if_match() {
-    if_match_is_required_and_must_be_current(TARGET_GROUPS).await;
-}
-
-#[tokio::test]
-async fn hours_writes_need_the_current_etag_in_if_match() {
-    if_match_is_required_and_must_be_current(HOURS).await;
-}
-
-async fn five_lines_page_by_two_in_creation_order(segment: &str) {
-    let app = spawn_app().await;
-    let tenant = app.tenant("Steunpunt Noord").await;
-    let pid = new_project(&app, &tenant.token, "Paging").await;
-    let other = new_project(&app, &tenant.token, "Ander project").await;
-    let collection = lines_path(&pid, segment);
-    let mut created = Vec::new();
-    for i in 0..5 {
-        let (line, _) = create(&app, &tenant.token, &pid, segment, &sample(segment, i)).await;
-        created.push(line);
-        // Lines of another project never show up in this list.
-        create(&app, &tenant.token, &other, segment, &sample(segment, i)).await;
-    }
-
-    let mut sizes = Vec::new();
-    let mut seen = Vec::new();
-    let mut path = format!("{collection}?limit=2");
-    loop {
-        let response = app.get(&path, &tenant.token).await;
-        assert_eq!(response.status(), 200, "{path}");
-        let page = json_of(response).await;
-        let items = page["items"].as_array().expect("items");
-        sizes.push(items.len());
-        seen.extend(items.iter().cloned());
-        match page["next_cursor"].as_str() {
-            Some(next) => path = format!("{collection}?limit=2&cursor={next}"),
-            None => {
-                assert!(
-                    page["next_cursor"].is_null(),
-                    "next_cursor is null on the last page"
-                );
-                break;
-            }
-        }
-        assert!(sizes.len() < 10, "the pages never end");
-    }
-    assert_eq!(sizes, [2, 2, 1]);
-    assert_eq!(seen, created, "every line once, in creation order");
-
-    for query in ["limit=0", "limit=201", "limit=-1", "limit=veel"] {
-        let response = app
-            .get(&format!("{collection}?{query}"), &tenant.token)
-            .await;
-        assert_eq!(
-            named_fields(&problem(response, 422).await),
-            ["limit"],
-            "{query}"
-        );
-    }
-    for cursor in ["nope", "bm9wZQ", "MTIzOmFiYw"] {
-        let response = app
-            .get(&format!("{collection}?cursor={cursor}"), &tenant.token)
-            .await;
-        assert_eq!(
-            named_fields(&problem(response, 422).await),
-            ["cursor"],
-            "cursor={cursor}"
-        );
-    }
-}
-
-#[tokio::test]
-async fn five_target_groups_page_by_two_in_creation_order() {
-    five_lines_page_by_two_in_creation_order(TARGET_GROUPS).await;
-}
-
-#[tokio::test]
-async fn five_hours_lines_page_by_two_in_creation_order() {
-    five_lines_page_by_two_in_creation_order(HOURS).await;
-}
-
-async fn delete_removes_only_that_line(segment: &str) {
-    let app = spawn_app().await;
-    let tenant = app.tenant("Steunpunt Noord").await;
-    let pid = new_project(&app, &tenant.token, "Verwijderen").await;
-    let (gone, etag) = create(&app, &tenant.token, &pid, segment, &sample(segment, 0)).await;
-    let (kept, _) = create(&app, &tenant.token, &pid, segment, &sample(segment, 1)).await;
-    let path = line_path(&pid, segment, &id_of(&gone));
-
-    let response = app
-        .send_if_match(Method::DELETE, &path, &tenant.token, &etag, None)
-        .await;
-    assert_eq!(response.status(), 204);
-    assert!(
-        response.bytes().await.unwrap().is_empty(),
-        "204 has no body"
-    );
-    problem(app.get(&path, &tenant.token).await, 404).await;
-    problem(
-        app.send_if_match(Method::DELETE, &path, &tenant.token, "*", None)
-            .await,
-        404,
-    )
-    .await;
-    assert_eq!(
-        all_items(&app, &tenant.token, &lines_path(&pid, segment)).await,
-        [kept]
-    );
-
-    // The freed slot can be used again (same name / same activity and quarter).
-    create(&app, &tenant.token, &pid, segment, &sample(segment, 0)).await;
-}
-
-#[tokio::test]
-async fn deleting_a_target_group_answers_204_and_then_it_is_gone() {
-    delete_removes_only_that_line(TARGET_GROUPS).await;
-}
-
-#[tokio::test]
-async fn deleting_an_hours_line_answers_204_and_then_it_is_gone() {
-    delete_removes_only_that_line(HOURS).await;
-}
+// --- deleting the project ------------------------------------------------------------
 
 #[tokio::test]
 async fn deleting_a_project_removes_its_lines() {
@@ -1147,9 +711,21 @@ async fn deleting_a_project_removes_its_lines() {
     let kept_pid = new_project(&app, &tenant.token, "Blijft").await;
     let mut paths = Vec::new();
     for segment in [TARGET_GROUPS, HOURS] {
-        let (line, _) = create(&app, &tenant.token, &pid, segment, &sample(segment, 0)).await;
+        let (line, _) = create(
+            &app,
+            &tenant.token,
+            &lines_path(&pid, segment),
+            &sample(segment, 0),
+        )
+        .await;
         paths.push(line_path(&pid, segment, &id_of(&line)));
-        create(&app, &tenant.token, &kept_pid, segment, &sample(segment, 0)).await;
+        create(
+            &app,
+            &tenant.token,
+            &lines_path(&kept_pid, segment),
+            &sample(segment, 0),
+        )
+        .await;
     }
 
     let response = app

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::helpers::create;
 use crate::helpers::{TestApp, etag_of, named_fields, problem, project_body, spawn_app};
 use crate::helpers::{id_of, json_of, lines_path, new_project};
 use reqwest::{Method, Response};
@@ -64,13 +65,6 @@ fn text(value: &Value) -> &str {
 }
 
 // --- requests ------------------------------------------------------------------------
-
-/// POSTs a line to a part of the plan and asserts 201.
-async fn create(app: &TestApp, token: &str, pid: &str, segment: &str, body: &Value) -> Value {
-    let response = app.post(&lines_path(pid, segment), token, body).await;
-    assert_eq!(response.status(), 201, "create {segment} {body}");
-    json_of(response).await
-}
 
 async fn summary(app: &TestApp, token: &str, pid: &str) -> Value {
     let response = app.get(&lines_path(pid, "summary"), token).await;
@@ -237,14 +231,20 @@ async fn seed(app: &TestApp, token: &str, pid: &str) -> Seed {
         ),
     ];
     for body in &hours {
-        create(app, token, pid, "hours", body).await;
+        create(app, token, &lines_path(pid, "hours"), body).await;
     }
     let mut budget_line_ids = Vec::new();
     for body in &budget_lines {
-        budget_line_ids.push(id_of(&create(app, token, pid, "budget-lines", body).await));
+        budget_line_ids.push(id_of(
+            &create(app, token, &lines_path(pid, "budget-lines"), body)
+                .await
+                .0,
+        ));
     }
     for body in &translation_costs {
-        let created = create(app, token, pid, "translation-costs", body).await;
+        let created = create(app, token, &lines_path(pid, "translation-costs"), body)
+            .await
+            .0;
         let langs = body["target_languages"].as_array().unwrap().len() as i128;
         let expected = product(text(&body["quantity"]), text(&body["unit_price"])) * langs;
         assert_eq!(created["total"], json!(money(expected)), "total of {body}");
@@ -281,31 +281,19 @@ async fn seed(app: &TestApp, token: &str, pid: &str) -> Seed {
         }),
     ];
     for body in &fund_applications {
-        create(app, token, pid, "fund-applications", body).await;
+        create(app, token, &lines_path(pid, "fund-applications"), body).await;
     }
 
     // Parts that do not count in the summary, but are part of the document.
-    let group = create(
-        app,
-        token,
-        pid,
-        "target-groups",
-        &json!({"name": "Turks-Nederlandse mantelzorgers", "description": null, "languages": ["tr", "nl"]}),
-    )
-    .await;
+    let group = create(app, token, &lines_path(pid, "target-groups"), &json!({"name": "Turks-Nederlandse mantelzorgers", "description": null, "languages": ["tr", "nl"]}))
+.await
+.0;
+    create(app, token, &lines_path(pid, "targets"), &json!({"theme": "reach", "quarter": "2026-Q2", "target_group_id": group["id"], "planned": "40"}))
+.await;
     create(
         app,
         token,
-        pid,
-        "targets",
-        &json!({"theme": "reach", "quarter": "2026-Q2", "target_group_id": group["id"], "planned": "40"}),
-    )
-    .await;
-    create(
-        app,
-        token,
-        pid,
-        "evaluation-moments",
+        &lines_path(pid, "evaluation-moments"),
         &json!({"planned_on": "2026-12-15", "subject": "Tussenevaluatie met sleutelpersonen"}),
     )
     .await;
@@ -321,8 +309,7 @@ async fn seed(app: &TestApp, token: &str, pid: &str) -> Seed {
     create(
         app,
         token,
-        pid,
-        "partners",
+        &lines_path(pid, "partners"),
         &json!({
             "partner_id": partner["id"], "functions": ["referrer", "collaboration_partner"],
             "current_level": "in_contact", "desired_level": "collaborate"
@@ -601,8 +588,7 @@ async fn the_summary_of_a_new_project_is_all_zero_and_a_grant_without_budget_is_
     create(
         &app,
         &tenant.token,
-        &pid,
-        "fund-applications",
+        &lines_path(&pid, "fund-applications"),
         &json!({
             "funder_name": "Gemeente Utrecht", "funder_kind": "municipality",
             "amount_requested": "100.10", "amount_granted": "100.10", "status": "granted",
@@ -629,8 +615,7 @@ async fn the_summary_agrees_to_the_cent_with_every_line_item() {
     create(
         &app,
         &tenant.token,
-        &other,
-        "budget-lines",
+        &lines_path(&other, "budget-lines"),
         &budget_line("other", "Elders", "999.99", &[("2026-Q1", "999.99")]),
     )
     .await;
@@ -689,16 +674,14 @@ async fn an_hours_cost_of_exactly_half_a_cent_is_rounded_up() {
     create(
         &app,
         &tenant.token,
-        &pid,
-        "hours",
+        &lines_path(&pid, "hours"),
         &hours_line("outreach", "2026-Q1", "12.5", "46.25"),
     )
     .await;
     create(
         &app,
         &tenant.token,
-        &pid,
-        "hours",
+        &lines_path(&pid, "hours"),
         &hours_line("training", "2026-Q2", "0.5", "0.25"),
     )
     .await;
@@ -1387,11 +1370,11 @@ async fn a_refused_write_adds_nothing_to_the_history() {
     let line = create(
         app,
         &s.user,
-        &s.pid,
-        "budget-lines",
+        &lines_path(&s.pid, "budget-lines"),
         &budget_line("venue", "Zaal", "300.00", &[]),
     )
-    .await;
+    .await
+    .0;
     let path = lines_path(&s.pid, &format!("budget-lines/{}", id_of(&line)));
     let line_etag = etag_of(&app.get(&path, &s.user).await);
     let before = history(app, &s.user, &s.pid).await;
@@ -1441,24 +1424,22 @@ async fn a_plan_may_replace_a_line_by_a_new_one_for_the_same_key_and_swap_names(
     let old = create(
         &app,
         &admin.token,
-        &pid,
-        "hours",
+        &lines_path(&pid, "hours"),
         &hours_line("outreach", "2026-Q3", "10", "50"),
     )
-    .await;
+    .await
+    .0;
     create(
         &app,
         &admin.token,
-        &pid,
-        "target-groups",
+        &lines_path(&pid, "target-groups"),
         &json!({"name": "A", "languages": ["tr"]}),
     )
     .await;
     create(
         &app,
         &admin.token,
-        &pid,
-        "target-groups",
+        &lines_path(&pid, "target-groups"),
         &json!({"name": "B", "languages": ["ar"]}),
     )
     .await;
@@ -1513,15 +1494,9 @@ async fn a_refused_status_move_inside_the_plan_names_the_line() {
     let app = spawn_app().await;
     let admin = app.tenant("Move").await;
     let pid = new_project(&app, &admin.token, "Status").await;
-    create(
-        &app,
-        &admin.token,
-        &pid,
-        "fund-applications",
-        &json!({"funder_name": "Oranje Fonds", "funder_kind": "private_fund", "amount_requested": "100",
-                "amount_granted": "100", "status": "granted", "decided_on": "2026-02-01"}),
-    )
-    .await;
+    create(&app, &admin.token, &lines_path(&pid, "fund-applications"), &json!({"funder_name": "Oranje Fonds", "funder_kind": "private_fund", "amount_requested": "100",
+                "amount_granted": "100", "status": "granted", "decided_on": "2026-02-01"}))
+.await;
     let (mut doc, etag) = get_plan(&app, &admin.token, &pid).await;
     doc["fund_applications"][0]["status"] = json!("draft");
     doc["fund_applications"][0]["amount_granted"] = Value::Null;
@@ -1542,12 +1517,12 @@ async fn a_stale_etag_hears_412_before_a_refused_status_move() {
     let granted = create(
         &app,
         &admin.token,
-        &pid,
-        "fund-applications",
+        &lines_path(&pid, "fund-applications"),
         &json!({"funder_name": "Gemeente", "funder_kind": "municipality", "amount_requested": "100",
                 "amount_granted": "100", "status": "granted", "decided_on": "2026-02-01"}),
     )
-    .await;
+    .await
+    .0;
     let path = lines_path(&pid, &format!("fund-applications/{}", id_of(&granted)));
     let body = json!({"status": "submitted", "amount_granted": null, "decided_on": null});
     let stale = app

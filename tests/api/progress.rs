@@ -17,44 +17,13 @@
 //!   1200.00 phased 700 (Q1) + 500 (Q3); L3 communication 450.50, not phased;
 //! - reports: Q1 accepted, Q2 a draft, Q3 submitted, Q4 none.
 
-use crate::helpers::{TestApp, etag_of, named_fields, problem, project_body, spawn_app};
+use crate::helpers::{TestApp, named_fields, problem, project_body, spawn_app};
+use crate::helpers::{create, write_ok};
 use crate::helpers::{id_of, json_of, lines_path};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 // --- requests ------------------------------------------------------------------------
-
-/// POSTs to `path` and asserts 201.
-async fn create_at(app: &TestApp, token: &str, path: &str, body: &Value) -> Value {
-    let response = app.post(path, token, body).await;
-    let status = response.status();
-    if status != 201 {
-        let text = response.text().await.unwrap_or_default();
-        panic!("POST {path} {body}: {status} {text}");
-    }
-    json_of(response).await
-}
-
-/// POSTs a line to a part of the plan and asserts 201.
-async fn create(app: &TestApp, token: &str, pid: &str, segment: &str, body: &Value) -> Value {
-    create_at(app, token, &lines_path(pid, segment), body).await
-}
-
-/// PATCHes with the current ETag and asserts 200.
-async fn patch(app: &TestApp, token: &str, path: &str, body: &Value) -> Value {
-    let response = app.get(path, token).await;
-    assert_eq!(response.status(), 200, "GET {path}");
-    let etag = etag_of(&response);
-    let response = app
-        .send_if_match(Method::PATCH, path, token, &etag, Some(body))
-        .await;
-    let status = response.status();
-    if status != 200 {
-        let text = response.text().await.unwrap_or_default();
-        panic!("PATCH {path} {body}: {status} {text}");
-    }
-    json_of(response).await
-}
 
 async fn progress_at(app: &TestApp, token: &str, pid: &str, query: &str) -> Value {
     let path = lines_path(pid, &format!("progress{query}"));
@@ -115,35 +84,39 @@ async fn partner_link(
     since: &str,
     moves: &[(&str, &str)],
 ) -> String {
-    let partner = create_at(
+    let partner = create(
         app,
         token,
         "/api/v1/partners",
         &json!({"name": format!("{name} {pid}"), "category": "welfare"}),
     )
-    .await;
+    .await
+    .0;
     let link = create(
         app,
         token,
-        pid,
-        "partners",
+        &lines_path(pid, "partners"),
         &json!({
             "partner_id": partner["id"], "functions": ["referrer"],
             "current_level": level, "desired_level": "work_as_one", "level_since": since
         }),
     )
-    .await;
+    .await
+    .0;
     let id = id_of(&link);
     let path = lines_path(pid, &format!("partners/{id}"));
     let mut last = link;
     for (level, since) in moves {
-        last = patch(
+        last = write_ok(
             app,
             token,
             &path,
+            Method::PATCH,
+            None,
             &json!({"current_level": level, "level_since": since}),
         )
-        .await;
+        .await
+        .0;
         assert_eq!(last["current_level"], json!(level));
         assert_eq!(last["level_since"], json!(since));
     }
@@ -206,21 +179,21 @@ async fn fixture() -> Fixture {
         &create(
             &app,
             &token,
-            &pid,
-            "target-groups",
+            &lines_path(&pid, "target-groups"),
             &json!({"name": "Turks-Nederlandse mantelzorgers", "languages": ["tr"]}),
         )
-        .await,
+        .await
+        .0,
     );
     let g2 = id_of(
         &create(
             &app,
             &token,
-            &pid,
-            "target-groups",
+            &lines_path(&pid, "target-groups"),
             &json!({"name": "Marokkaans-Nederlandse mantelzorgers", "languages": ["ar"]}),
         )
-        .await,
+        .await
+        .0,
     );
 
     // Budget lines.
@@ -228,8 +201,7 @@ async fn fixture() -> Fixture {
         &create(
             &app,
             &token,
-            &pid,
-            "budget-lines",
+            &lines_path(&pid, "budget-lines"),
             &budget_line(
                 "personnel",
                 "Coördinator",
@@ -242,14 +214,14 @@ async fn fixture() -> Fixture {
                 ],
             ),
         )
-        .await,
+        .await
+        .0,
     );
     let l2 = id_of(
         &create(
             &app,
             &token,
-            &pid,
-            "budget-lines",
+            &lines_path(&pid, "budget-lines"),
             &budget_line(
                 "communication",
                 "Flyers in het Turks en Arabisch",
@@ -257,17 +229,18 @@ async fn fixture() -> Fixture {
                 &[("2025-Q1", "700.00"), ("2025-Q3", "500.00")],
             ),
         )
-        .await,
+        .await
+        .0,
     );
     let l3 = id_of(
         &create(
             &app,
             &token,
-            &pid,
-            "budget-lines",
+            &lines_path(&pid, "budget-lines"),
             &budget_line("communication", "Advertenties", "450.50", &[]),
         )
-        .await,
+        .await
+        .0,
     );
 
     // Planned hours.
@@ -278,7 +251,7 @@ async fn fixture() -> Fixture {
         hours_line("coordination", "2025-Q2", "10.25", "60.00"),
         hours_line("coordination", "2025-Q4", "12", "60.00"),
     ] {
-        create(&app, &token, &pid, "hours", &line).await;
+        create(&app, &token, &lines_path(&pid, "hours"), &line).await;
     }
 
     // Targets.
@@ -315,7 +288,7 @@ async fn fixture() -> Fixture {
         target("communication", Some("2025-Q3"), turkish.clone(), "5"),
         target("communication", None, turkish.clone(), "12"),
     ] {
-        create(&app, &token, &pid, "targets", &body).await;
+        create(&app, &token, &lines_path(&pid, "targets"), &body).await;
     }
 
     // Partner links and their moves along the ladder (know_of_each_other < in_contact <

@@ -8,6 +8,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
+use crate::helpers::create;
 use crate::helpers::{Tenant, TestApp, etag_of, named_fields, problem, project_body, spawn_app};
 use crate::helpers::{amsterdam_today, fetch, id_of, json_of, lines_path};
 
@@ -21,17 +22,6 @@ fn reports_path(pid: &str) -> String {
 
 pub(crate) fn report_path(pid: &str, quarter: &str) -> String {
     format!("/api/v1/projects/{pid}/quarterly-reports/{quarter}")
-}
-
-/// POSTs to `collection`, asserts 201, returns the JSON.
-async fn create(app: &TestApp, token: &str, collection: &str, body: &Value) -> Value {
-    let response = app.post(collection, token, body).await;
-    let status = response.status();
-    if status != 201 {
-        let text = response.text().await.unwrap_or_default();
-        panic!("create at {collection} with {body}: {status} {text}");
-    }
-    json_of(response).await
 }
 
 fn date(text: &str) -> NaiveDate {
@@ -154,14 +144,16 @@ async fn plan(app: &TestApp, token: &str) -> Plan {
         &lines_path(&pid, "target-groups"),
         &group("Turks-Nederlandse mantelzorgers", json!(["tr", "nl"])),
     )
-    .await;
+    .await
+    .0;
     let g1 = create(
         app,
         token,
         &lines_path(&pid, "target-groups"),
         &group("Arabischtalige mantelzorgers", json!(["ar"])),
     )
-    .await;
+    .await
+    .0;
     let line = |description: &str, amount: &str| json!({"category": "communication", "description": description, "amount": amount});
     let b0 = create(
         app,
@@ -169,14 +161,16 @@ async fn plan(app: &TestApp, token: &str) -> Plan {
         &lines_path(&pid, "budget-lines"),
         &line("Flyers", "5000.00"),
     )
-    .await;
+    .await
+    .0;
     let b1 = create(
         app,
         token,
         &lines_path(&pid, "budget-lines"),
         &line("Koffie en thee", "400.00"),
     )
-    .await;
+    .await
+    .0;
     for (activity, quarter) in [("outreach", "2024-Q2"), ("coordination", "2024-Q3")] {
         create(
             app,
@@ -196,13 +190,8 @@ async fn plan(app: &TestApp, token: &str) -> Plan {
         }),
     )
     .await;
-    create(
-        app,
-        token,
-        &lines_path(&pid, "targets"),
-        &json!({"theme": "communication", "quarter": null, "channel": "radio", "language": "pap", "planned": "4"}),
-    )
-    .await;
+    create(app, token, &lines_path(&pid, "targets"), &json!({"theme": "communication", "quarter": null, "channel": "radio", "language": "pap", "planned": "4"}))
+.await;
     let mut partners = Vec::new();
     for name in ["Moskee Ulu Camii", "Stichting Salam"] {
         let partner = create(
@@ -211,7 +200,8 @@ async fn plan(app: &TestApp, token: &str) -> Plan {
             "/api/v1/partners",
             &json!({"name": name, "category": "migrant_organisation"}),
         )
-        .await;
+        .await
+        .0;
         partners.push(id_of(&partner));
     }
     let link = |partner: &str| {
@@ -226,14 +216,16 @@ async fn plan(app: &TestApp, token: &str) -> Plan {
         &lines_path(&pid, "partners"),
         &link(&partners[0]),
     )
-    .await;
+    .await
+    .0;
     let l1 = create(
         app,
         token,
         &lines_path(&pid, "partners"),
         &link(&partners[1]),
     )
-    .await;
+    .await
+    .0;
 
     // A second project of the same organisation, with lines of its own.
     let (second, _) = app.project(token, &body).await;
@@ -244,21 +236,24 @@ async fn plan(app: &TestApp, token: &str) -> Plan {
         &lines_path(&second, "target-groups"),
         &group("Turks-Nederlandse mantelzorgers", json!(["tr"])),
     )
-    .await;
+    .await
+    .0;
     let other_line = create(
         app,
         token,
         &lines_path(&second, "budget-lines"),
         &line("Flyers", "100.00"),
     )
-    .await;
+    .await
+    .0;
     let other_link = create(
         app,
         token,
         &lines_path(&second, "partners"),
         &link(&partners[0]),
     )
-    .await;
+    .await
+    .0;
 
     Plan {
         pid,
@@ -608,7 +603,8 @@ async fn due_dates_follow_the_organisation_setting_and_the_earliest_reporting_du
             "2098-06-30",
         ),
     )
-    .await;
+    .await
+    .0;
     create(
         &app,
         &t.token,
@@ -2175,7 +2171,8 @@ async fn the_last_hours_line_of_an_activity_a_report_uses_cannot_be_deleted() {
         &lines_path(&plan.pid, "hours"),
         &json!({"activity": "outreach", "quarter": "2024-Q3", "hours": "10", "hourly_rate": "50"}),
     )
-    .await;
+    .await
+    .0;
     create_report(
         &app,
         &admin.token,
