@@ -9,21 +9,13 @@ use std::collections::BTreeMap;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
-use crate::helpers::create;
-use crate::helpers::{Tenant, TestApp, named_fields, problem, project_body, spawn_app};
-use crate::helpers::{fetch, id_of, json_of, lines_path};
+use crate::helpers::{PlannedProject, planned_project, register_partners};
+use crate::helpers::{Tenant, TestApp, named_fields, problem, spawn_app};
+use crate::helpers::{fetch, json_of, report_path, reports_path, sorted};
 
 const FIGURES: &str = "/api/v1/quarterly-figures";
 
 // --- small helpers -------------------------------------------------------------------
-
-fn reports_path(pid: &str) -> String {
-    format!("/api/v1/projects/{pid}/quarterly-reports")
-}
-
-fn report_path(pid: &str, quarter: &str) -> String {
-    format!("/api/v1/projects/{pid}/quarterly-reports/{quarter}")
-}
 
 /// The report as stored and its ETag.
 pub(crate) async fn stored(
@@ -258,11 +250,6 @@ pub(crate) fn cells_named(problem: &Value) -> Vec<(u64, String)> {
     out
 }
 
-fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
-    items.sort();
-    items
-}
-
 /// The message of the error at `pointer` (JSON) or `(row, column)` (CSV).
 fn message_at(problem: &Value, matches: impl Fn(&Value) -> bool) -> String {
     problem["errors"]
@@ -277,132 +264,21 @@ fn message_at(problem: &Value, matches: impl Fn(&Value) -> bool) -> String {
 
 // --- a plan to report on -------------------------------------------------------------
 
-/// A project (2024-01-01 to 2025-12-31) with two target groups (`tr`+`nl`, `ar`), two
-/// budget lines, planned hours for outreach and key person meetings, a translation into
-/// `ti`, a communication target in `pap` and two partner links.
-pub(crate) struct ProjectPlan {
-    pub(crate) pid: String,
-    pub(crate) groups: [String; 2],
-    pub(crate) lines: [String; 2],
-    pub(crate) links: [String; 2],
-}
-
-async fn partners(app: &TestApp, token: &str) -> [String; 2] {
-    let mut ids = Vec::new();
-    for name in ["Moskee Ulu Camii", "Stichting Salam"] {
-        let partner = create(
-            app,
-            token,
-            "/api/v1/partners",
-            &json!({"name": name, "category": "migrant_organisation"}),
-        )
-        .await
-        .0;
-        ids.push(id_of(&partner));
-    }
-    [ids[0].clone(), ids[1].clone()]
-}
+/// The hours a figures test plans: outreach in 2024-Q2, key person meetings in 2024-Q3.
+const HOURS: [(&str, &str); 2] = [("outreach", "2024-Q2"), ("key_person_meetings", "2024-Q3")];
 
 async fn project_plan(
     app: &TestApp,
     token: &str,
     name: &str,
     partners: &[String; 2],
-) -> ProjectPlan {
-    let mut body = project_body(name);
-    body["start_date"] = json!("2024-01-01");
-    body["end_date"] = json!("2025-12-31");
-    let (project, _) = app.project(token, &body).await;
-    let pid = id_of(&project);
-
-    let group = |name: &str, languages: Value| json!({"name": name, "languages": languages});
-    let g0 = create(
-        app,
-        token,
-        &lines_path(&pid, "target-groups"),
-        &group("Turks-Nederlandse mantelzorgers", json!(["tr", "nl"])),
-    )
-    .await
-    .0;
-    let g1 = create(
-        app,
-        token,
-        &lines_path(&pid, "target-groups"),
-        &group("Arabischtalige mantelzorgers", json!(["ar"])),
-    )
-    .await
-    .0;
-    let line = |description: &str, amount: &str| json!({"category": "communication", "description": description, "amount": amount});
-    let b0 = create(
-        app,
-        token,
-        &lines_path(&pid, "budget-lines"),
-        &line("Flyers", "5000.00"),
-    )
-    .await
-    .0;
-    let b1 = create(
-        app,
-        token,
-        &lines_path(&pid, "budget-lines"),
-        &line("Koffie en thee", "400.00"),
-    )
-    .await
-    .0;
-    for (activity, quarter) in [("outreach", "2024-Q2"), ("key_person_meetings", "2024-Q3")] {
-        create(
-            app,
-            token,
-            &lines_path(&pid, "hours"),
-            &json!({"activity": activity, "quarter": quarter, "hours": "40", "hourly_rate": "50"}),
-        )
-        .await;
-    }
-    create(
-        app,
-        token,
-        &lines_path(&pid, "translation-costs"),
-        &json!({
-            "item": "Uitlegvideo", "source_language": "nl", "target_languages": ["ti"],
-            "unit": "flat", "quantity": "1", "unit_price": "250"
-        }),
-    )
-    .await;
-    create(app, token, &lines_path(&pid, "targets"), &json!({"theme": "communication", "quarter": null, "channel": "radio", "language": "pap", "planned": "4"}))
-.await;
-    let link = |partner: &str| {
-        json!({
-            "partner_id": partner, "functions": ["referrer"],
-            "current_level": "in_contact", "desired_level": "collaborate"
-        })
-    };
-    let l0 = create(
-        app,
-        token,
-        &lines_path(&pid, "partners"),
-        &link(&partners[0]),
-    )
-    .await
-    .0;
-    let l1 = create(
-        app,
-        token,
-        &lines_path(&pid, "partners"),
-        &link(&partners[1]),
-    )
-    .await
-    .0;
-    ProjectPlan {
-        pid,
-        groups: [id_of(&g0), id_of(&g1)],
-        lines: [id_of(&b0), id_of(&b1)],
-        links: [id_of(&l0), id_of(&l1)],
-    }
+) -> PlannedProject {
+    planned_project(app, token, name, partners, HOURS).await
 }
 
 /// An organisation with one planned project.
-pub(crate) async fn one_project(app: &TestApp, t: &Tenant) -> ProjectPlan {
-    let partners = partners(app, &t.token).await;
+pub(crate) async fn one_project(app: &TestApp, t: &Tenant) -> PlannedProject {
+    let partners = register_partners(app, &t.token).await;
     project_plan(app, &t.token, "Mantelzorg in Oost", &partners).await
 }
 
@@ -412,7 +288,7 @@ type FigureCase = (&'static str, Option<String>, Value, String, String);
 /// A value as JSON, as CSV with a decimal point, and as CSV with a decimal comma.
 type Written = (Value, String, String);
 
-fn every_figure(p: &ProjectPlan) -> Vec<FigureCase> {
+fn every_figure(p: &PlannedProject) -> Vec<FigureCase> {
     let s = |t: &str| Some(t.to_string());
     let n = |v: u64| (json!(v), v.to_string(), v.to_string());
     let dec = |json_text: &str, point: &str, comma: &str| {
@@ -475,7 +351,7 @@ fn every_figure(p: &ProjectPlan) -> Vec<FigureCase> {
 }
 
 /// What a report holds after `every_figure`, nulls left out.
-fn every_figure_expected(p: &ProjectPlan) -> Value {
+fn every_figure_expected(p: &PlannedProject) -> Value {
     json!({
         "reach": {
             "per_target_group": [
@@ -518,7 +394,7 @@ fn every_figure_expected(p: &ProjectPlan) -> Value {
     })
 }
 
-fn every_figure_json(p: &ProjectPlan, quarter: &str) -> Vec<Value> {
+fn every_figure_json(p: &PlannedProject, quarter: &str) -> Vec<Value> {
     every_figure(p)
         .into_iter()
         .map(|(figure, subject, value, _, _)| {
@@ -528,7 +404,7 @@ fn every_figure_json(p: &ProjectPlan, quarter: &str) -> Vec<Value> {
 }
 
 /// A report body for a PUT, valid for the plan.
-fn report_body(p: &ProjectPlan) -> Value {
+fn report_body(p: &PlannedProject) -> Value {
     json!({
         "reach": {
             "per_target_group": [{"target_group_id": p.groups[0], "new": 1, "total": 2}],
@@ -771,7 +647,7 @@ async fn draft_and_returned_reports_change_submitted_and_accepted_ones_are_locke
 async fn json_errors_point_at_the_row_and_its_field() {
     let app = spawn_app().await;
     let t = app.tenant("Steunpunt Oost").await;
-    let partners = partners(&app, &t.token).await;
+    let partners = register_partners(&app, &t.token).await;
     let p = project_plan(&app, &t.token, "Mantelzorg in Oost", &partners).await;
     let other = project_plan(&app, &t.token, "Mantelzorg in West", &partners).await;
     let pid = p.pid.as_str();
@@ -923,7 +799,7 @@ async fn csv_with_commas_or_semicolons_bom_and_dutch_headers_equals_json() {
 /// per budget line, hours per activity, counts without subject and communication counts
 /// per channel/language; 300 rows in all, the groups interleaved.
 fn large_upload(
-    projects: [&ProjectPlan; 2],
+    projects: [&PlannedProject; 2],
     quarters: &[&str],
 ) -> (Vec<Cells>, Vec<(String, String, usize)>) {
     const CHANNELS: [&str; 11] = [
@@ -1012,7 +888,7 @@ async fn a_large_csv_with_planted_errors_names_each_cell_and_stores_nothing_unti
     let app = spawn_app().await;
     let t = app.tenant("Steunpunt Oost").await;
     let (_, coordinator) = app.user_with_role(&t, "coordinator").await;
-    let partners = partners(&app, &t.token).await;
+    let partners = register_partners(&app, &t.token).await;
     let a = project_plan(&app, &t.token, "Mantelzorg in Oost", &partners).await;
     let b = project_plan(&app, &t.token, "Mantelzorg in West", &partners).await;
     let stranger = app.tenant("Steunpunt Noord").await;

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::helpers::create;
 use crate::helpers::{TestApp, etag_of, named_fields, problem, project_body, spawn_app};
+use crate::helpers::{budget_line, create, hours_line};
 use crate::helpers::{id_of, json_of, lines_path, new_project};
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
@@ -124,21 +124,6 @@ struct Seed {
     budget_lines: Vec<Value>,
     translation_costs: Vec<Value>,
     fund_applications: Vec<Value>,
-}
-
-fn hours_line(activity: &str, quarter: &str, hours: &str, rate: &str) -> Value {
-    json!({"activity": activity, "quarter": quarter, "hours": hours, "hourly_rate": rate, "notes": null})
-}
-
-fn budget_line(category: &str, description: &str, amount: &str, phases: &[(&str, &str)]) -> Value {
-    let mut line = json!({"category": category, "description": description, "amount": amount});
-    if !phases.is_empty() {
-        line["phases"] = phases
-            .iter()
-            .map(|(q, a)| json!({"quarter": q, "amount": a}))
-            .collect();
-    }
-    line
 }
 
 fn translation(item: &str, targets: &[&str], unit: &str, quantity: &str, price: &str) -> Value {

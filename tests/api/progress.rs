@@ -18,7 +18,7 @@
 //! - reports: Q1 accepted, Q2 a draft, Q3 submitted, Q4 none.
 
 use crate::helpers::{TestApp, named_fields, problem, project_body, spawn_app};
-use crate::helpers::{create, write_ok};
+use crate::helpers::{budget_line, create, hours_line, write_ok};
 use crate::helpers::{id_of, json_of, lines_path};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -55,22 +55,6 @@ fn target(theme: &str, quarter: Option<&str>, subject: Value, planned: &str) -> 
         body[key] = value.clone();
     }
     body
-}
-
-fn hours_line(activity: &str, quarter: &str, hours: &str, rate: &str) -> Value {
-    json!({"activity": activity, "quarter": quarter, "hours": hours, "hourly_rate": rate, "notes": null})
-}
-
-fn budget_line(category: &str, description: &str, amount: &str, phases: &[(&str, &str)]) -> Value {
-    json!({
-        "category": category,
-        "description": description,
-        "amount": amount,
-        "phases": phases
-            .iter()
-            .map(|(q, a)| json!({"quarter": q, "amount": a}))
-            .collect::<Vec<_>>()
-    })
 }
 
 /// A partner in the register linked to the project at `level` since `since`, then

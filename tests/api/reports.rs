@@ -8,21 +8,15 @@ use chrono::{Datelike, Days, NaiveDate};
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
-use crate::helpers::create;
+use crate::helpers::{PlannedProject, create, planned_project, register_partners};
 use crate::helpers::{Tenant, TestApp, etag_of, named_fields, problem, project_body, spawn_app};
-use crate::helpers::{amsterdam_today, fetch, id_of, json_of, lines_path};
+use crate::helpers::{
+    amsterdam_today, fetch, id_of, json_of, lines_path, report_path, reports_path, sorted,
+};
 
 const INVALID_TRANSITION: &str = "urn:mantelmonitor:problem:invalid-transition";
 
 // --- small helpers -------------------------------------------------------------------
-
-fn reports_path(pid: &str) -> String {
-    format!("/api/v1/projects/{pid}/quarterly-reports")
-}
-
-pub(crate) fn report_path(pid: &str, quarter: &str) -> String {
-    format!("/api/v1/projects/{pid}/quarterly-reports/{quarter}")
-}
 
 fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|_| panic!("date {text}"))
@@ -119,9 +113,8 @@ struct Other {
     link: String,
 }
 
-/// A project (2024-01-01 to 2025-12-31, all quarters past) with two target groups
-/// (`tr`+`nl`, `ar`), two budget lines, planned hours for outreach and coordination, a
-/// translation into `ti`, a communication target in `pap` and two partner links.
+/// A [`PlannedProject`] with hours for outreach (2024-Q2) and coordination (2024-Q3),
+/// and a second project of the same organisation with lines of its own.
 struct Plan {
     pid: String,
     groups: [String; 2],
@@ -131,101 +124,25 @@ struct Plan {
 }
 
 async fn plan(app: &TestApp, token: &str) -> Plan {
+    let partners = register_partners(app, token).await;
+    let hours = [("outreach", "2024-Q2"), ("coordination", "2024-Q3")];
+    let PlannedProject {
+        pid,
+        groups,
+        lines,
+        links,
+    } = planned_project(app, token, "Mantelzorg in Oost", &partners, hours).await;
     let mut body = project_body("Mantelzorg in Oost");
     body["start_date"] = json!("2024-01-01");
     body["end_date"] = json!("2025-12-31");
-    let (project, _) = app.project(token, &body).await;
-    let pid = id_of(&project);
-
     let group = |name: &str, languages: Value| json!({"name": name, "languages": languages});
-    let g0 = create(
-        app,
-        token,
-        &lines_path(&pid, "target-groups"),
-        &group("Turks-Nederlandse mantelzorgers", json!(["tr", "nl"])),
-    )
-    .await
-    .0;
-    let g1 = create(
-        app,
-        token,
-        &lines_path(&pid, "target-groups"),
-        &group("Arabischtalige mantelzorgers", json!(["ar"])),
-    )
-    .await
-    .0;
     let line = |description: &str, amount: &str| json!({"category": "communication", "description": description, "amount": amount});
-    let b0 = create(
-        app,
-        token,
-        &lines_path(&pid, "budget-lines"),
-        &line("Flyers", "5000.00"),
-    )
-    .await
-    .0;
-    let b1 = create(
-        app,
-        token,
-        &lines_path(&pid, "budget-lines"),
-        &line("Koffie en thee", "400.00"),
-    )
-    .await
-    .0;
-    for (activity, quarter) in [("outreach", "2024-Q2"), ("coordination", "2024-Q3")] {
-        create(
-            app,
-            token,
-            &lines_path(&pid, "hours"),
-            &json!({"activity": activity, "quarter": quarter, "hours": "40", "hourly_rate": "50"}),
-        )
-        .await;
-    }
-    create(
-        app,
-        token,
-        &lines_path(&pid, "translation-costs"),
-        &json!({
-            "item": "Uitlegvideo", "source_language": "nl", "target_languages": ["ti"],
-            "unit": "flat", "quantity": "1", "unit_price": "250"
-        }),
-    )
-    .await;
-    create(app, token, &lines_path(&pid, "targets"), &json!({"theme": "communication", "quarter": null, "channel": "radio", "language": "pap", "planned": "4"}))
-.await;
-    let mut partners = Vec::new();
-    for name in ["Moskee Ulu Camii", "Stichting Salam"] {
-        let partner = create(
-            app,
-            token,
-            "/api/v1/partners",
-            &json!({"name": name, "category": "migrant_organisation"}),
-        )
-        .await
-        .0;
-        partners.push(id_of(&partner));
-    }
     let link = |partner: &str| {
         json!({
             "partner_id": partner, "functions": ["referrer"],
             "current_level": "in_contact", "desired_level": "collaborate"
         })
     };
-    let l0 = create(
-        app,
-        token,
-        &lines_path(&pid, "partners"),
-        &link(&partners[0]),
-    )
-    .await
-    .0;
-    let l1 = create(
-        app,
-        token,
-        &lines_path(&pid, "partners"),
-        &link(&partners[1]),
-    )
-    .await
-    .0;
 
     // A second project of the same organisation, with lines of its own.
     let (second, _) = app.project(token, &body).await;
@@ -257,9 +174,9 @@ async fn plan(app: &TestApp, token: &str) -> Plan {
 
     Plan {
         pid,
-        groups: [id_of(&g0), id_of(&g1)],
-        lines: [id_of(&b0), id_of(&b1)],
-        links: [id_of(&l0), id_of(&l1)],
+        groups,
+        lines,
+        links,
         other: Other {
             group: id_of(&other_group),
             line: id_of(&other_line),
@@ -432,11 +349,6 @@ fn actions(events: &[Value]) -> Vec<String> {
 /// The report as stored and its ETag.
 async fn stored(app: &TestApp, token: &str, pid: &str, quarter: &str) -> (Value, String) {
     fetch(app, token, &report_path(pid, quarter)).await
-}
-
-fn sorted(mut items: Vec<String>) -> Vec<String> {
-    items.sort();
-    items
 }
 
 // --- the quarters and when they are due ----------------------------------------------

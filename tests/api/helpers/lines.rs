@@ -2,7 +2,7 @@
 //! that a refused write stores nothing.
 
 use reqwest::{Method, Response};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::{TestApp, all_items, etag_of, fetch, json_of, named_fields, problem, version};
 
@@ -150,6 +150,28 @@ pub async fn delete_current(app: &TestApp, token: &str, path: &str) -> Response 
     let (_, etag) = fetch(app, token, path).await;
     app.send_if_match(Method::DELETE, path, token, &etag, None)
         .await
+}
+
+/// A planned hours line without notes.
+pub fn hours_line(activity: &str, quarter: &str, hours: &str, rate: &str) -> Value {
+    json!({"activity": activity, "quarter": quarter, "hours": hours, "hourly_rate": rate, "notes": null})
+}
+
+/// A budget line, phased per `(quarter, amount)` when `phases` is not empty.
+pub fn budget_line(
+    category: &str,
+    description: &str,
+    amount: &str,
+    phases: &[(&str, &str)],
+) -> Value {
+    let mut line = json!({"category": category, "description": description, "amount": amount});
+    if !phases.is_empty() {
+        line["phases"] = phases
+            .iter()
+            .map(|(q, a)| json!({"quarter": q, "amount": a}))
+            .collect();
+    }
+    line
 }
 
 /// `base` with the top-level fields of `changes` set (a `null` sets null).

@@ -11,11 +11,13 @@ mod client;
 mod dates;
 mod http;
 mod lines;
+mod plan;
 
 pub use client::Tenant;
 pub use dates::amsterdam_today;
 pub use http::*;
 pub use lines::*;
+pub use plan::{PlannedProject, planned_project, register_partners};
 
 use std::sync::OnceLock;
 
