@@ -4,7 +4,7 @@
 
 use reqwest::Method;
 
-use super::{Part, for_every_part, invalid_body, world};
+use super::{Part, for_every_part, world};
 use crate::helpers::{
     Refused, assert_write_refused, etag_of, fetch, json_of, problem, send_without_if_match,
     version, write_ok,
@@ -72,7 +72,7 @@ async fn if_match_is_required_and_must_be_current(part: &'static Part) {
         "412 changed nothing"
     );
     // An invalid body is 422 whatever its ETag: only a valid write can be stale.
-    let invalid = invalid_body(part, &(part.changed)(&place.refs));
+    let invalid = part.invalid_body(&(part.changed)(&place.refs));
     assert_write_refused(
         app,
         token,

@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::{Part, for_every_part, invalid_body, world};
+use super::{Part, for_every_part, world};
 use crate::helpers::{Refused, assert_rejected, assert_write_refused, with};
 
 #[tokio::test]
@@ -23,7 +23,7 @@ async fn invalid_bodies_are_422_at_the_field(part: &'static Part) {
     if !part.fixed() {
         let sample = (part.sample)(&place.refs, 1);
         for (body, at) in [
-            (invalid_body(part, &sample), pointer),
+            (part.invalid_body(&sample), pointer),
             (with(&sample, unknown.clone()), "/unexpected"),
         ] {
             assert_rejected(app, token, &place.collection, &body, &[at]).await;
@@ -35,7 +35,7 @@ async fn invalid_bodies_are_422_at_the_field(part: &'static Part) {
     let null_required = json!({ part.required: null });
     let required_at = format!("/{}", part.required);
     for (method, body, at) in [
-        (Method::PUT, invalid_body(part, &changed), pointer),
+        (Method::PUT, part.invalid_body(&changed), pointer),
         (Method::PUT, with(&changed, unknown.clone()), "/unexpected"),
         (Method::PATCH, invalid.clone(), pointer),
         (Method::PATCH, unknown.clone(), "/unexpected"),
