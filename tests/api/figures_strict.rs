@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use crate::figures::{
     all_not_started, cells_named, ok, one_project, outcome, replayed, row, send, send_csv,
-    send_json, states, stored,
+    send_json, states,
 };
-use crate::helpers::{PlannedProject, TestApp, problem, spawn_app};
+use crate::helpers::{PlannedProject, TestApp, problem, spawn_app, stored};
 
 const HEADER: &str = "project;kwartaal;cijfer;onderwerp;waarde\n";
 

@@ -11,9 +11,9 @@ use mantelmonitor::error::ApiError;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::report_path;
 use crate::helpers::{Tenant, TestApp, fetch, json_of, new_project, problem, spawn_app};
-use crate::reports::{act_ok as act, events};
+use crate::helpers::{act_ok as act, report_path};
+use crate::reports::events;
 
 #[derive(QueryableByName, Debug)]
 struct Connection {

@@ -122,11 +122,19 @@ async fn draft_and_returned_reports_change_submitted_and_accepted_ones_are_locke
     for quarter in ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"] {
         put_report(&app, &coordinator, &p.pid, quarter, &body).await;
     }
-    act_ok(&app, &coordinator, &p.pid, "2025-Q2", "submit").await;
-    act_ok(&app, &t.token, &p.pid, "2025-Q2", "return").await;
-    act_ok(&app, &coordinator, &p.pid, "2025-Q3", "submit").await;
-    act_ok(&app, &coordinator, &p.pid, "2025-Q4", "submit").await;
-    act_ok(&app, &t.token, &p.pid, "2025-Q4", "accept").await;
+    act_ok(&app, &coordinator, &p.pid, "2025-Q2", "submit", None).await;
+    act_ok(
+        &app,
+        &t.token,
+        &p.pid,
+        "2025-Q2",
+        "return",
+        Some("Bereik ontbreekt"),
+    )
+    .await;
+    act_ok(&app, &coordinator, &p.pid, "2025-Q3", "submit", None).await;
+    act_ok(&app, &coordinator, &p.pid, "2025-Q4", "submit", None).await;
+    act_ok(&app, &t.token, &p.pid, "2025-Q4", "accept", None).await;
 
     // A draft and a returned report change; the figures not sent stay.
     let rows = vec![

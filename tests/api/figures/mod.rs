@@ -18,22 +18,12 @@ use serde_json::{Value, json};
 
 use crate::helpers::{PlannedProject, planned_project, register_partners};
 use crate::helpers::{Tenant, TestApp, named_fields, problem, spawn_app};
-use crate::helpers::{fetch, json_of, report_path, reports_path, sorted};
+use crate::helpers::{act_ok, json_of, report_path, reports_path, sorted, stored};
 pub(crate) use planned::*;
 
 const FIGURES: &str = "/api/v1/quarterly-figures";
 
 // --- small helpers -------------------------------------------------------------------
-
-/// The report as stored and its ETag.
-pub(crate) async fn stored(
-    app: &TestApp,
-    token: &str,
-    pid: &str,
-    quarter: &str,
-) -> (Value, String) {
-    fetch(app, token, &report_path(pid, quarter)).await
-}
 
 /// The state of every quarter of the project, by quarter.
 pub(crate) async fn states(app: &TestApp, token: &str, pid: &str) -> BTreeMap<String, String> {
@@ -82,24 +72,6 @@ async fn put_report(app: &TestApp, token: &str, pid: &str, quarter: &str, body: 
     if status != 201 {
         let text = response.text().await.unwrap_or_default();
         panic!("first PUT of {quarter}: {status} {text}");
-    }
-}
-
-/// A workflow move that must succeed.
-async fn act_ok(app: &TestApp, token: &str, pid: &str, quarter: &str, action: &str) {
-    let mut builder = app.request(
-        Method::POST,
-        &format!("{}/{action}", report_path(pid, quarter)),
-        Some(token),
-    );
-    if action == "return" {
-        builder = builder.json(&json!({"reason": "Bereik ontbreekt"}));
-    }
-    let response = builder.send().await.expect("request");
-    let status = response.status();
-    if status != 200 {
-        let text = response.text().await.unwrap_or_default();
-        panic!("{action} {quarter}: {status} {text}");
     }
 }
 

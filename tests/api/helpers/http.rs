@@ -80,16 +80,6 @@ pub fn line_path(project_id: &str, segment: &str, id: &str) -> String {
     format!("/api/v1/projects/{project_id}/{segment}/{id}")
 }
 
-/// `/api/v1/projects/{project_id}/quarterly-reports`.
-pub fn reports_path(project_id: &str) -> String {
-    format!("/api/v1/projects/{project_id}/quarterly-reports")
-}
-
-/// The quarterly report of a project for a quarter such as `2026-Q3`.
-pub fn report_path(project_id: &str, quarter: &str) -> String {
-    format!("/api/v1/projects/{project_id}/quarterly-reports/{quarter}")
-}
-
 /// The `id` of an item, which must be a string.
 pub fn id_of(item: &Value) -> String {
     item["id"].as_str().expect("id").to_string()

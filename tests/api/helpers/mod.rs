@@ -12,12 +12,14 @@ mod dates;
 mod http;
 mod lines;
 mod plan;
+mod reports;
 
 pub use client::Tenant;
 pub use dates::amsterdam_today;
 pub use http::*;
 pub use lines::*;
 pub use plan::{PlannedProject, planned_project, register_partners};
+pub use reports::*;
 
 use std::sync::OnceLock;
 

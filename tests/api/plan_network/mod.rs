@@ -53,20 +53,24 @@ async fn target_group(app: &TestApp, token: &str, pid: &str, name: &str) -> Stri
     id_of(&group)
 }
 
+/// A communication budget line whose amount is the sum of its `phases` (1000 euros
+/// when it has none).
 fn budget_line_body(phases: &[(&str, &str)]) -> Value {
     let total: Decimal = phases
         .iter()
         .map(|(_, a)| Decimal::from_str(a).unwrap())
         .sum();
-    json!({
-        "category": "communication",
-        "description": "Flyers in het Turks en Arabisch",
-        "amount": if phases.is_empty() { "1000.00".to_string() } else { total.to_string() },
-        "phases": phases
-            .iter()
-            .map(|(q, a)| json!({"quarter": q, "amount": a}))
-            .collect::<Vec<_>>(),
-    })
+    let amount = if phases.is_empty() {
+        "1000.00".to_string()
+    } else {
+        total.to_string()
+    };
+    crate::helpers::budget_line(
+        "communication",
+        "Flyers in het Turks en Arabisch",
+        &amount,
+        phases,
+    )
 }
 
 async fn budget_line(app: &TestApp, token: &str, pid: &str, phases: &[(&str, &str)]) -> String {

@@ -102,25 +102,6 @@ pub(super) async fn report(app: &TestApp, token: &str, pid: &str, quarter: &str,
     let created = json_of(response).await;
     assert_eq!(created["state"], "draft");
 }
-
-pub(super) async fn act(
-    app: &TestApp,
-    token: &str,
-    pid: &str,
-    quarter: &str,
-    action: &str,
-    state: &str,
-) {
-    let path = lines_path(pid, &format!("quarterly-reports/{quarter}/{action}"));
-    let response = app.post(&path, token, &json!({})).await;
-    let status = response.status();
-    if status != 200 {
-        let text = response.text().await.unwrap_or_default();
-        panic!("POST {path}: {status} {text}");
-    }
-    assert_eq!(json_of(response).await["state"], state, "{path}");
-}
-
 pub(super) async fn fixture() -> Fixture {
     let app = spawn_app().await;
     let admin = app.tenant("Steunpunt Voortgang").await;
@@ -313,8 +294,14 @@ pub(super) async fn fixture() -> Fixture {
         }),
     )
     .await;
-    act(&app, &token, &pid, "2025-Q1", "submit", "submitted").await;
-    act(&app, &token, &pid, "2025-Q1", "accept", "accepted").await;
+    assert_eq!(
+        act_ok(&app, &token, &pid, "2025-Q1", "submit", None).await["state"],
+        "submitted"
+    );
+    assert_eq!(
+        act_ok(&app, &token, &pid, "2025-Q1", "accept", None).await["state"],
+        "accepted"
+    );
 
     // Q2: a draft. G2 reports a total but no "new".
     report(
@@ -375,7 +362,10 @@ pub(super) async fn fixture() -> Fixture {
         }),
     )
     .await;
-    act(&app, &token, &pid, "2025-Q3", "submit", "submitted").await;
+    assert_eq!(
+        act_ok(&app, &token, &pid, "2025-Q3", "submit", None).await["state"],
+        "submitted"
+    );
 
     Fixture {
         app,

@@ -23,7 +23,7 @@ mod series_follow_the_plan;
 mod spend;
 
 use crate::helpers::{TestApp, named_fields, problem, project_body, spawn_app};
-use crate::helpers::{budget_line, create, hours_line, write_ok};
+use crate::helpers::{act_ok, budget_line, create, hours_line, write_ok};
 use crate::helpers::{id_of, json_of, lines_path};
 use fixture::*;
 use reqwest::Method;

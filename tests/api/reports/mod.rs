@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{PlannedProject, create, planned_project, register_partners};
 use crate::helpers::{Tenant, TestApp, etag_of, named_fields, problem, project_body, spawn_app};
+use crate::helpers::{act, act_ok, stored};
 use crate::helpers::{
     amsterdam_today, fetch, id_of, json_of, lines_path, report_path, reports_path, sorted,
 };
@@ -281,49 +282,6 @@ async fn create_report(
     (json_of(response).await, etag)
 }
 
-/// POST `…/{quarter}/{action}`, with an optional body and If-Match.
-pub(crate) async fn act(
-    app: &TestApp,
-    token: &str,
-    pid: &str,
-    quarter: &str,
-    action: &str,
-    body: Option<&Value>,
-    if_match: Option<&str>,
-) -> Response {
-    let mut builder = app.request(
-        Method::POST,
-        &format!("{}/{action}", report_path(pid, quarter)),
-        Some(token),
-    );
-    if let Some(body) = body {
-        builder = builder.json(body);
-    }
-    if let Some(etag) = if_match {
-        builder = builder.header("If-Match", etag);
-    }
-    builder.send().await.expect("request")
-}
-
-/// A move that must succeed; returns the report it answers.
-pub(crate) async fn act_ok(
-    app: &TestApp,
-    token: &str,
-    pid: &str,
-    quarter: &str,
-    action: &str,
-    reason: Option<&str>,
-) -> Value {
-    let body = reason.map(|r| json!({"reason": r}));
-    let response = act(app, token, pid, quarter, action, body.as_ref(), None).await;
-    let status = response.status();
-    if status != 200 {
-        let text = response.text().await.unwrap_or_default();
-        panic!("{action} {quarter}: {status} {text}");
-    }
-    json_of(response).await
-}
-
 /// The list's entry for `quarter`.
 async fn quarter_status(app: &TestApp, token: &str, pid: &str, quarter: &str) -> Value {
     let list = fetch_list(app, token, pid).await;
@@ -354,9 +312,4 @@ fn actions(events: &[Value]) -> Vec<String> {
         .iter()
         .map(|e| e["action"].as_str().unwrap_or_default().to_string())
         .collect()
-}
-
-/// The report as stored and its ETag.
-async fn stored(app: &TestApp, token: &str, pid: &str, quarter: &str) -> (Value, String) {
-    fetch(app, token, &report_path(pid, quarter)).await
 }
