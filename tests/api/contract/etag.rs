@@ -6,8 +6,8 @@ use reqwest::Method;
 
 use super::{Part, for_every_part, world};
 use crate::helpers::{
-    Refused, assert_write_refused, etag_of, fetch, json_of, problem, send_without_if_match,
-    version, write_ok,
+    Refused, assert_write_refused, etag_of, fetch, json_of, named_fields, problem,
+    send_without_if_match, version, write_ok,
 };
 
 #[tokio::test]
@@ -29,10 +29,18 @@ async fn if_match_is_required_and_must_be_current(part: &'static Part) {
         assert_eq!(response.status(), 428, "{method} without If-Match");
         problem(response, 428).await;
     }
+    // An If-Match that is neither `*` nor a list of ETags: 422 naming the header.
+    for (method, body) in &writes {
+        let response = app
+            .send_if_match(method.clone(), &path, token, "1", body.as_ref())
+            .await;
+        let problem = problem(response, 422).await;
+        assert_eq!(named_fields(&problem), ["If-Match"], "{method} If-Match: 1");
+    }
     assert_eq!(
         fetch(app, token, &path).await,
         (created.clone(), stale.clone()),
-        "428 changed nothing"
+        "428 and 422 changed nothing"
     );
 
     // With the current ETag: PUT succeeds, the ETag goes up, the item keeps its key.

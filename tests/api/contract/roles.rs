@@ -49,6 +49,18 @@ async fn viewer_reads_but_never_writes(part: &'static Part) {
         assert_eq!(response.status(), 403, "{method} as a viewer");
         problem(response, 403).await;
     }
+    // The role is checked before the merge patch is: an invalid one is 403 too.
+    let response = app
+        .send_if_match(
+            Method::PATCH,
+            &path,
+            viewer,
+            &etag,
+            Some(&(part.invalid.0)()),
+        )
+        .await;
+    assert_eq!(response.status(), 403, "an invalid PATCH as a viewer");
+    problem(response, 403).await;
     assert_eq!(
         all_items(app, admin, &place.collection).await,
         before,
