@@ -18,8 +18,8 @@ pub async fn create(app: &TestApp, token: &str, collection: &str, body: &Value) 
     (json_of(response).await, etag)
 }
 
-/// POSTs `body`, expects a 422 problem naming exactly `pointers` (in any order), checks
-/// that nothing was stored, and returns the problem.
+/// POSTs `body`, expects a 422 validation problem naming exactly `pointers` (in any
+/// order), each with a message, checks that nothing was stored, and returns the problem.
 pub async fn assert_rejected(
     app: &TestApp,
     token: &str,
@@ -36,6 +36,16 @@ pub async fn assert_rejected(
         sorted(pointers.iter().map(|p| p.to_string()).collect()),
         "pointers for {body}: {problem}"
     );
+    assert_eq!(
+        problem["type"], "urn:mantelmonitor:problem:validation",
+        "for {body}"
+    );
+    for error in problem["errors"].as_array().expect("errors") {
+        assert!(
+            error["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "every error says what is wrong: {error}"
+        );
+    }
     assert_eq!(
         before,
         all_items(app, token, collection).await,
