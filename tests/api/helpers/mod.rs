@@ -13,6 +13,7 @@ mod http;
 mod lines;
 mod plan;
 mod reports;
+mod sql;
 
 pub use client::Tenant;
 pub use dates::amsterdam_today;
@@ -20,6 +21,7 @@ pub use http::*;
 pub use lines::*;
 pub use plan::{PlannedProject, planned_project, register_partners};
 pub use reports::*;
+pub use sql::Count;
 
 use std::sync::OnceLock;
 
