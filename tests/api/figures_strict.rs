@@ -6,14 +6,14 @@
 use serde_json::{Value, json};
 
 use crate::figures::{
-    ProjectPlan, all_not_started, cells_named, ok, one_project, outcome, replayed, row, send,
-    send_csv, send_json, states, stored,
+    all_not_started, cells_named, ok, one_project, outcome, replayed, row, send, send_csv,
+    send_json, states,
 };
-use crate::helpers::{TestApp, problem, spawn_app};
+use crate::helpers::{PlannedProject, TestApp, problem, spawn_app, stored};
 
 const HEADER: &str = "project;kwartaal;cijfer;onderwerp;waarde\n";
 
-async fn nothing_stored(app: &TestApp, token: &str, p: &ProjectPlan) {
+async fn nothing_stored(app: &TestApp, token: &str, p: &PlannedProject) {
     assert!(
         all_not_started(&states(app, token, &p.pid).await),
         "no report was created"

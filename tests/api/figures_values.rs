@@ -5,8 +5,8 @@
 
 use serde_json::{Value, json};
 
-use crate::figures::{all_not_started, ok, one_project, row, send_json, states, stored};
-use crate::helpers::{named_fields, problem, spawn_app};
+use crate::figures::{all_not_started, ok, one_project, row, send_json, states};
+use crate::helpers::{named_fields, problem, spawn_app, stored};
 
 #[tokio::test]
 async fn a_value_that_is_neither_a_number_nor_text_is_422_at_its_row() {

@@ -5,14 +5,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, etag_of, fetch, id_of, json_of, line_path, lines_path};
+use crate::helpers::create;
+use crate::helpers::{etag_of, fetch, id_of, json_of, line_path, lines_path};
 use crate::helpers::{new_project, problem, spawn_app};
-
-async fn create(app: &TestApp, token: &str, pid: &str, segment: &str, body: &Value) -> Value {
-    let response = app.post(&lines_path(pid, segment), token, body).await;
-    assert_eq!(response.status(), 201, "create {segment} {body}");
-    json_of(response).await
-}
 
 /// The answer with every id and time replaced by a placeholder: what is left is what
 /// a client learns beyond the ids it is given.
@@ -71,19 +66,19 @@ async fn a_new_line_with_an_id_of_another_organisation_answers_as_a_fresh_id_wou
     let a_group = create(
         &app,
         &a.token,
-        &a_pid,
-        "target-groups",
+        &lines_path(&a_pid, "target-groups"),
         &json!({"name": "Turkstalige mantelzorgers", "languages": ["tr"]}),
     )
-    .await;
+    .await
+    .0;
     let a_line = create(
         &app,
         &a.token,
-        &a_pid,
-        "budget-lines",
+        &lines_path(&a_pid, "budget-lines"),
         &json!({"category": "materials", "description": "Flyers", "amount": "500.00"}),
     )
-    .await;
+    .await
+    .0;
     let (a_group_id, a_line_id) = (id_of(&a_group), id_of(&a_line));
     let a_plan = fetch(&app, &a.token, &lines_path(&a_pid, "plan")).await;
     let a_line_read = fetch(
@@ -167,11 +162,11 @@ async fn a_single_line_create_takes_no_id_of_its_own() {
     let a_line = create(
         &app,
         &a.token,
-        &a_pid,
-        "budget-lines",
+        &lines_path(&a_pid, "budget-lines"),
         &json!({"category": "materials", "description": "Flyers", "amount": "500.00"}),
     )
-    .await;
+    .await
+    .0;
     let b_pid = new_project(&app, &b.token, "Plan van B").await;
     let mut answers = Vec::new();
     for id in [id_of(&a_line), uuid::Uuid::new_v4().to_string()] {

@@ -2,7 +2,7 @@
 //! caller's organisation) and in the database (row-level security).
 
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sql_types::{Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use mantelmonitor::db::Db;
 use mantelmonitor::domain::OrganisationId;
@@ -10,13 +10,7 @@ use mantelmonitor::error::ApiError;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{etag_of, problem, project_body, spawn_app};
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
+use crate::helpers::{Count, etag_of, problem, project_body, spawn_app};
 
 #[derive(QueryableByName)]
 struct Setting {

@@ -7,17 +7,30 @@
 
 #![allow(dead_code)]
 
+mod client;
+mod dates;
+mod http;
+mod lines;
+mod plan;
+mod reports;
+mod sql;
+
+pub use client::Tenant;
+pub use dates::amsterdam_today;
+pub use http::*;
+pub use lines::*;
+pub use plan::{PlannedProject, planned_project, register_partners};
+pub use reports::*;
+pub use sql::Count;
+
 use std::sync::OnceLock;
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
-use mantelmonitor::cli::{InitArgs, InitResult, init};
 use mantelmonitor::config::Settings;
 use mantelmonitor::db::roles::{self, Connections};
 use mantelmonitor::db::{Db, SystemDb};
 use mantelmonitor::startup::Application;
 use mantelmonitor_embedded_pg::{EmbeddedOptions, EmbeddedPostgres, find_bin_dir};
-use reqwest::{Method, RequestBuilder, Response, StatusCode};
-use serde_json::{Value, json};
 
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 pub const PASSWORD: &str = "a long enough test password";
@@ -275,293 +288,4 @@ impl Drop for TestApp {
             }
         });
     }
-}
-
-/// An organisation with a signed-in admin.
-pub struct Tenant {
-    pub organisation_id: String,
-    pub admin_id: String,
-    pub admin_email: String,
-    pub token: String,
-}
-
-impl TestApp {
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.address, path)
-    }
-
-    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
-        let builder = self.client.request(method, self.url(path));
-        match token {
-            Some(token) => builder.bearer_auth(token),
-            None => builder,
-        }
-    }
-
-    pub async fn get(&self, path: &str, token: &str) -> Response {
-        self.request(Method::GET, path, Some(token))
-            .send()
-            .await
-            .expect("request")
-    }
-
-    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
-        self.request(Method::POST, path, Some(token))
-            .json(body)
-            .send()
-            .await
-            .expect("request")
-    }
-
-    /// PATCH/PUT with `If-Match: <etag>`.
-    pub async fn send_if_match(
-        &self,
-        method: Method,
-        path: &str,
-        token: &str,
-        etag: &str,
-        body: Option<&Value>,
-    ) -> Response {
-        let mut builder = self
-            .request(method, path, Some(token))
-            .header("If-Match", etag);
-        if let Some(body) = body {
-            builder = builder.json(body);
-        }
-        builder.send().await.expect("request")
-    }
-
-    /// Creates an organisation and admin through the same code as `mantelmonitor init`, then signs in.
-    pub async fn tenant(&self, name: &str) -> Tenant {
-        let email = format!(
-            "admin-{}@{}.example",
-            uuid::Uuid::new_v4().simple(),
-            name.to_lowercase().replace(' ', "-")
-        );
-        let created: InitResult = init(
-            &self.system,
-            InitArgs {
-                organisation: name.into(),
-                admin_email: email.clone(),
-                admin_password: Some(PASSWORD.into()),
-                json: true,
-            },
-        )
-        .await
-        .expect("init organisation");
-        let token = self.login(&email, PASSWORD).await;
-        Tenant {
-            organisation_id: created.organisation_id.to_string(),
-            admin_id: created.user_id.to_string(),
-            admin_email: email,
-            token,
-        }
-    }
-
-    pub async fn login(&self, email: &str, password: &str) -> String {
-        let response = self
-            .request(Method::POST, "/api/v1/auth/token", None)
-            .json(&json!({"email": email, "password": password}))
-            .send()
-            .await
-            .expect("login request");
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "login failed for {email}"
-        );
-        let body: Value = response.json().await.expect("token json");
-        body["access_token"]
-            .as_str()
-            .expect("access_token")
-            .to_string()
-    }
-
-    /// Creates a user with `role` in the tenant and returns (id, token).
-    pub async fn user_with_role(&self, tenant: &Tenant, role: &str) -> (String, String) {
-        let email = format!("{role}-{}@example.org", uuid::Uuid::new_v4().simple());
-        let response = self
-            .post(
-                "/api/v1/users",
-                &tenant.token,
-                &json!({"email": email, "name": role, "role": role, "password": PASSWORD}),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let body: Value = response.json().await.unwrap();
-        (
-            body["id"].as_str().unwrap().to_string(),
-            self.login(&email, PASSWORD).await,
-        )
-    }
-
-    /// Creates a project and returns its JSON and ETag.
-    pub async fn project(&self, token: &str, body: &Value) -> (Value, String) {
-        let response = self.post("/api/v1/projects", token, body).await;
-        assert_eq!(response.status(), StatusCode::CREATED, "create project");
-        let etag = etag_of(&response);
-        (response.json().await.unwrap(), etag)
-    }
-}
-
-pub fn etag_of(response: &Response) -> String {
-    response
-        .headers()
-        .get("etag")
-        .expect("ETag header")
-        .to_str()
-        .unwrap()
-        .to_string()
-}
-
-/// A valid project body with the given name.
-pub fn project_body(name: &str) -> Value {
-    json!({
-        "name": name,
-        "summary": "Bereik van mantelzorgers met een migratieachtergrond",
-        "organisation_role": "direct_support",
-        "start_date": "2026-01-01",
-        "end_date": "2027-12-31"
-    })
-}
-
-/// Asserts a problem+json response with `status` and returns its body.
-pub async fn problem(response: Response, status: u16) -> Value {
-    assert_eq!(response.status().as_u16(), status, "status");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string());
-    assert_eq!(
-        content_type.as_deref(),
-        Some("application/problem+json"),
-        "content type"
-    );
-    let body: Value = response.json().await.expect("problem json");
-    assert_eq!(body["status"].as_u64(), Some(u64::from(status)));
-    assert!(
-        body["type"]
-            .as_str()
-            .is_some_and(|t| t.starts_with("urn:mantelmonitor:problem:"))
-    );
-    assert!(body["title"].is_string() && body["detail"].is_string());
-    body
-}
-
-/// The pointers (or parameter/header names) a problem names.
-pub fn named_fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .filter_map(|e| {
-                    e["pointer"]
-                        .as_str()
-                        .or(e["parameter"].as_str())
-                        .or(e["header"].as_str())
-                })
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-// --- shared by the plan and report tests -------------------------------------------
-
-/// `/api/v1/projects/{project_id}/{segment}`: a part of a project.
-pub fn lines_path(project_id: &str, segment: &str) -> String {
-    format!("/api/v1/projects/{project_id}/{segment}")
-}
-
-/// One line of a part of a project.
-pub fn line_path(project_id: &str, segment: &str, id: &str) -> String {
-    format!("/api/v1/projects/{project_id}/{segment}/{id}")
-}
-
-/// The `id` of an item, which must be a string.
-pub fn id_of(item: &Value) -> String {
-    item["id"].as_str().expect("id").to_string()
-}
-
-pub async fn json_of(response: Response) -> Value {
-    response.json().await.expect("json body")
-}
-
-/// The number in an ETag `"<n>"`.
-pub fn version(etag: &str) -> u64 {
-    etag.trim_matches('"')
-        .parse()
-        .unwrap_or_else(|_| panic!("ETag {etag} is not \"<n>\""))
-}
-
-/// A project (2026-01-01 to 2027-12-31) and its id.
-pub async fn new_project(app: &TestApp, token: &str, name: &str) -> String {
-    let (project, _) = app.project(token, &project_body(name)).await;
-    id_of(&project)
-}
-
-/// GET an item: status 200, its JSON and ETag.
-pub async fn fetch(app: &TestApp, token: &str, path: &str) -> (Value, String) {
-    let response = app.get(path, token).await;
-    let status = response.status();
-    if status != 200 {
-        let text = response.text().await.unwrap_or_default();
-        panic!("GET {path}: {status} {text}");
-    }
-    let etag = etag_of(&response);
-    (json_of(response).await, etag)
-}
-
-/// Every item of a collection, following the cursors.
-pub async fn all_items(app: &TestApp, token: &str, collection: &str) -> Vec<Value> {
-    let mut items = Vec::new();
-    let mut path = format!("{collection}?limit=200");
-    for _ in 0..100 {
-        let response = app.get(&path, token).await;
-        assert_eq!(response.status(), 200, "list {path}");
-        let page = json_of(response).await;
-        items.extend(page["items"].as_array().expect("items").iter().cloned());
-        match page["next_cursor"].as_str() {
-            Some(next) => path = format!("{collection}?limit=200&cursor={next}"),
-            None => return items,
-        }
-    }
-    panic!("the list never ended");
-}
-
-/// A request without If-Match.
-pub async fn send_without_if_match(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<&Value>,
-) -> Response {
-    let mut builder = app.request(method, path, Some(token));
-    if let Some(body) = body {
-        builder = builder.json(body);
-    }
-    builder.send().await.expect("request")
-}
-
-/// The date in the Netherlands (CET, CEST from the last Sunday of March to the last
-/// Sunday of October, switching at 01:00 UTC).
-pub fn amsterdam_today() -> chrono::NaiveDate {
-    use chrono::Datelike;
-    let now = chrono::Utc::now();
-    let last_sunday = |month: u32| {
-        let mut day = chrono::NaiveDate::from_ymd_opt(now.year(), month + 1, 1).unwrap()
-            - chrono::Days::new(1);
-        while day.weekday() != chrono::Weekday::Sun {
-            day = day - chrono::Days::new(1);
-        }
-        chrono::TimeZone::from_utc_datetime(&chrono::Utc, &day.and_hms_opt(1, 0, 0).unwrap())
-    };
-    let offset = if now >= last_sunday(3) && now < last_sunday(10) {
-        2
-    } else {
-        1
-    };
-    (now + chrono::Duration::hours(offset)).date_naive()
 }
