@@ -29,9 +29,9 @@ use utoipa::{PartialSchema, ToSchema};
 use super::extract::{Json, Query, parse_json};
 use super::merge_patch::MergePatch;
 use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
-use crate::auth::Principal;
+use crate::auth::permit::{Allowed, ReadProjects, WriteProjects};
 use crate::db::{Db, TxFuture};
-use crate::domain::{OrganisationId, Permission, ProjectId};
+use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
 use crate::models::project::{self as projects, Project};
 use crate::models::{Guarded, Keyset, Page, Precondition};
@@ -250,10 +250,9 @@ struct ListBody<T> {
 async fn list<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     Query(query): Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let project = project_of::<P>(&req)?;
     let page = PageParams {
         limit: query.limit,
@@ -281,9 +280,8 @@ async fn list<P: Part>(
 async fn get<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let project = project_of::<P>(&req)?;
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;
@@ -301,10 +299,9 @@ async fn get<P: Part>(
 async fn create<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     Json(input): Json<P::Input>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::WriteProjects)?;
     let project = project_of::<P>(&req)?;
     let org = principal.organisation_id;
     let item = db
@@ -329,11 +326,10 @@ enum Change<I> {
 async fn write<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     expected: Precondition,
     change: Change<P::Input>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::WriteProjects)?;
     let project = project_of::<P>(&req)?;
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;
@@ -380,7 +376,7 @@ fn merge_patch<P: Part>(
 async fn replace<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     IfMatch(expected): IfMatch,
     Json(input): Json<P::Input>,
 ) -> Result<HttpResponse, ApiError> {
@@ -390,7 +386,7 @@ async fn replace<P: Part>(
 async fn patch<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     IfMatch(expected): IfMatch,
     Json(patch): Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
@@ -400,10 +396,9 @@ async fn patch<P: Part>(
 async fn delete<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::WriteProjects)?;
     let project = project_of::<P>(&req)?;
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;
