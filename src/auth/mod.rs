@@ -10,6 +10,7 @@ pub mod hashing;
 pub mod jwt;
 mod memory;
 pub mod password;
+pub mod permit;
 mod principal;
 pub mod rate_limit;
 

@@ -9,7 +9,6 @@ use uuid::Uuid;
 
 use super::line_queries;
 use super::referenced;
-use crate::db::TxFuture;
 use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{budget_lines, fund_application_budget_lines, targets};
 use crate::domain::plan::{Amount, BudgetCategory, Quarter};
@@ -149,43 +148,41 @@ impl Part for BudgetLines {
             phases: item.phases.0,
         }
     }
-    fn check<'c>(
+    async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         _current: Option<&'c BudgetLine>,
         input: BudgetLineInput,
-    ) -> TxFuture<'c, BudgetLineFields, ApiError> {
-        Box::pin(async move { validate(scope, input) })
+    ) -> Result<BudgetLineFields, ApiError> {
+        validate(scope, input)
     }
-    fn delete<'c>(
+    async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         current: &'c BudgetLine,
-    ) -> TxFuture<'c, (), ApiError> {
-        Box::pin(async move {
-            let applications: Vec<Uuid> = fund_application_budget_lines::table
-                .filter(fund_application_budget_lines::organisation_id.eq(scope.org))
-                .filter(fund_application_budget_lines::budget_line_id.eq(current.id))
-                .select(fund_application_budget_lines::fund_application_id)
-                .load(conn)
-                .await?;
-            if !applications.is_empty() {
-                return Err(referenced(Self::NOUN, "fund applications", &applications));
-            }
-            let used: Vec<Uuid> = targets::table
-                .filter(targets::organisation_id.eq(scope.org))
-                .filter(targets::budget_line_id.eq(current.id))
-                .select(targets::id)
-                .load(conn)
-                .await?;
-            if !used.is_empty() {
-                return Err(referenced(Self::NOUN, "targets", &used));
-            }
-            let reports = quarters_referring(conn, scope, PlanRef::BudgetLine(current.id)).await?;
-            if !reports.is_empty() {
-                return Err(referenced(Self::NOUN, "quarterly reports", &reports));
-            }
-            delete_row(conn, scope, current.id).await
-        })
+    ) -> Result<(), ApiError> {
+        let applications: Vec<Uuid> = fund_application_budget_lines::table
+            .filter(fund_application_budget_lines::organisation_id.eq(scope.org))
+            .filter(fund_application_budget_lines::budget_line_id.eq(current.id))
+            .select(fund_application_budget_lines::fund_application_id)
+            .load(conn)
+            .await?;
+        if !applications.is_empty() {
+            return Err(referenced(Self::NOUN, "fund applications", &applications));
+        }
+        let used: Vec<Uuid> = targets::table
+            .filter(targets::organisation_id.eq(scope.org))
+            .filter(targets::budget_line_id.eq(current.id))
+            .select(targets::id)
+            .load(conn)
+            .await?;
+        if !used.is_empty() {
+            return Err(referenced(Self::NOUN, "targets", &used));
+        }
+        let reports = quarters_referring(conn, scope, PlanRef::BudgetLine(current.id)).await?;
+        if !reports.is_empty() {
+            return Err(referenced(Self::NOUN, "quarterly reports", &reports));
+        }
+        delete_row(conn, scope, current.id).await
     }
 }

@@ -8,7 +8,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::line_queries;
-use crate::db::TxFuture;
 use crate::db::schema::evaluation_moments;
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
@@ -113,19 +112,19 @@ impl Part for EvaluationMoments {
             outcome_notes: item.outcome_notes,
         }
     }
-    fn check<'c>(
+    async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         _current: Option<&'c EvaluationMoment>,
         input: EvaluationMomentInput,
-    ) -> TxFuture<'c, EvaluationMomentFields, ApiError> {
-        Box::pin(async move { validate(scope, input) })
+    ) -> Result<EvaluationMomentFields, ApiError> {
+        validate(scope, input)
     }
-    fn delete<'c>(
+    async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         current: &'c EvaluationMoment,
-    ) -> TxFuture<'c, (), ApiError> {
-        Box::pin(delete_row(conn, scope, current.id))
+    ) -> Result<(), ApiError> {
+        delete_row(conn, scope, current.id).await
     }
 }

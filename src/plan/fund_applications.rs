@@ -12,7 +12,6 @@ use uuid::Uuid;
 use super::budget_lines::BudgetLines;
 use super::document::NewIds;
 use super::line_queries;
-use crate::db::TxFuture;
 use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{budget_lines, fund_applications};
 use crate::domain::plan::{Amount, FundStatus, FunderKind, Quarter};
@@ -340,22 +339,20 @@ impl Part for FundApplications {
         }
     }
 
-    fn store<'c>(
+    async fn store<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         _key: Option<Uuid>,
         current: Option<&'c FundApplication>,
         valid: FundApplicationFields,
-    ) -> TxFuture<'c, FundApplication, ApiError> {
-        Box::pin(async move {
-            if let Some(current) = current
-                && current.status != valid.status
-                && !current.status.next().contains(&valid.status)
-            {
-                return Err(transition_refused(current.status, valid.status));
-            }
-            store_row(conn, scope, current.map(|c| (c.id, c.version)), valid).await
-        })
+    ) -> Result<FundApplication, ApiError> {
+        if let Some(current) = current
+            && current.status != valid.status
+            && !current.status.next().contains(&valid.status)
+        {
+            return Err(transition_refused(current.status, valid.status));
+        }
+        store_row(conn, scope, current.map(|c| (c.id, c.version)), valid).await
     }
 
     fn input_of(item: FundApplication) -> FundApplicationInput {
@@ -376,22 +373,20 @@ impl Part for FundApplications {
             reporting_duties: item.reporting_duties.0,
         }
     }
-    fn check<'c>(
+    async fn check<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         _current: Option<&'c FundApplication>,
         input: FundApplicationInput,
-    ) -> TxFuture<'c, FundApplicationFields, ApiError> {
-        Box::pin(async move {
-            let lines = budget_line_ids(conn, scope).await?;
-            validate(scope, &lines, input)
-        })
+    ) -> Result<FundApplicationFields, ApiError> {
+        let lines = budget_line_ids(conn, scope).await?;
+        validate(scope, &lines, input)
     }
-    fn delete<'c>(
+    async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         current: &'c FundApplication,
-    ) -> TxFuture<'c, (), ApiError> {
-        Box::pin(delete_row(conn, scope, current.id))
+    ) -> Result<(), ApiError> {
+        delete_row(conn, scope, current.id).await
     }
 }

@@ -9,7 +9,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::line_queries;
-use crate::db::TxFuture;
 use crate::db::schema::planned_hours;
 use crate::domain::plan::{Activity, Amount, Quarter};
 use crate::domain::{OrganisationId, ProjectId};
@@ -116,45 +115,43 @@ impl Part for Hours {
             notes: item.notes,
         }
     }
-    fn check<'c>(
+    async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         _current: Option<&'c PlannedHours>,
         input: PlannedHoursInput,
-    ) -> TxFuture<'c, PlannedHoursFields, ApiError> {
-        Box::pin(async move { validate(scope, input) })
+    ) -> Result<PlannedHoursFields, ApiError> {
+        validate(scope, input)
     }
 
-    fn delete<'c>(
+    async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         current: &'c PlannedHours,
-    ) -> TxFuture<'c, (), ApiError> {
-        Box::pin(async move {
-            use diesel::{ExpressionMethods, QueryDsl};
-            use diesel_async::RunQueryDsl;
-            // Reports may spend hours only on planned activities: the last line of an
-            // activity that a report uses stays.
-            let others: i64 = planned_hours::table
-                .filter(planned_hours::organisation_id.eq(scope.org))
-                .filter(planned_hours::project_id.eq(scope.project_id()?))
-                .filter(planned_hours::activity.eq(current.activity))
-                .filter(planned_hours::id.ne(current.id))
-                .count()
-                .get_result(conn)
-                .await?;
-            if others == 0 {
-                let reports =
-                    quarters_referring(conn, scope, PlanRef::Activity(current.activity)).await?;
-                if !reports.is_empty() {
-                    return Err(super::referenced(
-                        "activity's last hours line",
-                        "quarterly reports",
-                        &reports,
-                    ));
-                }
+    ) -> Result<(), ApiError> {
+        use diesel::{ExpressionMethods, QueryDsl};
+        use diesel_async::RunQueryDsl;
+        // Reports may spend hours only on planned activities: the last line of an
+        // activity that a report uses stays.
+        let others: i64 = planned_hours::table
+            .filter(planned_hours::organisation_id.eq(scope.org))
+            .filter(planned_hours::project_id.eq(scope.project_id()?))
+            .filter(planned_hours::activity.eq(current.activity))
+            .filter(planned_hours::id.ne(current.id))
+            .count()
+            .get_result(conn)
+            .await?;
+        if others == 0 {
+            let reports =
+                quarters_referring(conn, scope, PlanRef::Activity(current.activity)).await?;
+            if !reports.is_empty() {
+                return Err(super::referenced(
+                    "activity's last hours line",
+                    "quarterly reports",
+                    &reports,
+                ));
             }
-            delete_row(conn, scope, current.id).await
-        })
+        }
+        delete_row(conn, scope, current.id).await
     }
 }

@@ -161,19 +161,14 @@ pub fn distinct_languages(
 macro_rules! line_part_methods {
     ($row:ty, $fields:ty) => {
         $crate::plan::line_part_methods!($row, $fields, reading);
-        fn store<'c>(
+        async fn store<'c>(
             conn: &'c mut diesel_async::AsyncPgConnection,
             scope: &'c $crate::routes::parts::Scope,
             _key: Option<uuid::Uuid>,
             current: Option<&'c $row>,
             valid: $fields,
-        ) -> $crate::db::TxFuture<'c, $row, $crate::error::ApiError> {
-            Box::pin(store_row(
-                conn,
-                scope,
-                current.map(|c| (c.id, c.version)),
-                valid,
-            ))
+        ) -> Result<$row, $crate::error::ApiError> {
+            store_row(conn, scope, current.map(|c| (c.id, c.version)), valid).await
         }
     };
     // Every method but `store`, for a part that stores in its own way.
@@ -184,21 +179,21 @@ macro_rules! line_part_methods {
         fn key(item: &$row) -> uuid::Uuid {
             item.id
         }
-        fn list<'c>(
+        async fn list<'c>(
             conn: &'c mut diesel_async::AsyncPgConnection,
             scope: &'c $crate::routes::parts::Scope,
             limit: i64,
             after: Option<$crate::models::Keyset>,
-        ) -> $crate::db::TxFuture<'c, Vec<$row>, $crate::error::ApiError> {
-            Box::pin(list_rows(conn, scope, limit, after))
+        ) -> Result<Vec<$row>, $crate::error::ApiError> {
+            list_rows(conn, scope, limit, after).await
         }
-        fn find<'c>(
+        async fn find<'c>(
             conn: &'c mut diesel_async::AsyncPgConnection,
             scope: &'c $crate::routes::parts::Scope,
             key: uuid::Uuid,
             lock: bool,
-        ) -> $crate::db::TxFuture<'c, $row, $crate::error::ApiError> {
-            Box::pin(find_row(conn, scope, key, lock))
+        ) -> Result<$row, $crate::error::ApiError> {
+            find_row(conn, scope, key, lock).await
         }
     };
 }

@@ -13,7 +13,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::referenced;
-use crate::db::TxFuture;
 use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{partners, project_partners};
 use crate::domain::plan::PartnerCategory;
@@ -185,103 +184,97 @@ impl Part for Partners {
             contacts: item.contacts.0,
         }
     }
-    fn list<'c>(
+    async fn list<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         limit: i64,
         after: Option<Keyset>,
-    ) -> TxFuture<'c, Vec<Partner>, ApiError> {
-        Box::pin(async move {
-            let query = partners::table
-                .filter(partners::organisation_id.eq(scope.org))
-                .into_boxed();
-            Ok(crate::models::after_keyset!(query, partners, after)
-                .order((partners::created_at, partners::id))
-                .limit(limit + 1)
-                .select(Partner::as_select())
-                .load(conn)
-                .await?)
-        })
+    ) -> Result<Vec<Partner>, ApiError> {
+        let query = partners::table
+            .filter(partners::organisation_id.eq(scope.org))
+            .into_boxed();
+        Ok(crate::models::after_keyset!(query, partners, after)
+            .order((partners::created_at, partners::id))
+            .limit(limit + 1)
+            .select(Partner::as_select())
+            .load(conn)
+            .await?)
     }
-    fn find<'c>(
+    async fn find<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         key: Uuid,
         lock: bool,
-    ) -> TxFuture<'c, Partner, ApiError> {
-        Box::pin(find(conn, scope.org, key, lock))
+    ) -> Result<Partner, ApiError> {
+        find(conn, scope.org, key, lock).await
     }
-    fn check<'c>(
+    async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
         _scope: &'c Scope,
         _current: Option<&'c Partner>,
         input: PartnerInput,
-    ) -> TxFuture<'c, PartnerFields, ApiError> {
-        Box::pin(async move { validate(input) })
+    ) -> Result<PartnerFields, ApiError> {
+        validate(input)
     }
-    fn store<'c>(
+    async fn store<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         _key: Option<Uuid>,
         current: Option<&'c Partner>,
         valid: PartnerFields,
-    ) -> TxFuture<'c, Partner, ApiError> {
-        Box::pin(async move {
-            Ok(match current {
-                Some(current) => {
-                    diesel::update(
-                        partners::table
-                            .filter(partners::organisation_id.eq(scope.org))
-                            .filter(partners::id.eq(current.id)),
-                    )
-                    .set((
+    ) -> Result<Partner, ApiError> {
+        Ok(match current {
+            Some(current) => {
+                diesel::update(
+                    partners::table
+                        .filter(partners::organisation_id.eq(scope.org))
+                        .filter(partners::id.eq(current.id)),
+                )
+                .set((
+                    &valid,
+                    partners::version.eq(current.version + 1),
+                    partners::updated_at.eq(diesel::dsl::now),
+                ))
+                .returning(Partner::as_returning())
+                .get_result(conn)
+                .await?
+            }
+            None => {
+                diesel::insert_into(partners::table)
+                    .values((
+                        partners::id.eq(Uuid::now_v7()),
+                        partners::organisation_id.eq(scope.org),
                         &valid,
-                        partners::version.eq(current.version + 1),
-                        partners::updated_at.eq(diesel::dsl::now),
                     ))
                     .returning(Partner::as_returning())
                     .get_result(conn)
                     .await?
-                }
-                None => {
-                    diesel::insert_into(partners::table)
-                        .values((
-                            partners::id.eq(Uuid::now_v7()),
-                            partners::organisation_id.eq(scope.org),
-                            &valid,
-                        ))
-                        .returning(Partner::as_returning())
-                        .get_result(conn)
-                        .await?
-                }
-            })
+            }
         })
     }
-    fn delete<'c>(
+    async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         current: &'c Partner,
-    ) -> TxFuture<'c, (), ApiError> {
-        Box::pin(async move {
-            let links: Vec<Uuid> = project_partners::table
-                .filter(project_partners::organisation_id.eq(scope.org))
-                .filter(project_partners::partner_id.eq(current.id))
-                .select(project_partners::project_id)
-                .load(conn)
-                .await?;
-            if !links.is_empty() {
-                return Err(referenced(Self::NOUN, "projects", &links));
-            }
-            diesel::delete(
-                partners::table.filter(
-                    partners::organisation_id
-                        .eq(scope.org)
-                        .and(partners::id.eq(current.id)),
-                ),
-            )
-            .execute(conn)
+    ) -> Result<(), ApiError> {
+        let links: Vec<Uuid> = project_partners::table
+            .filter(project_partners::organisation_id.eq(scope.org))
+            .filter(project_partners::partner_id.eq(current.id))
+            .select(project_partners::project_id)
+            .load(conn)
             .await?;
-            Ok(())
-        })
+        if !links.is_empty() {
+            return Err(referenced(Self::NOUN, "projects", &links));
+        }
+        diesel::delete(
+            partners::table.filter(
+                partners::organisation_id
+                    .eq(scope.org)
+                    .and(partners::id.eq(current.id)),
+            ),
+        )
+        .execute(conn)
+        .await?;
+        Ok(())
     }
 }

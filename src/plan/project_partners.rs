@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::line_queries;
-use crate::db::TxFuture;
 use crate::db::schema::{partners, project_partner_levels, project_partners};
 use crate::domain::plan::{Level, PartnerFunction};
 use crate::domain::project::check_date;
@@ -284,68 +283,57 @@ impl Part for ProjectPartners {
             && input.level_since.is_none_or(|d| d == item.level_since)
             && input.notes == item.notes
     }
-    fn list<'c>(
+    async fn list<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         limit: i64,
         after: Option<Keyset>,
-    ) -> TxFuture<'c, Vec<ProjectPartner>, ApiError> {
-        Box::pin(async move {
-            let rows = list_rows(conn, scope, limit, after).await?;
-            complete(conn, scope.org, rows).await
-        })
+    ) -> Result<Vec<ProjectPartner>, ApiError> {
+        let rows = list_rows(conn, scope, limit, after).await?;
+        complete(conn, scope.org, rows).await
     }
-    fn find<'c>(
+    async fn find<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         key: Uuid,
         lock: bool,
-    ) -> TxFuture<'c, ProjectPartner, ApiError> {
-        Box::pin(async move {
-            let row = find_row(conn, scope, key, lock).await?;
-            one(conn, scope.org, row).await
-        })
+    ) -> Result<ProjectPartner, ApiError> {
+        let row = find_row(conn, scope, key, lock).await?;
+        one(conn, scope.org, row).await
     }
-    fn check<'c>(
+    async fn check<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         current: Option<&'c ProjectPartner>,
         input: ProjectPartnerInput,
-    ) -> TxFuture<'c, LinkFields, ApiError> {
-        Box::pin(async move {
-            let known = partner_ids(conn, scope.org).await?;
-            validate(
-                &known,
-                current.map(|c| (c.current_level, c.level_since)),
-                crate::models::today(conn).await?,
-                input,
-            )
-        })
+    ) -> Result<LinkFields, ApiError> {
+        let known = partner_ids(conn, scope.org).await?;
+        validate(
+            &known,
+            current.map(|c| (c.current_level, c.level_since)),
+            crate::models::today(conn).await?,
+            input,
+        )
     }
-    fn store<'c>(
+    async fn store<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         _key: Option<Uuid>,
         current: Option<&'c ProjectPartner>,
         valid: LinkFields,
-    ) -> TxFuture<'c, ProjectPartner, ApiError> {
-        Box::pin(async move {
-            let row = store_row(conn, scope, current.map(|c| (c.id, c.version)), valid).await?;
-            one(conn, scope.org, row).await
-        })
+    ) -> Result<ProjectPartner, ApiError> {
+        let row = store_row(conn, scope, current.map(|c| (c.id, c.version)), valid).await?;
+        one(conn, scope.org, row).await
     }
-    fn delete<'c>(
+    async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         current: &'c ProjectPartner,
-    ) -> TxFuture<'c, (), ApiError> {
-        Box::pin(async move {
-            let reports =
-                quarters_referring(conn, scope, PlanRef::ProjectPartner(current.id)).await?;
-            if !reports.is_empty() {
-                return Err(super::referenced(Self::NOUN, "quarterly reports", &reports));
-            }
-            delete_row(conn, scope, current.id).await
-        })
+    ) -> Result<(), ApiError> {
+        let reports = quarters_referring(conn, scope, PlanRef::ProjectPartner(current.id)).await?;
+        if !reports.is_empty() {
+            return Err(super::referenced(Self::NOUN, "quarterly reports", &reports));
+        }
+        delete_row(conn, scope, current.id).await
     }
 }

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::db::TxFuture;
 use crate::db::schema::roadmap_steps;
 use crate::domain::plan::RoadmapStatus;
 use crate::domain::{OrganisationId, ProjectId};
@@ -181,83 +180,75 @@ impl Part for Roadmap {
             notes: item.notes,
         }
     }
-    fn list<'c>(
+    async fn list<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         limit: i64,
         after: Option<Keyset>,
-    ) -> TxFuture<'c, Vec<RoadmapStep>, ApiError> {
-        Box::pin(async move {
-            let after_step = after
-                .map(|k| i16::try_from(k.id.as_u128()).unwrap_or(i16::MAX))
-                .unwrap_or(0);
-            let rows: Vec<StepRow> = roadmap_steps::table
-                .filter(roadmap_steps::organisation_id.eq(scope.org))
-                .filter(roadmap_steps::project_id.eq(scope.project_id()?))
-                .filter(roadmap_steps::step.gt(after_step))
-                .order(roadmap_steps::step)
-                .limit(limit + 1)
-                .select(StepRow::as_select())
-                .load(conn)
-                .await?;
-            Ok(rows.into_iter().map(RoadmapStep::from).collect())
-        })
+    ) -> Result<Vec<RoadmapStep>, ApiError> {
+        let after_step = after
+            .map(|k| i16::try_from(k.id.as_u128()).unwrap_or(i16::MAX))
+            .unwrap_or(0);
+        let rows: Vec<StepRow> = roadmap_steps::table
+            .filter(roadmap_steps::organisation_id.eq(scope.org))
+            .filter(roadmap_steps::project_id.eq(scope.project_id()?))
+            .filter(roadmap_steps::step.gt(after_step))
+            .order(roadmap_steps::step)
+            .limit(limit + 1)
+            .select(StepRow::as_select())
+            .load(conn)
+            .await?;
+        Ok(rows.into_iter().map(RoadmapStep::from).collect())
     }
-    fn find<'c>(
+    async fn find<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         key: StepNumber,
         lock: bool,
-    ) -> TxFuture<'c, RoadmapStep, ApiError> {
-        Box::pin(async move {
-            let query = roadmap_steps::table
-                .filter(roadmap_steps::organisation_id.eq(scope.org))
-                .filter(roadmap_steps::project_id.eq(scope.project_id()?))
-                .filter(roadmap_steps::step.eq(key.0))
-                .select(StepRow::as_select());
-            let row = if lock {
-                query.for_update().first(conn).await?
-            } else {
-                query.first(conn).await?
-            };
-            Ok(row.into())
-        })
+    ) -> Result<RoadmapStep, ApiError> {
+        let query = roadmap_steps::table
+            .filter(roadmap_steps::organisation_id.eq(scope.org))
+            .filter(roadmap_steps::project_id.eq(scope.project_id()?))
+            .filter(roadmap_steps::step.eq(key.0))
+            .select(StepRow::as_select());
+        let row = if lock {
+            query.for_update().first(conn).await?
+        } else {
+            query.first(conn).await?
+        };
+        Ok(row.into())
     }
-    fn check<'c>(
+    async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
         _scope: &'c Scope,
         _current: Option<&'c RoadmapStep>,
         input: RoadmapStepInput,
-    ) -> TxFuture<'c, RoadmapStepFields, ApiError> {
-        Box::pin(async move { validate(input) })
+    ) -> Result<RoadmapStepFields, ApiError> {
+        validate(input)
     }
-    fn store<'c>(
+    async fn store<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         key: Option<StepNumber>,
         current: Option<&'c RoadmapStep>,
         valid: RoadmapStepFields,
-    ) -> TxFuture<'c, RoadmapStep, ApiError> {
-        Box::pin(async move {
-            match (key, current) {
-                (Some(key), Some(current)) => {
-                    update_step(conn, scope, key.0, current.version, valid).await
-                }
-                _ => Err(ApiError::MethodNotAllowed {
-                    allowed: vec!["GET".into(), "PUT".into(), "PATCH".into()],
-                }),
+    ) -> Result<RoadmapStep, ApiError> {
+        match (key, current) {
+            (Some(key), Some(current)) => {
+                update_step(conn, scope, key.0, current.version, valid).await
             }
-        })
+            _ => Err(ApiError::MethodNotAllowed {
+                allowed: vec!["GET".into(), "PUT".into(), "PATCH".into()],
+            }),
+        }
     }
-    fn delete<'c>(
+    async fn delete<'c>(
         _conn: &'c mut AsyncPgConnection,
         _scope: &'c Scope,
         _current: &'c RoadmapStep,
-    ) -> TxFuture<'c, (), ApiError> {
-        Box::pin(async move {
-            Err(ApiError::MethodNotAllowed {
-                allowed: vec!["GET".into(), "PUT".into(), "PATCH".into()],
-            })
+    ) -> Result<(), ApiError> {
+        Err(ApiError::MethodNotAllowed {
+            allowed: vec!["GET".into(), "PUT".into(), "PATCH".into()],
         })
     }
 }

@@ -9,7 +9,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{distinct_languages, line_queries, referenced};
-use crate::db::TxFuture;
 use crate::db::schema::{target_groups, targets};
 use crate::domain::plan::LanguageCode;
 use crate::domain::{OrganisationId, ProjectId, text};
@@ -116,35 +115,33 @@ impl Part for TargetGroups {
         }
     }
 
-    fn check<'c>(
+    async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
         _scope: &'c Scope,
         _current: Option<&'c TargetGroup>,
         input: TargetGroupInput,
-    ) -> TxFuture<'c, TargetGroupFields, ApiError> {
-        Box::pin(async move { validate(input) })
+    ) -> Result<TargetGroupFields, ApiError> {
+        validate(input)
     }
 
-    fn delete<'c>(
+    async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         current: &'c TargetGroup,
-    ) -> TxFuture<'c, (), ApiError> {
-        Box::pin(async move {
-            let used: Vec<Uuid> = targets::table
-                .filter(targets::organisation_id.eq(scope.org))
-                .filter(targets::target_group_id.eq(current.id))
-                .select(targets::id)
-                .load(conn)
-                .await?;
-            if !used.is_empty() {
-                return Err(referenced(Self::NOUN, "targets", &used));
-            }
-            let reports = quarters_referring(conn, scope, PlanRef::TargetGroup(current.id)).await?;
-            if !reports.is_empty() {
-                return Err(referenced(Self::NOUN, "quarterly reports", &reports));
-            }
-            delete_row(conn, scope, current.id).await
-        })
+    ) -> Result<(), ApiError> {
+        let used: Vec<Uuid> = targets::table
+            .filter(targets::organisation_id.eq(scope.org))
+            .filter(targets::target_group_id.eq(current.id))
+            .select(targets::id)
+            .load(conn)
+            .await?;
+        if !used.is_empty() {
+            return Err(referenced(Self::NOUN, "targets", &used));
+        }
+        let reports = quarters_referring(conn, scope, PlanRef::TargetGroup(current.id)).await?;
+        if !reports.is_empty() {
+            return Err(referenced(Self::NOUN, "quarterly reports", &reports));
+        }
+        delete_row(conn, scope, current.id).await
     }
 }

@@ -13,7 +13,6 @@ use super::document::NewIds;
 use super::fund_applications::budget_line_ids;
 use super::line_queries;
 use super::target_groups::TargetGroups;
-use crate::db::TxFuture;
 use crate::db::schema::{target_groups, targets};
 use crate::domain::plan::{
     Activity, Amount, BudgetCategory, Channel, LanguageCode, Level, Quarter, TargetTheme,
@@ -265,22 +264,20 @@ impl Part for Targets {
             notes: item.notes,
         }
     }
-    fn check<'c>(
+    async fn check<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         _current: Option<&'c Target>,
         input: TargetInput,
-    ) -> TxFuture<'c, TargetFields, ApiError> {
-        Box::pin(async move {
-            let subjects = subjects(conn, scope).await?;
-            validate(scope, &subjects, input)
-        })
+    ) -> Result<TargetFields, ApiError> {
+        let subjects = subjects(conn, scope).await?;
+        validate(scope, &subjects, input)
     }
-    fn delete<'c>(
+    async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         current: &'c Target,
-    ) -> TxFuture<'c, (), ApiError> {
-        Box::pin(delete_row(conn, scope, current.id))
+    ) -> Result<(), ApiError> {
+        delete_row(conn, scope, current.id).await
     }
 }

@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{distinct_languages, line_queries};
-use crate::db::TxFuture;
 use crate::db::schema::translation_costs;
 use crate::domain::plan::{Amount, LanguageCode, TranslationUnit};
 use crate::domain::{OrganisationId, ProjectId, text};
@@ -163,19 +162,19 @@ impl Part for TranslationCosts {
             unit_price: item.unit_price,
         }
     }
-    fn check<'c>(
+    async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
         _scope: &'c Scope,
         _current: Option<&'c TranslationCost>,
         input: TranslationCostInput,
-    ) -> TxFuture<'c, TranslationCostFields, ApiError> {
-        Box::pin(async move { validate(input) })
+    ) -> Result<TranslationCostFields, ApiError> {
+        validate(input)
     }
-    fn delete<'c>(
+    async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         current: &'c TranslationCost,
-    ) -> TxFuture<'c, (), ApiError> {
-        Box::pin(delete_row(conn, scope, current.id))
+    ) -> Result<(), ApiError> {
+        delete_row(conn, scope, current.id).await
     }
 }

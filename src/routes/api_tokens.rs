@@ -8,9 +8,10 @@ use utoipa::ToSchema;
 
 use super::extract::{Json, Query};
 use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
-use crate::auth::{Actor, Principal, api_token};
+use crate::auth::permit::{Allowed, ManageApiTokens};
+use crate::auth::{Actor, api_token};
 use crate::db::Db;
-use crate::domain::{ApiTokenId, Permission, Role, UserId, text};
+use crate::domain::{ApiTokenId, Role, UserId, text};
 use crate::error::ApiError;
 use crate::models::api_token::{self as model, ApiToken, NewApiToken};
 
@@ -88,10 +89,9 @@ pub struct CreateApiTokenRequest {
 #[get("/api-tokens")]
 pub async fn list_api_tokens(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ManageApiTokens>,
     Query(params): Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ManageApiTokens)?;
     let page = params
         .validate()
         .map_err(|e| ApiError::Validation(vec![e]))?;
@@ -123,10 +123,9 @@ pub async fn list_api_tokens(
 #[post("/api-tokens")]
 pub async fn create_api_token(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ManageApiTokens>,
     Json(request): Json<CreateApiTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ManageApiTokens)?;
     let mut errors = Errors::default();
     let name = errors.check("/name", text::bounded(&request.name, 1, 100));
     if let Some(at) = request.expires_at {
@@ -185,10 +184,9 @@ pub async fn create_api_token(
 #[get("/api-tokens/{token_id}")]
 pub async fn get_api_token(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ManageApiTokens>,
     path: web::Path<ApiTokenId>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ManageApiTokens)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let found = db
         .tenant(org, async move |conn| {
@@ -213,11 +211,10 @@ pub async fn get_api_token(
 #[delete("/api-tokens/{token_id}")]
 pub async fn revoke_api_token(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ManageApiTokens>,
     path: web::Path<ApiTokenId>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ManageApiTokens)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     db.acting(principal.acting(), async move |conn| {
         match fresh(model::revoke(conn, org, id, expected).await?)? {

@@ -7,9 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::extract::Query;
 use super::{id_cursor, json_ok, newest_first_page};
-use crate::auth::Principal;
+use crate::auth::permit::{Allowed, ReadAudit};
 use crate::db::Db;
-use crate::domain::Permission;
 use crate::domain::audit::AuditEntity;
 use crate::error::{ApiError, FieldError};
 use crate::models::Page;
@@ -116,10 +115,9 @@ pub struct AuditEventList {
 #[get("/audit")]
 pub async fn list_audit_events(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadAudit>,
     Query(query): Query<ListAuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadAudit)?;
     let (limit, before) = newest_first_page(query.limit, query.cursor.as_deref(), "audit")?;
     if let (Some(from), Some(to)) = (query.from, query.to)
         && to < from

@@ -10,10 +10,10 @@ use utoipa::IntoParams;
 
 use super::extract::{Query, RawBody, parse_json};
 use super::parts::Scope;
-use crate::auth::Principal;
+use crate::auth::permit::{Allowed, WriteProjects};
 use crate::db::Db;
 use crate::domain::plan::Quarter;
-use crate::domain::{OrganisationId, Permission, ProjectId};
+use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
 use crate::idempotency::{self, Claim};
 use crate::models::project as projects;
@@ -185,11 +185,10 @@ async fn check_groups(
 pub async fn submit_figures(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     Query(query): Query<FiguresQuery>,
     body: RawBody,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::WriteProjects)?;
     let key = idempotency::key(&req)?;
     let dry_run = query.dry_run.unwrap_or(false);
     let essence = body.essence().unwrap_or_default();

@@ -8,10 +8,10 @@ use utoipa::ToSchema;
 use super::extract::Json;
 use super::merge_patch::not_null;
 use super::{Errors, IfMatch, fresh, json_ok, with_etag};
-use crate::auth::Principal;
+use crate::auth::permit::{Allowed, ManageOrganisation, ReadOrganisation};
 use crate::db::Db;
 use crate::domain::organisation::ReportLanguage;
-use crate::domain::{OrganisationId, Permission, text};
+use crate::domain::{OrganisationId, text};
 use crate::error::ApiError;
 use crate::models::organisation::{self, Organisation, OrganisationChanges};
 
@@ -73,9 +73,8 @@ pub struct UpdateOrganisationRequest {
 #[get("/organisation")]
 pub async fn get_organisation(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadOrganisation)?;
     let org = principal.organisation_id;
     let found = db
         .tenant(org, async move |conn| {
@@ -102,11 +101,10 @@ pub async fn get_organisation(
 #[patch("/organisation")]
 pub async fn update_organisation(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ManageOrganisation>,
     IfMatch(expected): IfMatch,
     Json(request): Json<UpdateOrganisationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ManageOrganisation)?;
     let mut errors = Errors::default();
     let changes = OrganisationChanges {
         name: request

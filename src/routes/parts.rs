@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Display;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::str::FromStr;
 
@@ -29,9 +30,9 @@ use utoipa::{PartialSchema, ToSchema};
 use super::extract::{Json, Query, parse_json};
 use super::merge_patch::MergePatch;
 use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
-use crate::auth::Principal;
-use crate::db::{Db, TxFuture};
-use crate::domain::{OrganisationId, Permission, ProjectId};
+use crate::auth::permit::{Allowed, ReadProjects, WriteProjects};
+use crate::db::Db;
+use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
 use crate::models::project::{self as projects, Project};
 use crate::models::{Guarded, Keyset, Page, Precondition};
@@ -128,7 +129,7 @@ pub trait Part: 'static {
         scope: &'c Scope,
         limit: i64,
         after: Option<Keyset>,
-    ) -> TxFuture<'c, Vec<Self::Output>, ApiError>;
+    ) -> impl Future<Output = Result<Vec<Self::Output>, ApiError>> + Send + 'c;
 
     /// One item; `lock` takes a row lock for a following write.
     fn find<'c>(
@@ -136,7 +137,7 @@ pub trait Part: 'static {
         scope: &'c Scope,
         key: Self::Key,
         lock: bool,
-    ) -> TxFuture<'c, Self::Output, ApiError>;
+    ) -> impl Future<Output = Result<Self::Output, ApiError>> + Send + 'c;
 
     /// Checks an input against the project and the rest of the plan; 422 names each
     /// field, 409 a move the item's lifecycle does not allow.
@@ -145,7 +146,7 @@ pub trait Part: 'static {
         scope: &'c Scope,
         current: Option<&'c Self::Output>,
         input: Self::Input,
-    ) -> TxFuture<'c, Self::Valid, ApiError>;
+    ) -> impl Future<Output = Result<Self::Valid, ApiError>> + Send + 'c;
 
     /// Inserts (no `current`) or updates the item `current`, which `key` names. A new
     /// item always gets an id of the service's, whatever a client sent.
@@ -155,7 +156,7 @@ pub trait Part: 'static {
         key: Option<Self::Key>,
         current: Option<&'c Self::Output>,
         valid: Self::Valid,
-    ) -> TxFuture<'c, Self::Output, ApiError>;
+    ) -> impl Future<Output = Result<Self::Output, ApiError>> + Send + 'c;
 
     /// Points the input's references to lines that the same plan document creates from
     /// the ids the document gave them to the ids they were stored under. Only parts
@@ -167,7 +168,7 @@ pub trait Part: 'static {
         conn: &'c mut AsyncPgConnection,
         scope: &'c Scope,
         current: &'c Self::Output,
-    ) -> TxFuture<'c, (), ApiError>;
+    ) -> impl Future<Output = Result<(), ApiError>> + Send + 'c;
 }
 
 /// Reads `name` from the path; a value that cannot name anything is a 404.
@@ -250,10 +251,9 @@ struct ListBody<T> {
 async fn list<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     Query(query): Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let project = project_of::<P>(&req)?;
     let page = PageParams {
         limit: query.limit,
@@ -281,9 +281,8 @@ async fn list<P: Part>(
 async fn get<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let project = project_of::<P>(&req)?;
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;
@@ -301,10 +300,9 @@ async fn get<P: Part>(
 async fn create<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     Json(input): Json<P::Input>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::WriteProjects)?;
     let project = project_of::<P>(&req)?;
     let org = principal.organisation_id;
     let item = db
@@ -329,11 +327,10 @@ enum Change<I> {
 async fn write<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     expected: Precondition,
     change: Change<P::Input>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::WriteProjects)?;
     let project = project_of::<P>(&req)?;
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;
@@ -380,7 +377,7 @@ fn merge_patch<P: Part>(
 async fn replace<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     IfMatch(expected): IfMatch,
     Json(input): Json<P::Input>,
 ) -> Result<HttpResponse, ApiError> {
@@ -390,7 +387,7 @@ async fn replace<P: Part>(
 async fn patch<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     IfMatch(expected): IfMatch,
     Json(patch): Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
@@ -400,10 +397,9 @@ async fn patch<P: Part>(
 async fn delete<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::WriteProjects)?;
     let project = project_of::<P>(&req)?;
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;

@@ -10,9 +10,9 @@ use super::extract::{Json, Query, parse_json};
 use super::parts::{Scope, nest, project_missing};
 use super::projects::{ProjectRequest, validate};
 use super::{IfMatch, fresh, id_cursor, json_ok, newest_first_page, with_etag};
-use crate::auth::Principal;
+use crate::auth::permit::{Allowed, ReadProjects, WriteProjects};
 use crate::db::Db;
-use crate::domain::{Permission, ProjectId};
+use crate::domain::ProjectId;
 use crate::error::ApiError;
 use crate::models::project as projects;
 use crate::models::{Guarded, Page};
@@ -34,10 +34,9 @@ use crate::plan::summary::{self, PlanSummary};
 #[get("/projects/{project_id}/summary")]
 pub async fn get_summary(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     path: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let summary = db
         .snapshot(org, async move |conn| {
@@ -62,10 +61,9 @@ pub async fn get_summary(
 #[get("/projects/{project_id}/plan")]
 pub async fn get_plan(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     path: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let plan = db
         .snapshot(org, async move |conn| {
@@ -131,12 +129,11 @@ pub struct PlanDocumentInput {
 #[put("/projects/{project_id}/plan")]
 pub async fn replace_plan(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     path: web::Path<ProjectId>,
     IfMatch(expected): IfMatch,
     Json(body): Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::WriteProjects)?;
     let (mut project, sections) = document::sections(body)?;
     strip_read_only(&mut project);
     if let Value::Object(map) = &mut project {
@@ -211,11 +208,10 @@ pub struct PlanChangeList {
 #[get("/projects/{project_id}/history")]
 pub async fn get_history(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     path: web::Path<ProjectId>,
     Query(query): Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     // The cursor is a history id, not a keyset.
     let (limit, before) = newest_first_page(query.limit, query.cursor.as_deref(), "change")?;
     let (org, id) = (principal.organisation_id, path.into_inner());

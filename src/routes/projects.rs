@@ -10,9 +10,10 @@ use super::extract::{Json, Query};
 use super::merge_patch::not_null;
 use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
 use crate::auth::Principal;
+use crate::auth::permit::{Allowed, DeleteProjects, ReadProjects, WriteProjects};
 use crate::db::Db;
 use crate::domain::project::{OrganisationRole, ProjectStatus, check_date, check_period};
-use crate::domain::{Permission, ProjectId, text};
+use crate::domain::{ProjectId, text};
 use crate::error::{ApiError, FieldError};
 use crate::models::project::{self as model, NewProject, Project, ProjectChanges, ProjectFilter};
 use crate::models::{Guarded, Precondition};
@@ -211,10 +212,9 @@ fn project_response(response: actix_web::HttpResponseBuilder, project: Project) 
 #[get("/projects")]
 pub async fn list_projects(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     Query(query): Query<ListProjectsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let page = PageParams {
         limit: query.limit,
         cursor: query.cursor,
@@ -258,10 +258,9 @@ pub async fn list_projects(
 #[post("/projects")]
 pub async fn create_project(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     Json(request): Json<ProjectRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::WriteProjects)?;
     let fields = validate(request)?;
     let org = principal.organisation_id;
     let new = NewProject {
@@ -294,10 +293,9 @@ pub async fn create_project(
 #[get("/projects/{project_id}")]
 pub async fn get_project(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     path: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let found = db
         .tenant(org, async move |conn| {
@@ -315,7 +313,6 @@ async fn write(
     expected: Precondition,
     build: impl FnOnce(Project) -> Result<ProjectChanges, ApiError> + Send + 'static,
 ) -> Result<Project, ApiError> {
-    principal.require(Permission::WriteProjects)?;
     let org = principal.organisation_id;
     db.acting(principal.acting(), async move |conn| {
         let current = model::lock(conn, org, id).await?;
@@ -350,12 +347,11 @@ async fn write(
 #[put("/projects/{project_id}")]
 pub async fn replace_project(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     path: web::Path<ProjectId>,
     IfMatch(expected): IfMatch,
     Json(request): Json<ProjectRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::WriteProjects)?;
     let changes = validate(request)?;
     let updated = write(&db, &principal, path.into_inner(), expected, move |_| {
         Ok(changes)
@@ -379,7 +375,7 @@ pub async fn replace_project(
 #[patch("/projects/{project_id}")]
 pub async fn update_project(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     path: web::Path<ProjectId>,
     IfMatch(expected): IfMatch,
     Json(request): Json<UpdateProjectRequest>,
@@ -412,11 +408,10 @@ pub async fn update_project(
 #[delete("/projects/{project_id}")]
 pub async fn delete_project(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<DeleteProjects>,
     path: web::Path<ProjectId>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::DeleteProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let deletion = db
         .acting(principal.acting(), async move |conn| {

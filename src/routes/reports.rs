@@ -14,10 +14,11 @@ use super::merge_patch::MergePatch;
 use super::parts::{Scope, project_missing, project_scope};
 use super::{fresh, json_ok, parse_if_match, with_etag};
 use crate::auth::Principal;
+use crate::auth::permit::{Allowed, ReadProjects, ReviewReports, WriteProjects};
 use crate::db::Db;
+use crate::domain::ProjectId;
 use crate::domain::plan::Quarter;
 use crate::domain::report::QuarterState;
-use crate::domain::{Permission, ProjectId};
 use crate::error::{ApiError, FieldError};
 use crate::models::project as projects;
 use crate::models::{Guarded, Precondition};
@@ -184,10 +185,9 @@ fn respond(
 #[get("/projects/{project_id}/quarterly-reports")]
 pub async fn list_quarters(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     path: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let items = db
         .tenant(org, async move |conn| {
@@ -241,10 +241,9 @@ pub async fn list_quarters(
 #[get("/projects/{project_id}/quarterly-reports/{quarter}")]
 pub async fn get_report(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     path: web::Path<(ProjectId, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let (id, raw) = path.into_inner();
     let quarter = quarter_of(&raw)?;
     let org = principal.organisation_id;
@@ -295,7 +294,6 @@ async fn write(
     conditions: PutConditions,
     change: Change,
 ) -> Result<(ReportRow, DueDates, bool), ApiError> {
-    principal.require(Permission::WriteProjects)?;
     let org = principal.organisation_id;
     db.acting(principal.acting(), async move |conn| {
         let scope = project_scope(conn, org, project).await?;
@@ -402,7 +400,7 @@ fn merge(current: &ReportContent, patch: serde_json::Value) -> Result<ReportCont
 pub async fn put_report(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     path: web::Path<(ProjectId, String)>,
     Json(body): Json<ReportContent>,
 ) -> Result<HttpResponse, ApiError> {
@@ -451,7 +449,7 @@ pub async fn put_report(
 pub async fn patch_report(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     path: web::Path<(ProjectId, String)>,
     super::IfMatch(expected): super::IfMatch,
     Json(body): Json<serde_json::Value>,
@@ -480,10 +478,6 @@ async fn act(
     body: web::Bytes,
     action: ReportAction,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(match action {
-        ReportAction::Submit => Permission::WriteProjects,
-        _ => Permission::ReviewReports,
-    })?;
     let (project, raw) = path.into_inner();
     let quarter = quarter_of(&raw)?;
     let expected = match req.headers().get(header::IF_MATCH) {
@@ -561,11 +555,19 @@ async fn act(
 pub async fn submit_report(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<WriteProjects>,
     path: web::Path<(ProjectId, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    act(req, db, principal, path, body, ReportAction::Submit).await
+    act(
+        req,
+        db,
+        principal.into_inner(),
+        path,
+        body,
+        ReportAction::Submit,
+    )
+    .await
 }
 
 /// Accept a quarterly report
@@ -585,11 +587,19 @@ pub async fn submit_report(
 pub async fn accept_report(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReviewReports>,
     path: web::Path<(ProjectId, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    act(req, db, principal, path, body, ReportAction::Accept).await
+    act(
+        req,
+        db,
+        principal.into_inner(),
+        path,
+        body,
+        ReportAction::Accept,
+    )
+    .await
 }
 
 /// Return a quarterly report
@@ -611,11 +621,19 @@ pub async fn accept_report(
 pub async fn return_report(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReviewReports>,
     path: web::Path<(ProjectId, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    act(req, db, principal, path, body, ReportAction::Return).await
+    act(
+        req,
+        db,
+        principal.into_inner(),
+        path,
+        body,
+        ReportAction::Return,
+    )
+    .await
 }
 
 /// Reopen a quarterly report
@@ -636,11 +654,19 @@ pub async fn return_report(
 pub async fn reopen_report(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReviewReports>,
     path: web::Path<(ProjectId, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    act(req, db, principal, path, body, ReportAction::Reopen).await
+    act(
+        req,
+        db,
+        principal.into_inner(),
+        path,
+        body,
+        ReportAction::Reopen,
+    )
+    .await
 }
 
 /// List a report's revisions
@@ -657,10 +683,9 @@ pub async fn reopen_report(
 #[get("/projects/{project_id}/quarterly-reports/{quarter}/revisions")]
 pub async fn list_revisions(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     path: web::Path<(ProjectId, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let (id, raw) = path.into_inner();
     let quarter = quarter_of(&raw)?;
     let org = principal.organisation_id;
@@ -695,10 +720,9 @@ pub async fn list_revisions(
 #[get("/projects/{project_id}/quarterly-reports/{quarter}/revisions/{revision}")]
 pub async fn get_revision(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     path: web::Path<(ProjectId, String, i32)>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let (id, raw, revision) = path.into_inner();
     let quarter = quarter_of(&raw)?;
     let org = principal.organisation_id;
@@ -735,10 +759,9 @@ pub async fn get_revision(
 #[get("/projects/{project_id}/quarterly-reports/{quarter}/events")]
 pub async fn list_events(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     path: web::Path<(ProjectId, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let (id, raw) = path.into_inner();
     let quarter = quarter_of(&raw)?;
     let org = principal.organisation_id;
@@ -776,11 +799,10 @@ pub struct ProgressQuery {
 #[get("/projects/{project_id}/progress")]
 pub async fn get_progress(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ReadProjects>,
     path: web::Path<ProjectId>,
     super::extract::Query(query): super::extract::Query<ProgressQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ReadProjects)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let include = query.include.unwrap_or_default();
     let progress = db

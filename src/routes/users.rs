@@ -9,9 +9,10 @@ use utoipa::ToSchema;
 use super::extract::{Json, Query};
 use super::merge_patch::not_null;
 use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
+use crate::auth::permit::{Allowed, ManageUsers};
 use crate::auth::{Authenticator, Principal, password};
 use crate::db::Db;
-use crate::domain::{Email, Permission, Role, UserId, text};
+use crate::domain::{Email, Role, UserId, text};
 use crate::error::{ApiError, FieldError};
 use crate::models::user::{self, NewUser, User, UserChanges};
 
@@ -176,10 +177,9 @@ pub async fn change_password(
 #[get("/users")]
 pub async fn list_users(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ManageUsers>,
     Query(params): Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ManageUsers)?;
     let page = params
         .validate()
         .map_err(|e| ApiError::Validation(vec![e]))?;
@@ -208,10 +208,9 @@ pub async fn list_users(
 pub async fn create_user(
     db: web::Data<Db>,
     authenticator: web::Data<Authenticator>,
-    principal: Principal,
+    principal: Allowed<ManageUsers>,
     Json(request): Json<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ManageUsers)?;
     let mut errors = Errors::default();
     let email = errors.check("/email", Email::parse(&request.email));
     let name = errors.check(
@@ -252,10 +251,9 @@ pub async fn create_user(
 #[get("/users/{user_id}")]
 pub async fn get_user(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ManageUsers>,
     path: web::Path<UserId>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ManageUsers)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let found = db
         .tenant(org, async move |conn| {
@@ -284,12 +282,11 @@ pub async fn get_user(
 #[patch("/users/{user_id}")]
 pub async fn update_user(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ManageUsers>,
     path: web::Path<UserId>,
     IfMatch(expected): IfMatch,
     Json(request): Json<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ManageUsers)?;
     let id = path.into_inner();
     if principal.user_id() == Some(id)
         && (request.active == Some(false) || request.role.is_some_and(|r| r != Role::Admin))
@@ -354,11 +351,10 @@ fn keeps_an_admin(active_admins: i64) -> Result<(), ApiError> {
 #[delete("/users/{user_id}")]
 pub async fn delete_user(
     db: web::Data<Db>,
-    principal: Principal,
+    principal: Allowed<ManageUsers>,
     path: web::Path<UserId>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::ManageUsers)?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     if principal.user_id() == Some(id) {
         return Err(not_yourself("delete"));

@@ -19,7 +19,6 @@ pub mod roles;
 pub mod schema;
 
 use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use diesel::result::Error as DieselError;
@@ -44,10 +43,6 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations")
 /// Arbitrary constant naming the migration lock, so two processes starting together
 /// apply migrations one after the other.
 const MIGRATION_LOCK_KEY: i64 = 0x6d616e74656c; // "mantel"
-
-/// A boxed future borrowing the connection, for trait methods that run inside a
-/// transaction body (the plan parts' storage methods).
-pub type TxFuture<'c, T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>;
 
 /// A transaction body is an async closure, `async move |conn| { … }`, as diesel-async 0.9
 /// takes them. `AsyncFnOnce` alone cannot say that the future it returns is `Send` (its

@@ -1,0 +1,85 @@
+//! The permission a handler needs, in its signature: `principal: Allowed<WriteProjects>`
+//! authenticates the caller and refuses (403) a role without that permission before the
+//! handler runs, so a handler cannot forget the check and a reader sees it at once.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::ops::Deref;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest};
+
+use super::Principal;
+use crate::domain::Permission;
+use crate::error::ApiError;
+
+/// A permission as a type, for [`Allowed`].
+pub trait Requirement: 'static {
+    const PERMISSION: Permission;
+}
+
+macro_rules! requirements {
+    ($($(#[$meta:meta])* $name:ident),+ $(,)?) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+
+        impl Requirement for $name {
+            const PERMISSION: Permission = Permission::$name;
+        }
+    )+};
+}
+
+requirements!(
+    /// See the organisation's settings.
+    ReadOrganisation,
+    /// Change the organisation's settings.
+    ManageOrganisation,
+    ManageUsers,
+    ManageApiTokens,
+    /// Read projects, their plans and reports.
+    ReadProjects,
+    /// Write projects, their plans and draft reports, and submit reports.
+    WriteProjects,
+    /// Accept, return and reopen quarterly reports.
+    ReviewReports,
+    DeleteProjects,
+    ReadAudit,
+);
+
+/// An authenticated caller whose role allows `R`.
+pub struct Allowed<R: Requirement> {
+    principal: Principal,
+    _requirement: PhantomData<R>,
+}
+
+impl<R: Requirement> Allowed<R> {
+    pub fn into_inner(self) -> Principal {
+        self.principal
+    }
+}
+
+impl<R: Requirement> Deref for Allowed<R> {
+    type Target = Principal;
+
+    fn deref(&self) -> &Principal {
+        &self.principal
+    }
+}
+
+impl<R: Requirement> FromRequest for Allowed<R> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        Box::pin(async move {
+            let principal = principal.await?;
+            principal.require(R::PERMISSION)?;
+            Ok(Allowed {
+                principal,
+                _requirement: PhantomData,
+            })
+        })
+    }
+}
