@@ -62,6 +62,22 @@ where
     type Fut = Fut;
 }
 
+/// What every transaction method takes: an async closure over the connection whose
+/// future is `Send`, written once here instead of in each method's bounds.
+pub trait TxBody<T, E>:
+    for<'c> AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
+    + for<'c> AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
+    + Send
+{
+}
+
+impl<F, T, E> TxBody<T, E> for F where
+    F: for<'c> AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
+        + for<'c> AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
+        + Send
+{
+}
+
 fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, String> {
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Verified;
@@ -82,9 +98,7 @@ fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, String> {
 /// failed, so the caller hears 503, and the broken connection leaves the pool.
 async fn in_transaction<T, E, F>(pool: &Pool, setup: Option<String>, body: F) -> Result<T, E>
 where
-    for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
-        + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
-        + Send,
+    F: TxBody<T, E>,
     T: Send + 'static,
     E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
 {
@@ -157,9 +171,7 @@ impl Db {
     /// Runs `body` in a transaction that sees only `organisation`'s rows.
     pub async fn tenant<T, E, F>(&self, organisation: OrganisationId, body: F) -> Result<T, E>
     where
-        for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
-            + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
-            + Send,
+        F: TxBody<T, E>,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
@@ -171,9 +183,7 @@ impl Db {
     /// each other while writers carry on.
     pub async fn snapshot<T, E, F>(&self, organisation: OrganisationId, body: F) -> Result<T, E>
     where
-        for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
-            + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
-            + Send,
+        F: TxBody<T, E>,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
@@ -184,9 +194,7 @@ impl Db {
     /// histories and audit trails (written by triggers) say who made each change.
     pub async fn acting<T, E, F>(&self, who: Acting, body: F) -> Result<T, E>
     where
-        for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
-            + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
-            + Send,
+        F: TxBody<T, E>,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
@@ -202,9 +210,7 @@ impl Db {
         body: F,
     ) -> Result<T, E>
     where
-        for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
-            + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
-            + Send,
+        F: TxBody<T, E>,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
@@ -229,9 +235,7 @@ impl Db {
     /// nothing else.
     pub async fn identify<T, E, F>(&self, body: F) -> Result<T, E>
     where
-        for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
-            + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
-            + Send,
+        F: TxBody<T, E>,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
@@ -263,9 +267,7 @@ impl SystemDb {
     /// Runs `body` in a transaction as the owner.
     pub async fn system<T, E, F>(&self, body: F) -> Result<T, E>
     where
-        for<'c> F: AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
-            + AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
-            + Send,
+        F: TxBody<T, E>,
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
