@@ -83,3 +83,32 @@ impl<R: Requirement> FromRequest for Allowed<R> {
         })
     }
 }
+
+/// A request body read only once the caller is known to be allowed `R`:
+/// `Permitted(principal, Json(input)): Permitted<WriteProjects, Json<ProjectRequest>>`.
+/// actix polls a handler's extractors together, so with `Allowed<R>` and `Json<T>` side
+/// by side a body that cannot be parsed could answer 422 (describing the schema) before
+/// a caller who may not write learns that it may not (403). This reads the body after.
+pub struct Permitted<R: Requirement, B>(pub Allowed<R>, pub B);
+
+impl<R, B> FromRequest for Permitted<R, B>
+where
+    R: Requirement,
+    B: FromRequest + 'static,
+    B::Future: 'static,
+    ApiError: From<B::Error>,
+{
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let allowed = Allowed::<R>::from_request(req, &mut actix_web::dev::Payload::None);
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let allowed = allowed.await?;
+            let body = B::from_request(&req, &mut payload).await?;
+            Ok(Permitted(allowed, body))
+        })
+    }
+}

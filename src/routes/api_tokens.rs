@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::extract::{Json, Query};
 use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
-use crate::auth::permit::{Allowed, ManageApiTokens};
+use crate::auth::permit::{Allowed, ManageApiTokens, Permitted};
 use crate::auth::{Actor, api_token};
 use crate::db::Db;
 use crate::domain::{ApiTokenId, Role, UserId, text};
@@ -123,8 +123,7 @@ pub async fn list_api_tokens(
 #[post("/api-tokens")]
 pub async fn create_api_token(
     db: web::Data<Db>,
-    principal: Allowed<ManageApiTokens>,
-    Json(request): Json<CreateApiTokenRequest>,
+    Permitted(principal, Json(request)): Permitted<ManageApiTokens, Json<CreateApiTokenRequest>>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Errors::default();
     let name = errors.check("/name", text::bounded(&request.name, 1, 100));

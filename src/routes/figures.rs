@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use super::extract::{Query, RawBody, parse_json};
 use super::parts::Scope;
-use crate::auth::permit::{Allowed, WriteProjects};
+use crate::auth::permit::{Permitted, WriteProjects};
 use crate::db::Db;
 use crate::domain::plan::Quarter;
 use crate::domain::{OrganisationId, ProjectId};
@@ -185,9 +185,8 @@ async fn check_groups(
 pub async fn submit_figures(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
+    Permitted(principal, body): Permitted<WriteProjects, RawBody>,
     Query(query): Query<FiguresQuery>,
-    body: RawBody,
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency::key(&req)?;
     let dry_run = query.dry_run.unwrap_or(false);

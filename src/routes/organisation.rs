@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::extract::Json;
 use super::merge_patch::not_null;
 use super::{Errors, IfMatch, fresh, json_ok, with_etag};
-use crate::auth::permit::{Allowed, ManageOrganisation, ReadOrganisation};
+use crate::auth::permit::{Allowed, ManageOrganisation, Permitted, ReadOrganisation};
 use crate::db::Db;
 use crate::domain::organisation::ReportLanguage;
 use crate::domain::{OrganisationId, text};
@@ -101,9 +101,11 @@ pub async fn get_organisation(
 #[patch("/organisation")]
 pub async fn update_organisation(
     db: web::Data<Db>,
-    principal: Allowed<ManageOrganisation>,
+    Permitted(principal, Json(request)): Permitted<
+        ManageOrganisation,
+        Json<UpdateOrganisationRequest>,
+    >,
     IfMatch(expected): IfMatch,
-    Json(request): Json<UpdateOrganisationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Errors::default();
     let changes = OrganisationChanges {

@@ -30,7 +30,7 @@ use utoipa::{PartialSchema, ToSchema};
 use super::extract::{Json, Query, parse_json};
 use super::merge_patch::MergePatch;
 use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
-use crate::auth::permit::{Allowed, ReadProjects, WriteProjects};
+use crate::auth::permit::{Allowed, Permitted, ReadProjects, WriteProjects};
 use crate::db::Db;
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
@@ -300,8 +300,7 @@ async fn get<P: Part>(
 async fn create<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
-    Json(input): Json<P::Input>,
+    Permitted(principal, Json(input)): Permitted<WriteProjects, Json<P::Input>>,
 ) -> Result<HttpResponse, ApiError> {
     let project = project_of::<P>(&req)?;
     let org = principal.organisation_id;
@@ -377,9 +376,8 @@ fn merge_patch<P: Part>(
 async fn replace<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
+    Permitted(principal, Json(input)): Permitted<WriteProjects, Json<P::Input>>,
     IfMatch(expected): IfMatch,
-    Json(input): Json<P::Input>,
 ) -> Result<HttpResponse, ApiError> {
     write::<P>(req, db, principal, expected, Change::Replace(input)).await
 }
@@ -387,9 +385,8 @@ async fn replace<P: Part>(
 async fn patch<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
+    Permitted(principal, Json(patch)): Permitted<WriteProjects, Json<serde_json::Value>>,
     IfMatch(expected): IfMatch,
-    Json(patch): Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     write::<P>(req, db, principal, expected, Change::Patch(patch)).await
 }

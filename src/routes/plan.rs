@@ -10,7 +10,7 @@ use super::extract::{Json, Query, parse_json};
 use super::parts::{Scope, nest, project_missing};
 use super::projects::{ProjectRequest, validate};
 use super::{IfMatch, fresh, id_cursor, json_ok, newest_first_page, with_etag};
-use crate::auth::permit::{Allowed, ReadProjects, WriteProjects};
+use crate::auth::permit::{Allowed, Permitted, ReadProjects, WriteProjects};
 use crate::db::Db;
 use crate::domain::ProjectId;
 use crate::error::ApiError;
@@ -129,10 +129,9 @@ pub struct PlanDocumentInput {
 #[put("/projects/{project_id}/plan")]
 pub async fn replace_plan(
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
+    Permitted(principal, Json(body)): Permitted<WriteProjects, Json<Value>>,
     path: web::Path<ProjectId>,
     IfMatch(expected): IfMatch,
-    Json(body): Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let (mut project, sections) = document::sections(body)?;
     strip_read_only(&mut project);

@@ -10,7 +10,7 @@ use super::extract::{Json, Query};
 use super::merge_patch::not_null;
 use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
 use crate::auth::Principal;
-use crate::auth::permit::{Allowed, DeleteProjects, ReadProjects, WriteProjects};
+use crate::auth::permit::{Allowed, DeleteProjects, Permitted, ReadProjects, WriteProjects};
 use crate::db::Db;
 use crate::domain::project::{OrganisationRole, ProjectStatus, check_date, check_period};
 use crate::domain::{ProjectId, text};
@@ -258,8 +258,7 @@ pub async fn list_projects(
 #[post("/projects")]
 pub async fn create_project(
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
-    Json(request): Json<ProjectRequest>,
+    Permitted(principal, Json(request)): Permitted<WriteProjects, Json<ProjectRequest>>,
 ) -> Result<HttpResponse, ApiError> {
     let fields = validate(request)?;
     let org = principal.organisation_id;
@@ -347,10 +346,9 @@ async fn write(
 #[put("/projects/{project_id}")]
 pub async fn replace_project(
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
+    Permitted(principal, Json(request)): Permitted<WriteProjects, Json<ProjectRequest>>,
     path: web::Path<ProjectId>,
     IfMatch(expected): IfMatch,
-    Json(request): Json<ProjectRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let changes = validate(request)?;
     let updated = write(&db, &principal, path.into_inner(), expected, move |_| {
@@ -375,10 +373,9 @@ pub async fn replace_project(
 #[patch("/projects/{project_id}")]
 pub async fn update_project(
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
+    Permitted(principal, Json(request)): Permitted<WriteProjects, Json<UpdateProjectRequest>>,
     path: web::Path<ProjectId>,
     IfMatch(expected): IfMatch,
-    Json(request): Json<UpdateProjectRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let updated = write(
         &db,

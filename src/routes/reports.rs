@@ -14,7 +14,7 @@ use super::merge_patch::MergePatch;
 use super::parts::{Scope, project_missing, project_scope};
 use super::{fresh, json_ok, parse_if_match, with_etag};
 use crate::auth::Principal;
-use crate::auth::permit::{Allowed, ReadProjects, ReviewReports, WriteProjects};
+use crate::auth::permit::{Allowed, Permitted, ReadProjects, ReviewReports, WriteProjects};
 use crate::db::Db;
 use crate::domain::ProjectId;
 use crate::domain::plan::Quarter;
@@ -400,9 +400,8 @@ fn merge(current: &ReportContent, patch: serde_json::Value) -> Result<ReportCont
 pub async fn put_report(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
+    Permitted(principal, Json(body)): Permitted<WriteProjects, Json<ReportContent>>,
     path: web::Path<(ProjectId, String)>,
-    Json(body): Json<ReportContent>,
 ) -> Result<HttpResponse, ApiError> {
     let (project, raw) = path.into_inner();
     let quarter = quarter_of(&raw)?;
@@ -449,10 +448,9 @@ pub async fn put_report(
 pub async fn patch_report(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
+    Permitted(principal, Json(body)): Permitted<WriteProjects, Json<serde_json::Value>>,
     path: web::Path<(ProjectId, String)>,
     super::IfMatch(expected): super::IfMatch,
-    Json(body): Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let (project, raw) = path.into_inner();
     let quarter = quarter_of(&raw)?;

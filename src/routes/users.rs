@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::extract::{Json, Query};
 use super::merge_patch::not_null;
 use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
-use crate::auth::permit::{Allowed, ManageUsers};
+use crate::auth::permit::{Allowed, ManageUsers, Permitted};
 use crate::auth::{Authenticator, Principal, password};
 use crate::db::Db;
 use crate::domain::{Email, Role, UserId, text};
@@ -208,8 +208,7 @@ pub async fn list_users(
 pub async fn create_user(
     db: web::Data<Db>,
     authenticator: web::Data<Authenticator>,
-    principal: Allowed<ManageUsers>,
-    Json(request): Json<CreateUserRequest>,
+    Permitted(principal, Json(request)): Permitted<ManageUsers, Json<CreateUserRequest>>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Errors::default();
     let email = errors.check("/email", Email::parse(&request.email));
@@ -282,10 +281,9 @@ pub async fn get_user(
 #[patch("/users/{user_id}")]
 pub async fn update_user(
     db: web::Data<Db>,
-    principal: Allowed<ManageUsers>,
+    Permitted(principal, Json(request)): Permitted<ManageUsers, Json<UpdateUserRequest>>,
     path: web::Path<UserId>,
     IfMatch(expected): IfMatch,
-    Json(request): Json<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     if principal.user_id() == Some(id)

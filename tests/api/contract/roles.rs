@@ -49,7 +49,9 @@ async fn viewer_reads_but_never_writes(part: &'static Part) {
         assert_eq!(response.status(), 403, "{method} as a viewer");
         problem(response, 403).await;
     }
-    // The role is checked before the merge patch is: an invalid one is 403 too.
+    // The role is checked before the body is read: an invalid PATCH, and a body that
+    // cannot even be read as the part's input (an unknown field), are 403 too, so a
+    // caller who may not write learns nothing of the schema.
     let response = app
         .send_if_match(
             Method::PATCH,
@@ -61,6 +63,18 @@ async fn viewer_reads_but_never_writes(part: &'static Part) {
         .await;
     assert_eq!(response.status(), 403, "an invalid PATCH as a viewer");
     problem(response, 403).await;
+    let mut unreadable = (part.changed)(&place.refs);
+    unreadable["unexpected"] = json!(true);
+    let response = app
+        .send_if_match(Method::PUT, &path, viewer, &etag, Some(&unreadable))
+        .await;
+    assert_eq!(response.status(), 403, "an unreadable PUT as a viewer");
+    problem(response, 403).await;
+    if !part.fixed() {
+        let mut unreadable = (part.sample)(&place.refs, 2);
+        unreadable["unexpected"] = json!(true);
+        problem(app.post(&place.collection, viewer, &unreadable).await, 403).await;
+    }
     assert_eq!(
         all_items(app, admin, &place.collection).await,
         before,

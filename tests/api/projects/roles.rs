@@ -67,6 +67,17 @@ async fn a_viewer_gets_403_before_any_body_validation() {
         .send_if_match(Method::PUT, &path, &viewer, &etag, Some(&invalid))
         .await;
     problem(response, 403).await;
+    // Bodies that cannot even be read (an unknown field, a wrong type) are 403 too: the
+    // role is checked before the body is read.
+    let unreadable = json!({"name": "X", "start_date": 7, "unexpected": true});
+    problem(app.post(PROJECTS, &viewer, &unreadable).await, 403).await;
+    for method in [Method::PUT, Method::PATCH] {
+        let response = app
+            .send_if_match(method.clone(), &path, &viewer, &etag, Some(&unreadable))
+            .await;
+        assert_eq!(response.status(), 403, "an unreadable {method} as a viewer");
+        problem(response, 403).await;
+    }
 }
 
 #[tokio::test]
