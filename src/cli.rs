@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::auth::{api_token, password};
 use crate::config::Settings;
+use crate::db::scope::ProjectScope;
 use crate::db::{self, SystemDb};
 use crate::domain::project::{OrganisationRole, ProjectStatus};
 use crate::domain::{ApiTokenId, Email, OrganisationId, ProjectId, Role, UserId, text};
@@ -352,7 +353,7 @@ async fn create_demo_project(
     )
     .await?;
     let id = project.id;
-    let scope = crate::routes::parts::Scope::for_project(project);
+    let scope = ProjectScope::new(project);
     let errors = crate::plan::document::write_sections(conn, &scope, demo_plan())
         .await
         .map_err(|e| CliError::Invalid(format!("the demo plan was refused: {e}")))?;

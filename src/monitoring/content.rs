@@ -12,10 +12,10 @@ use uuid::Uuid;
 use crate::db::schema::{
     budget_lines, planned_hours, project_partners, target_groups, targets, translation_costs,
 };
+use crate::db::scope::ProjectScope;
 use crate::domain::plan::{Activity, Amount, Channel, LanguageCode, Level};
 use crate::error::{ApiError, FieldError};
 use crate::routes::Errors;
-use crate::routes::parts::Scope;
 
 /// The largest count a report accepts.
 pub const MAX_COUNT: u32 = 1_000_000;
@@ -197,8 +197,11 @@ impl PlanRefs {
     /// Reads what the plan offers, holding a key-share lock on those lines until the
     /// transaction ends: a concurrent delete of a line waits, and then sees the report
     /// that uses it (409), or the report sees the line gone (422).
-    pub async fn load(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Self, ApiError> {
-        let (org, project) = (scope.org, scope.project_id()?);
+    pub async fn load(
+        conn: &mut AsyncPgConnection,
+        scope: &ProjectScope,
+    ) -> Result<Self, ApiError> {
+        let (org, project) = (scope.org, scope.project_id());
         let groups: Vec<(Uuid, Vec<LanguageCode>)> = target_groups::table
             .filter(target_groups::organisation_id.eq(org))
             .filter(target_groups::project_id.eq(project))

@@ -21,12 +21,12 @@ use crate::db::json::JsonList;
 use crate::db::schema::{
     budget_lines, planned_hours, project_partner_levels, project_partners, target_groups, targets,
 };
+use crate::db::scope::ProjectScope;
 use crate::domain::plan::{
     Activity, Amount, BudgetCategory, Channel, LanguageCode, Level, Quarter, TargetTheme,
 };
 use crate::error::ApiError;
 use crate::plan::budget_lines::Phase;
-use crate::routes::parts::Scope;
 
 /// Which reports count.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
@@ -193,11 +193,11 @@ type TargetRow = (
 
 pub async fn compute(
     conn: &mut AsyncPgConnection,
-    scope: &Scope,
+    scope: &ProjectScope,
     include: Include,
 ) -> Result<Progress, ApiError> {
-    let (org, project) = (scope.org, scope.project_id()?);
-    let (start, end) = scope.period()?;
+    let (org, project) = (scope.org, scope.project_id());
+    let (start, end) = scope.period();
     let quarters = Quarter::spanning(start, end);
     let reports: Vec<(Quarter, ReportContent)> = reports::all(conn, scope)
         .await?

@@ -13,12 +13,12 @@ use crate::db::schema::{
     fund_applications, organisations, quarterly_report_events, quarterly_report_revisions,
     quarterly_reports,
 };
+use crate::db::scope::ProjectScope;
 use crate::domain::ProjectId;
 use crate::domain::plan::{FundStatus, Quarter};
 pub use crate::domain::report::{ReportAction, ReportState};
 use crate::error::ApiError;
 use crate::plan::fund_applications::ReportingDuty;
-use crate::routes::parts::Scope;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = quarterly_reports, check_for_backend(diesel::pg::Pg))]
@@ -37,14 +37,14 @@ pub struct ReportRow {
 
 pub async fn find(
     conn: &mut AsyncPgConnection,
-    scope: &Scope,
+    scope: &ProjectScope,
     quarter: Quarter,
     lock: bool,
 ) -> Result<Option<ReportRow>, ApiError> {
     use diesel::OptionalExtension;
     let query = quarterly_reports::table
         .filter(quarterly_reports::organisation_id.eq(scope.org))
-        .filter(quarterly_reports::project_id.eq(scope.project_id()?))
+        .filter(quarterly_reports::project_id.eq(scope.project_id()))
         .filter(quarterly_reports::quarter.eq(quarter))
         .select(ReportRow::as_select());
     Ok(if lock {
@@ -54,10 +54,13 @@ pub async fn find(
     })
 }
 
-pub async fn all(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Vec<ReportRow>, ApiError> {
+pub async fn all(
+    conn: &mut AsyncPgConnection,
+    scope: &ProjectScope,
+) -> Result<Vec<ReportRow>, ApiError> {
     Ok(quarterly_reports::table
         .filter(quarterly_reports::organisation_id.eq(scope.org))
-        .filter(quarterly_reports::project_id.eq(scope.project_id()?))
+        .filter(quarterly_reports::project_id.eq(scope.project_id()))
         .order(quarterly_reports::quarter)
         .select(ReportRow::as_select())
         .load(conn)
@@ -67,7 +70,7 @@ pub async fn all(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Vec<Repo
 /// Creates the draft of a quarter.
 pub async fn create(
     conn: &mut AsyncPgConnection,
-    scope: &Scope,
+    scope: &ProjectScope,
     quarter: Quarter,
     content: ReportContent,
 ) -> Result<ReportRow, ApiError> {
@@ -76,7 +79,7 @@ pub async fn create(
         .values((
             quarterly_reports::id.eq(Uuid::now_v7()),
             quarterly_reports::organisation_id.eq(scope.org),
-            quarterly_reports::project_id.eq(scope.project_id()?),
+            quarterly_reports::project_id.eq(scope.project_id()),
             quarterly_reports::quarter.eq(quarter),
             quarterly_reports::content.eq(JsonDoc(content)),
         ))
@@ -224,7 +227,10 @@ pub struct DueDates {
 }
 
 impl DueDates {
-    pub async fn load(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Self, ApiError> {
+    pub async fn load(
+        conn: &mut AsyncPgConnection,
+        scope: &ProjectScope,
+    ) -> Result<Self, ApiError> {
         let days: i32 = organisations::table
             .filter(organisations::id.eq(scope.org))
             .select(organisations::report_due_days)
@@ -232,7 +238,7 @@ impl DueDates {
             .await?;
         let duties: Vec<JsonDoc<Vec<ReportingDuty>>> = fund_applications::table
             .filter(fund_applications::organisation_id.eq(scope.org))
-            .filter(fund_applications::project_id.eq(scope.project_id()?))
+            .filter(fund_applications::project_id.eq(scope.project_id()))
             .filter(fund_applications::status.ne_all([FundStatus::Rejected, FundStatus::Withdrawn]))
             .select(fund_applications::reporting_duties)
             .load(conn)
@@ -257,12 +263,12 @@ impl DueDates {
 /// deleted.
 pub async fn quarters_referring(
     conn: &mut AsyncPgConnection,
-    scope: &Scope,
+    scope: &ProjectScope,
     target: PlanRef,
 ) -> Result<Vec<String>, ApiError> {
     let reports: Vec<(Quarter, JsonDoc<ReportContent>)> = quarterly_reports::table
         .filter(quarterly_reports::organisation_id.eq(scope.org))
-        .filter(quarterly_reports::project_id.eq(scope.project_id()?))
+        .filter(quarterly_reports::project_id.eq(scope.project_id()))
         .order(quarterly_reports::quarter)
         .select((quarterly_reports::quarter, quarterly_reports::content))
         .load(conn)

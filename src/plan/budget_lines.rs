@@ -11,6 +11,7 @@ use super::line_queries;
 use super::referenced;
 use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{budget_lines, fund_application_budget_lines, targets};
+use crate::db::scope::ProjectScope;
 use crate::domain::plan::{Amount, BudgetCategory, Quarter};
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
@@ -18,7 +19,7 @@ use crate::monitoring::content::PlanRef;
 use crate::monitoring::reports::quarters_referring;
 
 use crate::routes::Errors;
-use crate::routes::parts::{Part, Scope};
+use crate::routes::parts::Part;
 
 /// The part of a budget line planned for one quarter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -81,8 +82,11 @@ pub struct BudgetLineFields {
 
 line_queries!(budget_lines, BudgetLine, BudgetLineFields);
 
-pub fn validate(scope: &Scope, input: BudgetLineInput) -> Result<BudgetLineFields, ApiError> {
-    let (start, end) = scope.period()?;
+pub fn validate(
+    scope: &ProjectScope,
+    input: BudgetLineInput,
+) -> Result<BudgetLineFields, ApiError> {
+    let (start, end) = scope.period();
     let mut errors = Errors::default();
     let description = errors.check("/description", text::bounded(&input.description, 1, 500));
     errors.check("/amount", input.amount.at_most(10_000_000));
@@ -127,6 +131,7 @@ pub fn validate(scope: &Scope, input: BudgetLineInput) -> Result<BudgetLineField
 pub struct BudgetLines;
 
 impl Part for BudgetLines {
+    type Scope = ProjectScope;
     const SEGMENT: &'static str = "budget-lines";
     const ID_PARAM: &'static str = "budget_line_id";
     const NOUN: &'static str = "budget line";
@@ -150,7 +155,7 @@ impl Part for BudgetLines {
     }
     async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         _current: Option<&'c BudgetLine>,
         input: BudgetLineInput,
     ) -> Result<BudgetLineFields, ApiError> {
@@ -158,7 +163,7 @@ impl Part for BudgetLines {
     }
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         current: &'c BudgetLine,
     ) -> Result<(), ApiError> {
         let applications: Vec<Uuid> = fund_application_budget_lines::table

@@ -19,10 +19,11 @@ use super::target_groups::{TargetGroup, TargetGroups};
 use super::targets::{Target, Targets};
 use super::translation_costs::{TranslationCost, TranslationCosts};
 
+use crate::db::scope::ProjectScope;
 use crate::error::{ApiError, FieldError};
 use crate::models::project::Project;
 use crate::routes::extract::parse_json;
-use crate::routes::parts::{Part, Scope, nest};
+use crate::routes::parts::{Part, nest};
 use crate::routes::projects::ProjectResponse;
 
 /// The whole plan.
@@ -79,9 +80,9 @@ pub fn version(plan: &PlanDocument) -> Result<i64, ApiError> {
 
 const ALL: i64 = 100_000;
 
-async fn all<P: Part>(
+async fn all<P: Part<Scope = ProjectScope>>(
     conn: &mut AsyncPgConnection,
-    scope: &Scope,
+    scope: &ProjectScope,
 ) -> Result<Vec<P::Output>, ApiError> {
     P::list(conn, scope, ALL, None).await
 }
@@ -90,7 +91,7 @@ pub async fn read(
     conn: &mut AsyncPgConnection,
     project: Project,
 ) -> Result<PlanDocument, ApiError> {
-    let scope = Scope::for_project(project.clone());
+    let scope = ProjectScope::new(project.clone());
     Ok(PlanDocument {
         target_groups: all::<TargetGroups>(conn, &scope).await?,
         hours: all::<Hours>(conn, &scope).await?,
@@ -128,11 +129,15 @@ impl NewIds {
             .unwrap_or(id)
     }
 
-    fn named<P: Part>(&self, given: &P::Key) -> bool {
+    fn named<P: Part<Scope = ProjectScope>>(&self, given: &P::Key) -> bool {
         self.0.contains_key(&(P::SEGMENT, given.to_string()))
     }
 
-    fn record<P: Part>(&mut self, given: &P::Key, stored: &P::Output) -> Result<(), ApiError> {
+    fn record<P: Part<Scope = ProjectScope>>(
+        &mut self,
+        given: &P::Key,
+        stored: &P::Output,
+    ) -> Result<(), ApiError> {
         let stored = P::key(stored)
             .to_string()
             .parse::<Uuid>()
@@ -155,9 +160,9 @@ pub fn strip_read_only(value: &mut Value) {
 /// ids, recorded in `created`), and returns the lines it leaves out, to delete once
 /// every section is written. Collects every field error rather than stopping at the
 /// first.
-async fn write_section<P: Part>(
+async fn write_section<P: Part<Scope = ProjectScope>>(
     conn: &mut AsyncPgConnection,
-    scope: &Scope,
+    scope: &ProjectScope,
     section: &str,
     items: Vec<Value>,
     created: &mut NewIds,
@@ -265,7 +270,7 @@ async fn write_section<P: Part>(
 /// there are any.
 pub async fn write_sections(
     conn: &mut AsyncPgConnection,
-    scope: &Scope,
+    scope: &ProjectScope,
     mut sections: Map<String, Value>,
 ) -> Result<Vec<FieldError>, ApiError> {
     let mut take = |name: &str| match sections.remove(name) {
@@ -323,9 +328,9 @@ pub async fn write_sections(
 }
 
 /// Deletes the lines a section left out.
-async fn delete_missing<P: Part>(
+async fn delete_missing<P: Part<Scope = ProjectScope>>(
     conn: &mut AsyncPgConnection,
-    scope: &Scope,
+    scope: &ProjectScope,
     section: &str,
     missing: Vec<P::Output>,
     errors: &mut Vec<FieldError>,

@@ -9,11 +9,12 @@ use uuid::Uuid;
 
 use super::line_queries;
 use crate::db::schema::evaluation_moments;
+use crate::db::scope::ProjectScope;
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
 
 use crate::routes::Errors;
-use crate::routes::parts::{Part, Scope};
+use crate::routes::parts::Part;
 
 /// A dated review.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -65,10 +66,10 @@ pub struct EvaluationMomentFields {
 line_queries!(evaluation_moments, EvaluationMoment, EvaluationMomentFields);
 
 pub fn validate(
-    scope: &Scope,
+    scope: &ProjectScope,
     input: EvaluationMomentInput,
 ) -> Result<EvaluationMomentFields, ApiError> {
-    let (start, end) = scope.period()?;
+    let (start, end) = scope.period();
     let mut errors = Errors::default();
     if !(start..=end).contains(&input.planned_on) {
         errors.push(FieldError::body(
@@ -92,6 +93,7 @@ pub fn validate(
 pub struct EvaluationMoments;
 
 impl Part for EvaluationMoments {
+    type Scope = ProjectScope;
     const SEGMENT: &'static str = "evaluation-moments";
     const ID_PARAM: &'static str = "evaluation_moment_id";
     const NOUN: &'static str = "evaluation moment";
@@ -114,7 +116,7 @@ impl Part for EvaluationMoments {
     }
     async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         _current: Option<&'c EvaluationMoment>,
         input: EvaluationMomentInput,
     ) -> Result<EvaluationMomentFields, ApiError> {
@@ -122,7 +124,7 @@ impl Part for EvaluationMoments {
     }
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         current: &'c EvaluationMoment,
     ) -> Result<(), ApiError> {
         delete_row(conn, scope, current.id).await

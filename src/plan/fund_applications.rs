@@ -14,13 +14,14 @@ use super::document::NewIds;
 use super::line_queries;
 use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{budget_lines, fund_applications};
+use crate::db::scope::ProjectScope;
 use crate::domain::plan::{Amount, FundStatus, FunderKind, Quarter};
 use crate::domain::project::check_date;
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
 
 use crate::routes::Errors;
-use crate::routes::parts::{Part, Scope};
+use crate::routes::parts::Part;
 
 /// A quarter to report to this funder, and when the report is due.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -152,11 +153,11 @@ pub fn transition_refused(from: FundStatus, to: FundStatus) -> ApiError {
 /// The status move is checked when storing, after the precondition: a client with a
 /// stale ETag hears 412, not about a status it has not seen.
 pub fn validate(
-    scope: &Scope,
+    scope: &ProjectScope,
     lines: &[Uuid],
     input: FundApplicationInput,
 ) -> Result<FundApplicationFields, ApiError> {
-    let (start, end) = scope.period()?;
+    let (start, end) = scope.period();
     let status = input.status.unwrap_or(FundStatus::Draft);
     let mut errors = Errors::default();
     let funder_name = errors.check("/funder_name", text::bounded(&input.funder_name, 1, 200));
@@ -307,11 +308,11 @@ pub fn validate(
 /// The ids of the project's budget lines.
 pub async fn budget_line_ids(
     conn: &mut AsyncPgConnection,
-    scope: &Scope,
+    scope: &ProjectScope,
 ) -> Result<Vec<Uuid>, ApiError> {
     Ok(budget_lines::table
         .filter(budget_lines::organisation_id.eq(scope.org))
-        .filter(budget_lines::project_id.eq(scope.project_id()?))
+        .filter(budget_lines::project_id.eq(scope.project_id()))
         .select(budget_lines::id)
         .load(conn)
         .await?)
@@ -320,6 +321,7 @@ pub async fn budget_line_ids(
 pub struct FundApplications;
 
 impl Part for FundApplications {
+    type Scope = ProjectScope;
     const SEGMENT: &'static str = "fund-applications";
     const ID_PARAM: &'static str = "fund_application_id";
     const NOUN: &'static str = "fund application";
@@ -341,7 +343,7 @@ impl Part for FundApplications {
 
     async fn store<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         _key: Option<Uuid>,
         current: Option<&'c FundApplication>,
         valid: FundApplicationFields,
@@ -375,7 +377,7 @@ impl Part for FundApplications {
     }
     async fn check<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         _current: Option<&'c FundApplication>,
         input: FundApplicationInput,
     ) -> Result<FundApplicationFields, ApiError> {
@@ -384,7 +386,7 @@ impl Part for FundApplications {
     }
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         current: &'c FundApplication,
     ) -> Result<(), ApiError> {
         delete_row(conn, scope, current.id).await

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::line_queries;
 use crate::db::schema::planned_hours;
+use crate::db::scope::ProjectScope;
 use crate::domain::plan::{Activity, Amount, Quarter};
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::ApiError;
@@ -17,7 +18,7 @@ use crate::monitoring::content::PlanRef;
 use crate::monitoring::reports::quarters_referring;
 
 use crate::routes::Errors;
-use crate::routes::parts::{Part, Scope};
+use crate::routes::parts::Part;
 
 /// Hours planned for one activity in one quarter.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -73,8 +74,11 @@ pub struct PlannedHoursFields {
 
 line_queries!(planned_hours, PlannedHours, PlannedHoursFields);
 
-pub fn validate(scope: &Scope, input: PlannedHoursInput) -> Result<PlannedHoursFields, ApiError> {
-    let (start, end) = scope.period()?;
+pub fn validate(
+    scope: &ProjectScope,
+    input: PlannedHoursInput,
+) -> Result<PlannedHoursFields, ApiError> {
+    let (start, end) = scope.period();
     let mut errors = Errors::default();
     errors.check("/quarter", input.quarter.check_within(start, end));
     errors.check("/hours", input.hours.at_most(10_000));
@@ -93,6 +97,7 @@ pub fn validate(scope: &Scope, input: PlannedHoursInput) -> Result<PlannedHoursF
 pub struct Hours;
 
 impl Part for Hours {
+    type Scope = ProjectScope;
     const SEGMENT: &'static str = "hours";
     const ID_PARAM: &'static str = "hours_id";
     const NOUN: &'static str = "hours line";
@@ -117,7 +122,7 @@ impl Part for Hours {
     }
     async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         _current: Option<&'c PlannedHours>,
         input: PlannedHoursInput,
     ) -> Result<PlannedHoursFields, ApiError> {
@@ -126,7 +131,7 @@ impl Part for Hours {
 
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         current: &'c PlannedHours,
     ) -> Result<(), ApiError> {
         use diesel::{ExpressionMethods, QueryDsl};
@@ -135,7 +140,7 @@ impl Part for Hours {
         // activity that a report uses stays.
         let others: i64 = planned_hours::table
             .filter(planned_hours::organisation_id.eq(scope.org))
-            .filter(planned_hours::project_id.eq(scope.project_id()?))
+            .filter(planned_hours::project_id.eq(scope.project_id()))
             .filter(planned_hours::activity.eq(current.activity))
             .filter(planned_hours::id.ne(current.id))
             .count()

@@ -27,13 +27,13 @@ macro_rules! line_queries {
         /// is taken elsewhere would tell the client so.
         async fn store_row(
             conn: &mut diesel_async::AsyncPgConnection,
-            scope: &$crate::routes::parts::Scope,
+            scope: &$crate::db::scope::ProjectScope,
             current: Option<(uuid::Uuid, i64)>,
             fields: $fields,
         ) -> Result<$row, $crate::error::ApiError> {
             use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
             use diesel_async::RunQueryDsl;
-            let project = scope.project_id()?;
+            let project = scope.project_id();
             Ok(match current {
                 Some((id, version)) => {
                     diesel::update(
@@ -67,7 +67,7 @@ macro_rules! line_queries {
 
         async fn find_row(
             conn: &mut diesel_async::AsyncPgConnection,
-            scope: &$crate::routes::parts::Scope,
+            scope: &$crate::db::scope::ProjectScope,
             id: uuid::Uuid,
             lock: bool,
         ) -> Result<$row, $crate::error::ApiError> {
@@ -75,7 +75,7 @@ macro_rules! line_queries {
             use diesel_async::RunQueryDsl;
             let query = $table::table
                 .filter($table::organisation_id.eq(scope.org))
-                .filter($table::project_id.eq(scope.project_id()?))
+                .filter($table::project_id.eq(scope.project_id()))
                 .filter($table::id.eq(id))
                 .select(<$row>::as_select());
             Ok(if lock {
@@ -87,7 +87,7 @@ macro_rules! line_queries {
 
         async fn list_rows(
             conn: &mut diesel_async::AsyncPgConnection,
-            scope: &$crate::routes::parts::Scope,
+            scope: &$crate::db::scope::ProjectScope,
             limit: i64,
             after: Option<$crate::models::Keyset>,
         ) -> Result<Vec<$row>, $crate::error::ApiError> {
@@ -95,7 +95,7 @@ macro_rules! line_queries {
             use diesel_async::RunQueryDsl;
             let query = $table::table
                 .filter($table::organisation_id.eq(scope.org))
-                .filter($table::project_id.eq(scope.project_id()?))
+                .filter($table::project_id.eq(scope.project_id()))
                 .into_boxed();
             Ok($crate::models::after_keyset!(query, $table, after)
                 .order(($table::created_at, $table::id))
@@ -107,7 +107,7 @@ macro_rules! line_queries {
 
         async fn delete_row(
             conn: &mut diesel_async::AsyncPgConnection,
-            scope: &$crate::routes::parts::Scope,
+            scope: &$crate::db::scope::ProjectScope,
             id: uuid::Uuid,
         ) -> Result<(), $crate::error::ApiError> {
             use diesel::{ExpressionMethods, QueryDsl};
@@ -115,7 +115,7 @@ macro_rules! line_queries {
             diesel::delete(
                 $table::table
                     .filter($table::organisation_id.eq(scope.org))
-                    .filter($table::project_id.eq(scope.project_id()?))
+                    .filter($table::project_id.eq(scope.project_id()))
                     .filter($table::id.eq(id)),
             )
             .execute(conn)
@@ -163,7 +163,7 @@ macro_rules! line_part_methods {
         $crate::plan::line_part_methods!($row, $fields, reading);
         async fn store<'c>(
             conn: &'c mut diesel_async::AsyncPgConnection,
-            scope: &'c $crate::routes::parts::Scope,
+            scope: &'c $crate::db::scope::ProjectScope,
             _key: Option<uuid::Uuid>,
             current: Option<&'c $row>,
             valid: $fields,
@@ -181,7 +181,7 @@ macro_rules! line_part_methods {
         }
         async fn list<'c>(
             conn: &'c mut diesel_async::AsyncPgConnection,
-            scope: &'c $crate::routes::parts::Scope,
+            scope: &'c $crate::db::scope::ProjectScope,
             limit: i64,
             after: Option<$crate::models::Keyset>,
         ) -> Result<Vec<$row>, $crate::error::ApiError> {
@@ -189,7 +189,7 @@ macro_rules! line_part_methods {
         }
         async fn find<'c>(
             conn: &'c mut diesel_async::AsyncPgConnection,
-            scope: &'c $crate::routes::parts::Scope,
+            scope: &'c $crate::db::scope::ProjectScope,
             key: uuid::Uuid,
             lock: bool,
         ) -> Result<$row, $crate::error::ApiError> {

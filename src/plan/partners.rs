@@ -15,12 +15,13 @@ use uuid::Uuid;
 use super::referenced;
 use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{partners, project_partners};
+use crate::db::scope::OrgScope;
 use crate::domain::plan::PartnerCategory;
 use crate::domain::{Email, OrganisationId, text};
 use crate::error::{ApiError, FieldError};
 use crate::models::Keyset;
 use crate::routes::Errors;
-use crate::routes::parts::{Meta, Parent, Part, Scope};
+use crate::routes::parts::{Meta, Part};
 
 /// A named contact person at a partner organisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -163,7 +164,7 @@ impl Part for Partners {
     const PLURAL: &'static str = "partners";
     const TAG: &'static str = "partners";
     const ABOUT: &'static str = "The organisation's partner register, reused across its projects: name, category, notes and optional contact persons (personal data: leave one out to delete it). A partner linked to a project cannot be deleted. Ordered by creation.";
-    const PARENT: Parent = Parent::Organisation;
+    type Scope = OrgScope;
 
     type Key = Uuid;
     type Input = PartnerInput;
@@ -186,7 +187,7 @@ impl Part for Partners {
     }
     async fn list<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c OrgScope,
         limit: i64,
         after: Option<Keyset>,
     ) -> Result<Vec<Partner>, ApiError> {
@@ -202,7 +203,7 @@ impl Part for Partners {
     }
     async fn find<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c OrgScope,
         key: Uuid,
         lock: bool,
     ) -> Result<Partner, ApiError> {
@@ -210,7 +211,7 @@ impl Part for Partners {
     }
     async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
-        _scope: &'c Scope,
+        _scope: &'c OrgScope,
         _current: Option<&'c Partner>,
         input: PartnerInput,
     ) -> Result<PartnerFields, ApiError> {
@@ -218,7 +219,7 @@ impl Part for Partners {
     }
     async fn store<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c OrgScope,
         _key: Option<Uuid>,
         current: Option<&'c Partner>,
         valid: PartnerFields,
@@ -254,7 +255,7 @@ impl Part for Partners {
     }
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c OrgScope,
         current: &'c Partner,
     ) -> Result<(), ApiError> {
         let links: Vec<Uuid> = project_partners::table

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::line_queries;
 use crate::db::schema::{partners, project_partner_levels, project_partners};
+use crate::db::scope::ProjectScope;
 use crate::domain::plan::{Level, PartnerFunction};
 use crate::domain::project::check_date;
 use crate::domain::{OrganisationId, ProjectId};
@@ -19,7 +20,7 @@ use crate::models::Keyset;
 use crate::monitoring::content::PlanRef;
 use crate::monitoring::reports::quarters_referring;
 use crate::routes::Errors;
-use crate::routes::parts::{Meta, Part, Scope};
+use crate::routes::parts::{Meta, Part};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = project_partners, check_for_backend(diesel::pg::Pg))]
@@ -246,6 +247,7 @@ pub fn validate(
 pub struct ProjectPartners;
 
 impl Part for ProjectPartners {
+    type Scope = ProjectScope;
     const SEGMENT: &'static str = "partners";
     const ID_PARAM: &'static str = "project_partner_id";
     const NOUN: &'static str = "project partner";
@@ -285,7 +287,7 @@ impl Part for ProjectPartners {
     }
     async fn list<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         limit: i64,
         after: Option<Keyset>,
     ) -> Result<Vec<ProjectPartner>, ApiError> {
@@ -294,7 +296,7 @@ impl Part for ProjectPartners {
     }
     async fn find<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         key: Uuid,
         lock: bool,
     ) -> Result<ProjectPartner, ApiError> {
@@ -303,7 +305,7 @@ impl Part for ProjectPartners {
     }
     async fn check<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         current: Option<&'c ProjectPartner>,
         input: ProjectPartnerInput,
     ) -> Result<LinkFields, ApiError> {
@@ -317,7 +319,7 @@ impl Part for ProjectPartners {
     }
     async fn store<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         _key: Option<Uuid>,
         current: Option<&'c ProjectPartner>,
         valid: LinkFields,
@@ -327,7 +329,7 @@ impl Part for ProjectPartners {
     }
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         current: &'c ProjectPartner,
     ) -> Result<(), ApiError> {
         let reports = quarters_referring(conn, scope, PlanRef::ProjectPartner(current.id)).await?;

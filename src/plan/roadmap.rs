@@ -9,12 +9,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::db::schema::roadmap_steps;
+use crate::db::scope::ProjectScope;
 use crate::domain::plan::RoadmapStatus;
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::ApiError;
 use crate::models::Keyset;
 use crate::routes::Errors;
-use crate::routes::parts::{Meta, Part, Scope};
+use crate::routes::parts::{Meta, Part};
 
 /// The nine steps, in order (DOMAIN.md, "roadmap").
 pub const STEPS: [&str; 9] = [
@@ -104,7 +105,7 @@ pub fn validate(input: RoadmapStepInput) -> Result<RoadmapStepFields, ApiError> 
 /// Stores a step's status and notes.
 pub async fn update_step(
     conn: &mut AsyncPgConnection,
-    scope: &Scope,
+    scope: &ProjectScope,
     step: i16,
     version: i64,
     fields: RoadmapStepFields,
@@ -112,7 +113,7 @@ pub async fn update_step(
     let row = diesel::update(
         roadmap_steps::table
             .filter(roadmap_steps::organisation_id.eq(scope.org))
-            .filter(roadmap_steps::project_id.eq(scope.project_id()?))
+            .filter(roadmap_steps::project_id.eq(scope.project_id()))
             .filter(roadmap_steps::step.eq(step)),
     )
     .set((
@@ -149,6 +150,7 @@ impl std::fmt::Display for StepNumber {
 pub struct Roadmap;
 
 impl Part for Roadmap {
+    type Scope = ProjectScope;
     const SEGMENT: &'static str = "roadmap";
     const ID_PARAM: &'static str = "step";
     const NOUN: &'static str = "roadmap step";
@@ -182,7 +184,7 @@ impl Part for Roadmap {
     }
     async fn list<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         limit: i64,
         after: Option<Keyset>,
     ) -> Result<Vec<RoadmapStep>, ApiError> {
@@ -191,7 +193,7 @@ impl Part for Roadmap {
             .unwrap_or(0);
         let rows: Vec<StepRow> = roadmap_steps::table
             .filter(roadmap_steps::organisation_id.eq(scope.org))
-            .filter(roadmap_steps::project_id.eq(scope.project_id()?))
+            .filter(roadmap_steps::project_id.eq(scope.project_id()))
             .filter(roadmap_steps::step.gt(after_step))
             .order(roadmap_steps::step)
             .limit(limit + 1)
@@ -202,13 +204,13 @@ impl Part for Roadmap {
     }
     async fn find<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         key: StepNumber,
         lock: bool,
     ) -> Result<RoadmapStep, ApiError> {
         let query = roadmap_steps::table
             .filter(roadmap_steps::organisation_id.eq(scope.org))
-            .filter(roadmap_steps::project_id.eq(scope.project_id()?))
+            .filter(roadmap_steps::project_id.eq(scope.project_id()))
             .filter(roadmap_steps::step.eq(key.0))
             .select(StepRow::as_select());
         let row = if lock {
@@ -220,7 +222,7 @@ impl Part for Roadmap {
     }
     async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
-        _scope: &'c Scope,
+        _scope: &'c ProjectScope,
         _current: Option<&'c RoadmapStep>,
         input: RoadmapStepInput,
     ) -> Result<RoadmapStepFields, ApiError> {
@@ -228,7 +230,7 @@ impl Part for Roadmap {
     }
     async fn store<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         key: Option<StepNumber>,
         current: Option<&'c RoadmapStep>,
         valid: RoadmapStepFields,
@@ -244,7 +246,7 @@ impl Part for Roadmap {
     }
     async fn delete<'c>(
         _conn: &'c mut AsyncPgConnection,
-        _scope: &'c Scope,
+        _scope: &'c ProjectScope,
         _current: &'c RoadmapStep,
     ) -> Result<(), ApiError> {
         Err(ApiError::MethodNotAllowed {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::{distinct_languages, line_queries, referenced};
 use crate::db::schema::{target_groups, targets};
+use crate::db::scope::ProjectScope;
 use crate::domain::plan::LanguageCode;
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
@@ -17,7 +18,7 @@ use crate::monitoring::content::PlanRef;
 use crate::monitoring::reports::quarters_referring;
 
 use crate::routes::Errors;
-use crate::routes::parts::{Part, Scope};
+use crate::routes::parts::Part;
 
 /// A community the project aims at.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -94,6 +95,7 @@ pub fn validate(input: TargetGroupInput) -> Result<TargetGroupFields, ApiError> 
 pub struct TargetGroups;
 
 impl Part for TargetGroups {
+    type Scope = ProjectScope;
     const SEGMENT: &'static str = "target-groups";
     const ID_PARAM: &'static str = "target_group_id";
     const NOUN: &'static str = "target group";
@@ -117,7 +119,7 @@ impl Part for TargetGroups {
 
     async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
-        _scope: &'c Scope,
+        _scope: &'c ProjectScope,
         _current: Option<&'c TargetGroup>,
         input: TargetGroupInput,
     ) -> Result<TargetGroupFields, ApiError> {
@@ -126,7 +128,7 @@ impl Part for TargetGroups {
 
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         current: &'c TargetGroup,
     ) -> Result<(), ApiError> {
         let used: Vec<Uuid> = targets::table

@@ -14,6 +14,7 @@ use super::fund_applications::budget_line_ids;
 use super::line_queries;
 use super::target_groups::TargetGroups;
 use crate::db::schema::{target_groups, targets};
+use crate::db::scope::ProjectScope;
 use crate::domain::plan::{
     Activity, Amount, BudgetCategory, Channel, LanguageCode, Level, Quarter, TargetTheme,
 };
@@ -21,7 +22,7 @@ use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
 
 use crate::routes::Errors;
-use crate::routes::parts::{Part, Scope};
+use crate::routes::parts::Part;
 
 /// A planned figure.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -103,10 +104,13 @@ pub struct Subjects {
     pub budget_lines: Vec<Uuid>,
 }
 
-pub async fn subjects(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Subjects, ApiError> {
+pub async fn subjects(
+    conn: &mut AsyncPgConnection,
+    scope: &ProjectScope,
+) -> Result<Subjects, ApiError> {
     let target_groups = target_groups::table
         .filter(target_groups::organisation_id.eq(scope.org))
-        .filter(target_groups::project_id.eq(scope.project_id()?))
+        .filter(target_groups::project_id.eq(scope.project_id()))
         .select(target_groups::id)
         .load(conn)
         .await?;
@@ -117,12 +121,12 @@ pub async fn subjects(conn: &mut AsyncPgConnection, scope: &Scope) -> Result<Sub
 }
 
 pub fn validate(
-    scope: &Scope,
+    scope: &ProjectScope,
     subjects: &Subjects,
     input: TargetInput,
 ) -> Result<TargetFields, ApiError> {
     use TargetTheme::*;
-    let (start, end) = scope.period()?;
+    let (start, end) = scope.period();
     let theme = input.theme;
     let mut errors = Errors::default();
     if let Some(quarter) = input.quarter {
@@ -229,6 +233,7 @@ pub fn validate(
 pub struct Targets;
 
 impl Part for Targets {
+    type Scope = ProjectScope;
     const SEGMENT: &'static str = "targets";
     const ID_PARAM: &'static str = "target_id";
     const NOUN: &'static str = "target";
@@ -266,7 +271,7 @@ impl Part for Targets {
     }
     async fn check<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         _current: Option<&'c Target>,
         input: TargetInput,
     ) -> Result<TargetFields, ApiError> {
@@ -275,7 +280,7 @@ impl Part for Targets {
     }
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         current: &'c Target,
     ) -> Result<(), ApiError> {
         delete_row(conn, scope, current.id).await

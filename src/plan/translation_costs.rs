@@ -11,12 +11,13 @@ use uuid::Uuid;
 
 use super::{distinct_languages, line_queries};
 use crate::db::schema::translation_costs;
+use crate::db::scope::ProjectScope;
 use crate::domain::plan::{Amount, LanguageCode, TranslationUnit};
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
 
 use crate::routes::Errors;
-use crate::routes::parts::{Part, Scope};
+use crate::routes::parts::Part;
 
 /// One translation job.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -139,6 +140,7 @@ pub fn validate(input: TranslationCostInput) -> Result<TranslationCostFields, Ap
 pub struct TranslationCosts;
 
 impl Part for TranslationCosts {
+    type Scope = ProjectScope;
     const SEGMENT: &'static str = "translation-costs";
     const ID_PARAM: &'static str = "translation_cost_id";
     const NOUN: &'static str = "translation cost";
@@ -164,7 +166,7 @@ impl Part for TranslationCosts {
     }
     async fn check<'c>(
         _conn: &'c mut AsyncPgConnection,
-        _scope: &'c Scope,
+        _scope: &'c ProjectScope,
         _current: Option<&'c TranslationCost>,
         input: TranslationCostInput,
     ) -> Result<TranslationCostFields, ApiError> {
@@ -172,7 +174,7 @@ impl Part for TranslationCosts {
     }
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c ProjectScope,
         current: &'c TranslationCost,
     ) -> Result<(), ApiError> {
         delete_row(conn, scope, current.id).await

@@ -9,9 +9,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::{Query, RawBody, parse_json};
-use super::parts::Scope;
 use crate::auth::permit::{Permitted, WriteProjects};
 use crate::db::Db;
+use crate::db::scope::ProjectScope;
 use crate::domain::plan::Quarter;
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
@@ -49,7 +49,7 @@ fn too_many(mut errors: Vec<FieldError>) -> ApiError {
 
 /// One report the submission touches, checked and ready to store.
 struct Planned {
-    scope: Scope,
+    scope: ProjectScope,
     quarter: Quarter,
     existing: Option<ReportRow>,
     content: ReportContent,
@@ -83,7 +83,7 @@ async fn check_groups(
         if let std::collections::hash_map::Entry::Vacant(slot) = refs.entry(project_id) {
             let found = match projects::share(conn, org, project_id).await {
                 Ok(project) => {
-                    let scope = Scope::for_project(project.clone());
+                    let scope = ProjectScope::new(project.clone());
                     Some((project, PlanRefs::load(conn, &scope).await?))
                 }
                 Err(diesel::result::Error::NotFound) => None,
@@ -98,7 +98,7 @@ async fn check_groups(
             }));
             continue;
         };
-        let scope = Scope::for_project(project.clone());
+        let scope = ProjectScope::new(project.clone());
         if let Err(message) = quarter.check_within(project.start_date, project.end_date) {
             errors.extend(
                 rows.iter()
@@ -256,7 +256,7 @@ pub async fn submit_figures(
                     }
                 }
                 reports.push(ReportOutcome {
-                    project_id: p.scope.project_id()?,
+                    project_id: p.scope.project_id(),
                     quarter: p.quarter,
                     created: p.existing.is_none(),
                     rows: p.rows,

@@ -15,7 +15,6 @@ use std::str::FromStr;
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -32,9 +31,9 @@ use super::merge_patch::MergePatch;
 use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
 use crate::auth::permit::{Allowed, Permitted, ReadProjects, WriteProjects};
 use crate::db::Db;
+use crate::db::scope::{OrgScope, ProjectScope};
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
-use crate::models::project::{self as projects, Project};
 use crate::models::{Guarded, Keyset, Page, Precondition};
 
 /// What a part belongs to.
@@ -46,35 +45,45 @@ pub enum Parent {
     Organisation,
 }
 
-/// The caller's organisation and, for project parts, the project, read under a share
-/// lock so that its period cannot change while a line is checked against it.
-pub struct Scope {
-    pub org: OrganisationId,
-    project: Option<Project>,
+/// How a part's scope is opened from its path: a project part's from the path's
+/// `project_id` (under a share lock), an organisation part's from the caller alone.
+pub trait PartScope: Sized + Send + Sync + 'static {
+    /// Where the part's paths live.
+    const PARENT: Parent;
+
+    fn open(
+        conn: &mut AsyncPgConnection,
+        org: OrganisationId,
+        project: Option<ProjectId>,
+    ) -> impl Future<Output = Result<Self, ApiError>> + Send;
 }
 
-impl Scope {
-    pub fn for_project(project: Project) -> Self {
-        Scope {
-            org: project.organisation_id,
-            project: Some(project),
+impl PartScope for OrgScope {
+    const PARENT: Parent = Parent::Organisation;
+
+    async fn open(
+        _conn: &mut AsyncPgConnection,
+        org: OrganisationId,
+        _project: Option<ProjectId>,
+    ) -> Result<Self, ApiError> {
+        Ok(OrgScope { org })
+    }
+}
+
+impl PartScope for ProjectScope {
+    const PARENT: Parent = Parent::Project;
+
+    async fn open(
+        conn: &mut AsyncPgConnection,
+        org: OrganisationId,
+        project: Option<ProjectId>,
+    ) -> Result<Self, ApiError> {
+        match project {
+            Some(id) => project_scope(conn, org, id).await,
+            None => Err(ApiError::internal(std::io::Error::other(
+                "a project part was routed without a project id",
+            ))),
         }
-    }
-
-    pub fn project(&self) -> Result<&Project, ApiError> {
-        self.project.as_ref().ok_or_else(|| {
-            ApiError::internal(std::io::Error::other("project part used without a project"))
-        })
-    }
-
-    pub fn project_id(&self) -> Result<ProjectId, ApiError> {
-        Ok(self.project()?.id)
-    }
-
-    /// The project period, `(start, end)`.
-    pub fn period(&self) -> Result<(NaiveDate, NaiveDate), ApiError> {
-        let project = self.project()?;
-        Ok((project.start_date, project.end_date))
     }
 }
 
@@ -98,7 +107,9 @@ pub trait Part: 'static {
     const TAG: &'static str = "plan";
     /// A short explanation for the OpenAPI document.
     const ABOUT: &'static str;
-    const PARENT: Parent = Parent::Project;
+    /// The part's scope: [`ProjectScope`] for a project's lines, [`OrgScope`] for the
+    /// organisation's own (the partner register).
+    type Scope: PartScope;
     /// Items exist with their parent and cannot be created or deleted (the roadmap).
     const FIXED: bool = false;
 
@@ -126,7 +137,7 @@ pub trait Part: 'static {
     /// At most `limit + 1` items after `after`, in list order.
     fn list<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c Self::Scope,
         limit: i64,
         after: Option<Keyset>,
     ) -> impl Future<Output = Result<Vec<Self::Output>, ApiError>> + Send + 'c;
@@ -134,7 +145,7 @@ pub trait Part: 'static {
     /// One item; `lock` takes a row lock for a following write.
     fn find<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c Self::Scope,
         key: Self::Key,
         lock: bool,
     ) -> impl Future<Output = Result<Self::Output, ApiError>> + Send + 'c;
@@ -143,7 +154,7 @@ pub trait Part: 'static {
     /// field, 409 a move the item's lifecycle does not allow.
     fn check<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c Self::Scope,
         current: Option<&'c Self::Output>,
         input: Self::Input,
     ) -> impl Future<Output = Result<Self::Valid, ApiError>> + Send + 'c;
@@ -152,7 +163,7 @@ pub trait Part: 'static {
     /// item always gets an id of the service's, whatever a client sent.
     fn store<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c Self::Scope,
         key: Option<Self::Key>,
         current: Option<&'c Self::Output>,
         valid: Self::Valid,
@@ -166,7 +177,7 @@ pub trait Part: 'static {
     /// Deletes the item; 409 when other lines still refer to it.
     fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
-        scope: &'c Scope,
+        scope: &'c Self::Scope,
         current: &'c Self::Output,
     ) -> impl Future<Output = Result<(), ApiError>> + Send + 'c;
 }
@@ -193,27 +204,14 @@ pub async fn project_scope(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
     project: ProjectId,
-) -> Result<Scope, ApiError> {
-    let project = projects::share(conn, org, project)
+) -> Result<ProjectScope, ApiError> {
+    ProjectScope::share(conn, org, project)
         .await
-        .map_err(project_missing)?;
-    Ok(Scope::for_project(project))
-}
-
-/// Opens the part's scope: the project under a share lock, or just the organisation.
-async fn open_scope(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-    project: Option<ProjectId>,
-) -> Result<Scope, ApiError> {
-    match project {
-        Some(id) => project_scope(conn, org, id).await,
-        None => Ok(Scope { org, project: None }),
-    }
+        .map_err(project_missing)
 }
 
 fn project_of<P: Part>(req: &HttpRequest) -> Result<Option<ProjectId>, ApiError> {
-    match P::PARENT {
+    match P::Scope::PARENT {
         Parent::Project => path_value(req, "project_id").map(Some),
         Parent::Organisation => Ok(None),
     }
@@ -264,7 +262,7 @@ async fn list<P: Part>(
     let org = principal.organisation_id;
     let items = db
         .tenant(org, async move |conn| {
-            let scope = open_scope(conn, org, project).await?;
+            let scope = P::Scope::open(conn, org, project).await?;
             P::list(conn, &scope, page.limit, page.after).await
         })
         .await?;
@@ -288,7 +286,7 @@ async fn get<P: Part>(
     let org = principal.organisation_id;
     let item = db
         .tenant(org, async move |conn| {
-            let scope = open_scope(conn, org, project).await?;
+            let scope = P::Scope::open(conn, org, project).await?;
             P::find(conn, &scope, key, false)
                 .await
                 .map_err(not_found::<P>)
@@ -306,7 +304,7 @@ async fn create<P: Part>(
     let org = principal.organisation_id;
     let item = db
         .acting(principal.acting(), async move |conn| {
-            let scope = open_scope(conn, org, project).await?;
+            let scope = P::Scope::open(conn, org, project).await?;
             let valid = P::check(conn, &scope, None, input).await?;
             P::store(conn, &scope, None, None, valid).await
         })
@@ -335,7 +333,7 @@ async fn write<P: Part>(
     let org = principal.organisation_id;
     let item = db
         .acting(principal.acting(), async move |conn| {
-            let scope = open_scope(conn, org, project).await?;
+            let scope = P::Scope::open(conn, org, project).await?;
             let current = P::find(conn, &scope, key, true)
                 .await
                 .map_err(not_found::<P>)?;
@@ -401,7 +399,7 @@ async fn delete<P: Part>(
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;
     db.acting(principal.acting(), async move |conn| {
-        let scope = open_scope(conn, org, project).await?;
+        let scope = P::Scope::open(conn, org, project).await?;
         let current = P::find(conn, &scope, key, true)
             .await
             .map_err(not_found::<P>)?;
@@ -423,7 +421,7 @@ impl<P: Part> PartService<P> {
     }
 
     fn collection_path() -> String {
-        match P::PARENT {
+        match P::Scope::PARENT {
             Parent::Project => format!("/projects/{{project_id}}/{}", P::SEGMENT),
             Parent::Organisation => format!("/{}", P::SEGMENT),
         }
@@ -486,7 +484,7 @@ impl<P: Part> PartService<P> {
 
     fn path_parameters(with_item: bool) -> Vec<utoipa::openapi::path::Parameter> {
         let mut out = Vec::new();
-        if P::PARENT == Parent::Project {
+        if P::Scope::PARENT == Parent::Project {
             out.push(
                 ParameterBuilder::new()
                     .name("project_id")

@@ -7,11 +7,12 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Json, Query, parse_json};
-use super::parts::{Scope, nest, project_missing};
+use super::parts::{nest, project_missing};
 use super::projects::{ProjectRequest, validate};
 use super::{IfMatch, fresh, id_cursor, json_ok, newest_first_page, with_etag};
 use crate::auth::permit::{Allowed, Permitted, ReadProjects, WriteProjects};
 use crate::db::Db;
+use crate::db::scope::ProjectScope;
 use crate::domain::ProjectId;
 use crate::error::ApiError;
 use crate::models::project as projects;
@@ -154,7 +155,7 @@ pub async fn replace_plan(
                 return fresh(Guarded::Stale);
             }
             let project = projects::update(conn, org, id, current.version, &changes).await?;
-            let scope = Scope::for_project(project.clone());
+            let scope = ProjectScope::new(project.clone());
             let mut errors = document::write_sections(conn, &scope, sections).await?;
             if let Err(ApiError::Conflict {
                 errors: outside, ..

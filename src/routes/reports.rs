@@ -11,11 +11,12 @@ use uuid::Uuid;
 
 use super::extract::{Json, parse_json};
 use super::merge_patch::MergePatch;
-use super::parts::{Scope, project_missing, project_scope};
+use super::parts::{project_missing, project_scope};
 use super::{fresh, json_ok, parse_if_match, with_etag};
 use crate::auth::Principal;
 use crate::auth::permit::{Allowed, Permitted, ReadProjects, ReviewReports, WriteProjects};
 use crate::db::Db;
+use crate::db::scope::ProjectScope;
 use crate::domain::ProjectId;
 use crate::domain::plan::Quarter;
 use crate::domain::report::QuarterState;
@@ -127,8 +128,8 @@ fn quarter_of(raw: &str) -> Result<Quarter, ApiError> {
         .map_err(|_| ApiError::NotFound(format!("No such quarter: {raw:?}; write it as 2026-Q3.")))
 }
 
-fn inside(scope: &Scope, quarter: Quarter) -> Result<(), ApiError> {
-    let (start, end) = scope.period()?;
+fn inside(scope: &ProjectScope, quarter: Quarter) -> Result<(), ApiError> {
+    let (start, end) = scope.period();
     quarter
         .check_within(start, end)
         .map(|_| ())
@@ -142,7 +143,7 @@ fn missing(quarter: Quarter) -> ApiError {
 /// The report of `quarter`, or 404; `lock` takes it FOR UPDATE.
 async fn existing(
     conn: &mut diesel_async::AsyncPgConnection,
-    scope: &Scope,
+    scope: &ProjectScope,
     quarter: Quarter,
     lock: bool,
 ) -> Result<ReportRow, ApiError> {
@@ -192,7 +193,7 @@ pub async fn list_quarters(
     let items = db
         .tenant(org, async move |conn| {
             let scope = project_scope(conn, org, id).await?;
-            let (start, end) = scope.period()?;
+            let (start, end) = scope.period();
             let rows = reports::all(conn, &scope).await?;
             let due = DueDates::load(conn, &scope).await?;
             let today = crate::models::today(conn).await?;
@@ -808,7 +809,7 @@ pub async fn get_progress(
             let project = projects::find(conn, org, id)
                 .await
                 .map_err(project_missing)?;
-            let scope = Scope::for_project(project);
+            let scope = ProjectScope::new(project);
             progress::compute(conn, &scope, include).await
         })
         .await?;

@@ -17,6 +17,7 @@ pub mod json;
 pub mod models;
 pub mod roles;
 pub mod schema;
+pub mod scope;
 
 use std::future::Future;
 use std::time::Duration;
