@@ -13,74 +13,7 @@ use utoipa::ToSchema;
 use crate::auth::rate_limit::Limited;
 use crate::models::constraints;
 
-/// Where in the request a problem is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// JSON Pointer (RFC 6901) into the request body, e.g. `/name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
-    /// Name of the query or path parameter, e.g. `limit`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<String>,
-    /// Name of the request header, e.g. `If-Match`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub header: Option<String>,
-    /// Line of an uploaded CSV file (the header is line 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub row: Option<u32>,
-    /// Column of an uploaded CSV file, by its header.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub column: Option<Box<str>>,
-    /// What is wrong, in a sentence a developer can act on.
-    pub message: String,
-}
-
-impl FieldError {
-    /// A problem with a body field; `pointer` is a JSON Pointer such as `/end_date`.
-    pub fn body(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            pointer: Some(pointer.into()),
-            parameter: None,
-            header: None,
-            row: None,
-            column: None,
-            message: message.into(),
-        }
-    }
-
-    /// A problem with a cell of an uploaded CSV file.
-    pub fn cell(row: u64, column: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            pointer: None,
-            parameter: None,
-            header: None,
-            row: Some(u32::try_from(row).unwrap_or(u32::MAX)),
-            column: Some(column.into().into_boxed_str()),
-            message: message.into(),
-        }
-    }
-    pub fn parameter(name: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            pointer: None,
-            parameter: Some(name.into()),
-            header: None,
-            row: None,
-            column: None,
-            message: message.into(),
-        }
-    }
-    pub fn header(name: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            pointer: None,
-            parameter: None,
-            header: Some(name.into()),
-            row: None,
-            column: None,
-            message: message.into(),
-        }
-    }
-}
+pub use crate::domain::validation::FieldError;
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, ToSchema)]
@@ -341,6 +274,12 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
         source = cause.source();
     }
     chain
+}
+
+impl From<crate::domain::validation::Invalid> for ApiError {
+    fn from(invalid: crate::domain::validation::Invalid) -> Self {
+        ApiError::Validation(invalid.0)
+    }
 }
 
 impl From<DieselError> for ApiError {

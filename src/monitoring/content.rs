@@ -14,8 +14,8 @@ use crate::db::schema::{
 };
 use crate::db::scope::ProjectScope;
 use crate::domain::plan::{Activity, Amount, Channel, LanguageCode, Level};
+use crate::domain::validation::Errors;
 use crate::error::{ApiError, FieldError};
-use crate::routes::Errors;
 
 /// The largest count a report accepts.
 pub const MAX_COUNT: u32 = 1_000_000;

@@ -18,7 +18,7 @@ use crate::error::{ApiError, FieldError};
 use crate::monitoring::content::PlanRef;
 use crate::monitoring::reports::quarters_referring;
 
-use crate::routes::Errors;
+use crate::domain::validation::Errors;
 use crate::routes::parts::Part;
 
 /// The part of a budget line planned for one quarter.

@@ -13,7 +13,7 @@ use crate::db::scope::ProjectScope;
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
 
-use crate::routes::Errors;
+use crate::domain::validation::Errors;
 use crate::routes::parts::Part;
 
 /// A dated review.

@@ -20,7 +20,7 @@ use crate::domain::project::check_date;
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
 
-use crate::routes::Errors;
+use crate::domain::validation::Errors;
 use crate::routes::parts::Part;
 
 /// A quarter to report to this funder, and when the report is due.

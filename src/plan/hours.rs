@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::monitoring::content::PlanRef;
 use crate::monitoring::reports::quarters_referring;
 
-use crate::routes::Errors;
+use crate::domain::validation::Errors;
 use crate::routes::parts::Part;
 
 /// Hours planned for one activity in one quarter.

@@ -142,7 +142,7 @@ pub fn referenced(noun: &str, by: &str, ids: &[impl std::fmt::Display]) -> crate
 
 /// Checks that no language appears twice in a list.
 pub fn distinct_languages(
-    errors: &mut crate::routes::Errors,
+    errors: &mut crate::domain::validation::Errors,
     pointer: &str,
     languages: &[crate::domain::plan::LanguageCode],
 ) {

@@ -17,10 +17,10 @@ use crate::db::json::{JsonDoc, JsonList};
 use crate::db::schema::{partners, project_partners};
 use crate::db::scope::OrgScope;
 use crate::domain::plan::PartnerCategory;
+use crate::domain::validation::Errors;
 use crate::domain::{Email, OrganisationId, text};
 use crate::error::{ApiError, FieldError};
 use crate::models::Keyset;
-use crate::routes::Errors;
 use crate::routes::parts::{Meta, Part};
 
 /// A named contact person at a partner organisation.

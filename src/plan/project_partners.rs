@@ -14,12 +14,12 @@ use crate::db::schema::{partners, project_partner_levels, project_partners};
 use crate::db::scope::ProjectScope;
 use crate::domain::plan::{Level, PartnerFunction};
 use crate::domain::project::check_date;
+use crate::domain::validation::Errors;
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
 use crate::models::Keyset;
 use crate::monitoring::content::PlanRef;
 use crate::monitoring::reports::quarters_referring;
-use crate::routes::Errors;
 use crate::routes::parts::{Meta, Part};
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -11,10 +11,10 @@ use uuid::Uuid;
 use crate::db::schema::roadmap_steps;
 use crate::db::scope::ProjectScope;
 use crate::domain::plan::RoadmapStatus;
+use crate::domain::validation::Errors;
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::ApiError;
 use crate::models::Keyset;
-use crate::routes::Errors;
 use crate::routes::parts::{Meta, Part};
 
 /// The nine steps, in order (DOMAIN.md, "roadmap").

@@ -21,7 +21,7 @@ use crate::domain::plan::{
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
 
-use crate::routes::Errors;
+use crate::domain::validation::Errors;
 use crate::routes::parts::Part;
 
 /// A planned figure.

@@ -16,7 +16,7 @@ use crate::domain::plan::{Amount, LanguageCode, TranslationUnit};
 use crate::domain::{OrganisationId, ProjectId, text};
 use crate::error::{ApiError, FieldError};
 
-use crate::routes::Errors;
+use crate::domain::validation::Errors;
 use crate::routes::parts::Part;
 
 /// One translation job.

@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::{Json, Query};
-use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
+use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
 use crate::auth::permit::{Allowed, ManageApiTokens, Permitted};
 use crate::auth::{Actor, api_token};
 use crate::db::Db;
+use crate::domain::validation::Errors;
 use crate::domain::{ApiTokenId, Role, UserId, text};
 use crate::error::ApiError;
 use crate::models::api_token::{self as model, ApiToken, NewApiToken};

@@ -254,47 +254,6 @@ pub fn json_ok<T: serde::Serialize>(mut response: HttpResponseBuilder, body: &T)
         .json(body)
 }
 
-/// Collects field errors; `finish` fails with all of them at once.
-#[derive(Default)]
-pub struct Errors(Vec<FieldError>);
-
-impl Errors {
-    /// Keeps the value of `result`, or records its message at `pointer`.
-    pub fn check<T>(&mut self, pointer: &str, result: Result<T, String>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(message) => {
-                self.0.push(FieldError::body(pointer, message));
-                None
-            }
-        }
-    }
-
-    /// An optional free-text field: trimmed, at most `max` characters, empty is none.
-    pub fn optional_text(
-        &mut self,
-        pointer: &str,
-        value: Option<String>,
-        max: usize,
-    ) -> Option<String> {
-        value
-            .and_then(|v| self.check(pointer, crate::domain::text::bounded(&v, 0, max)))
-            .filter(|v| !v.is_empty())
-    }
-
-    pub fn push(&mut self, error: FieldError) {
-        self.0.push(error);
-    }
-
-    pub fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.0))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

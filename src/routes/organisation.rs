@@ -7,10 +7,11 @@ use utoipa::ToSchema;
 
 use super::extract::Json;
 use super::merge_patch::not_null;
-use super::{Errors, IfMatch, fresh, json_ok, with_etag};
+use super::{IfMatch, fresh, json_ok, with_etag};
 use crate::auth::permit::{Allowed, ManageOrganisation, Permitted, ReadOrganisation};
 use crate::db::Db;
 use crate::domain::organisation::ReportLanguage;
+use crate::domain::validation::Errors;
 use crate::domain::{OrganisationId, text};
 use crate::error::ApiError;
 use crate::models::organisation::{self, Organisation, OrganisationChanges};

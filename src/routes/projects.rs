@@ -8,11 +8,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Json, Query};
 use super::merge_patch::not_null;
-use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
+use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
 use crate::auth::Principal;
 use crate::auth::permit::{Allowed, DeleteProjects, Permitted, ReadProjects, WriteProjects};
 use crate::db::Db;
 use crate::domain::project::{OrganisationRole, ProjectStatus, check_date, check_period};
+use crate::domain::validation::Errors;
 use crate::domain::{ProjectId, text};
 use crate::error::{ApiError, FieldError};
 use crate::models::project::{self as model, NewProject, Project, ProjectChanges, ProjectFilter};

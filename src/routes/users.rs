@@ -8,10 +8,11 @@ use utoipa::ToSchema;
 
 use super::extract::{Json, Query};
 use super::merge_patch::not_null;
-use super::{Errors, IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
+use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
 use crate::auth::permit::{Allowed, ManageUsers, Permitted};
 use crate::auth::{Authenticator, Principal, password};
 use crate::db::Db;
+use crate::domain::validation::Errors;
 use crate::domain::{Email, Role, UserId, text};
 use crate::error::{ApiError, FieldError};
 use crate::models::user::{self, NewUser, User, UserChanges};

@@ -16,6 +16,7 @@ pub mod project;
 pub mod report;
 pub mod role;
 pub mod text;
+pub mod validation;
 
 pub use email::Email;
 pub use ids::*;
