@@ -15,6 +15,8 @@ mod partners;
 mod reach;
 mod series;
 mod spend;
+#[cfg(test)]
+mod test_support;
 
 use diesel_async::AsyncPgConnection;
 use rust_decimal::Decimal;

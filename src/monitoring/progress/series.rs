@@ -197,3 +197,169 @@ fn quarter_rows(
     }
     (rows, cumulative_actual)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::monitoring::progress::test_support::{dec, q, quarters, rows, totals};
+
+    fn planned(figures: &[(Option<u32>, &str)]) -> Planned {
+        figures
+            .iter()
+            .map(|(quarter, v)| (quarter.map(q), dec(v)))
+            .collect()
+    }
+
+    fn actual(figures: &[(u32, &str)]) -> Actual {
+        figures.iter().map(|(n, v)| (q(*n), dec(v))).collect()
+    }
+
+    struct Case {
+        name: &'static str,
+        planned: Planned,
+        actual: Actual,
+        kind: Kind,
+        rows: [&'static str; 4],
+        totals: &'static str,
+    }
+
+    #[test]
+    fn series_add_up_carry_forward_and_round_by_kind() {
+        let cases = [
+            Case {
+                name: "counts add up; a quarter without a target has no variance",
+                planned: planned(&[(Some(1), "10"), (Some(2), "15"), (Some(4), "20")]),
+                actual: actual(&[(1, "7"), (2, "12"), (3, "3")]),
+                kind: COUNTS,
+                rows: [
+                    "2026-Q1 10 7 -3 | 10 7 -3",
+                    "2026-Q2 15 12 -3 | 25 19 -6",
+                    "2026-Q3 - 3 - | 25 22 -3",
+                    "2026-Q4 20 0 -20 | 45 22 -23",
+                ],
+                totals: "45 22 -23",
+            },
+            Case {
+                name: "a project-level target beats the sum of the quarters'",
+                planned: planned(&[(Some(1), "10"), (None, "60"), (Some(2), "15")]),
+                actual: actual(&[(1, "12"), (2, "20")]),
+                kind: COUNTS,
+                rows: [
+                    "2026-Q1 10 12 2 | 10 12 2",
+                    "2026-Q2 15 20 5 | 25 32 7",
+                    "2026-Q3 - 0 - | 25 32 7",
+                    "2026-Q4 - 0 - | 25 32 7",
+                ],
+                totals: "60 32 -28",
+            },
+            Case {
+                name: "only a project-level target: no quarter has a plan",
+                planned: planned(&[(None, "5")]),
+                actual: actual(&[(2, "6")]),
+                kind: COUNTS,
+                rows: [
+                    "2026-Q1 - 0 - | - 0 -",
+                    "2026-Q2 - 6 - | - 6 -",
+                    "2026-Q3 - 0 - | - 6 -",
+                    "2026-Q4 - 0 - | - 6 -",
+                ],
+                totals: "5 6 1",
+            },
+            Case {
+                name: "nothing planned: no planned figure and no variance anywhere",
+                planned: Planned::default(),
+                actual: actual(&[(1, "4")]),
+                kind: COUNTS,
+                rows: [
+                    "2026-Q1 - 4 - | - 4 -",
+                    "2026-Q2 - 0 - | - 4 -",
+                    "2026-Q3 - 0 - | - 4 -",
+                    "2026-Q4 - 0 - | - 4 -",
+                ],
+                totals: "- 4 -",
+            },
+            Case {
+                name: "a state carries the latest target and is its own cumulative actual",
+                planned: planned(&[(Some(1), "1"), (Some(2), "2"), (Some(4), "3")]),
+                actual: actual(&[(1, "1"), (2, "1"), (3, "2"), (4, "3")]),
+                kind: STATES,
+                rows: [
+                    "2026-Q1 1 1 0 | 1 1 0",
+                    "2026-Q2 2 1 -1 | 2 1 -1",
+                    "2026-Q3 - 2 - | 2 2 0",
+                    "2026-Q4 3 3 0 | 3 3 0",
+                ],
+                totals: "3 3 0",
+            },
+            Case {
+                name: "a state's missing quarter is zero, not the quarter before",
+                planned: planned(&[(Some(1), "2"), (None, "1")]),
+                actual: actual(&[(1, "2"), (3, "1")]),
+                kind: STATES,
+                rows: [
+                    "2026-Q1 2 2 0 | 2 2 0",
+                    "2026-Q2 - 0 - | 2 0 -2",
+                    "2026-Q3 - 1 - | 2 1 -1",
+                    "2026-Q4 - 0 - | 2 0 -2",
+                ],
+                totals: "1 0 -1",
+            },
+            Case {
+                name: "amounts keep two decimals, half a cent away from zero",
+                planned: planned(&[(Some(1), "20"), (Some(2), "25.5"), (Some(3), "0.125")]),
+                actual: actual(&[(1, "10.25"), (2, "30"), (4, "1.005")]),
+                kind: AMOUNTS,
+                rows: [
+                    "2026-Q1 20.00 10.25 -9.75 | 20.00 10.25 -9.75",
+                    "2026-Q2 25.50 30.00 4.50 | 45.50 40.25 -5.25",
+                    "2026-Q3 0.13 0.00 -0.13 | 45.63 40.25 -5.38",
+                    "2026-Q4 - 1.01 - | 45.63 41.26 -4.37",
+                ],
+                totals: "45.63 41.26 -4.37",
+            },
+            Case {
+                name: "counts are truncated, towards zero for a negative variance",
+                planned: planned(&[(Some(1), "5"), (Some(2), "1.5")]),
+                actual: actual(&[(1, "2.7"), (2, "3.9")]),
+                kind: COUNTS,
+                rows: [
+                    "2026-Q1 5 2 -2 | 5 2 -2",
+                    "2026-Q2 1 3 2 | 6 6 0",
+                    "2026-Q3 - 0 - | 6 6 0",
+                    "2026-Q4 - 0 - | 6 6 0",
+                ],
+                totals: "6 6 0",
+            },
+        ];
+        for case in cases {
+            let series = build(
+                serde_json::json!({ "case": case.name }),
+                &quarters(4),
+                &case.planned,
+                &case.actual,
+                case.kind,
+            );
+            assert_eq!(rows(&series), case.rows, "{}", case.name);
+            assert_eq!(totals(&series), case.totals, "{}", case.name);
+            assert_eq!(series.subject, serde_json::json!({ "case": case.name }));
+        }
+    }
+
+    #[test]
+    fn planned_figures_set_replace_and_add_up() {
+        let mut planned = planned(&[(Some(1), "1"), (Some(1), "4"), (None, "9")]);
+        assert_eq!(planned.per_quarter.get(&q(1)), Some(&dec("4")));
+        assert_eq!(planned.project, Some(dec("9")));
+        planned.add(Some(q(1)), dec("2"));
+        planned.add(Some(q(2)), dec("3"));
+        planned.add_up(&self::planned(&[(None, "1"), (Some(2), "0.5")]));
+        assert_eq!(planned.per_quarter.get(&q(1)), Some(&dec("6")));
+        assert_eq!(planned.per_quarter.get(&q(2)), Some(&dec("3.5")));
+        assert_eq!(planned.project, Some(dec("10")));
+        assert!(!planned.is_empty());
+        assert!(Planned::default().is_empty());
+        let mut project_only = Planned::default();
+        project_only.add(None, dec("2"));
+        assert!(!project_only.is_empty());
+    }
+}
