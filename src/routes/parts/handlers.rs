@@ -1,0 +1,233 @@
+//! The generic handlers every part is served by: list, get, create, replace, merge-patch, delete.
+
+use super::*;
+
+/// Reads `name` from the path; a value that cannot name anything is a 404.
+pub(super) fn path_value<T: FromStr>(req: &HttpRequest, name: &str) -> Result<T, ApiError> {
+    req.match_info()
+        .get(name)
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| ApiError::NotFound(format!("No such resource: {name} is not valid.")))
+}
+
+/// A project that is not there (or not the caller's) is a 404.
+pub fn project_missing(error: diesel::result::Error) -> ApiError {
+    match error {
+        diesel::result::Error::NotFound => ApiError::NotFound("The project does not exist.".into()),
+        other => other.into(),
+    }
+}
+
+/// The project's scope, with the project under a share lock: its lines can be written,
+/// its period cannot change until the transaction ends.
+pub async fn project_scope(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    project: ProjectId,
+) -> Result<ProjectScope, ApiError> {
+    ProjectScope::share(conn, org, project)
+        .await
+        .map_err(project_missing)
+}
+
+pub(super) fn project_of<P: Part>(req: &HttpRequest) -> Result<Option<ProjectId>, ApiError> {
+    match P::Scope::PARENT {
+        Parent::Project => path_value(req, "project_id").map(Some),
+        Parent::Organisation => Ok(None),
+    }
+}
+
+pub(super) fn not_found<P: Part>(error: ApiError) -> ApiError {
+    match error {
+        ApiError::NotFound(_) => ApiError::NotFound(format!("The {} does not exist.", P::NOUN)),
+        other => other,
+    }
+}
+
+pub(super) fn item_response<P: Part>(
+    response: actix_web::HttpResponseBuilder,
+    item: &P::Output,
+) -> HttpResponse {
+    json_ok(with_etag(response, P::meta(item).version), item)
+}
+
+/// Paging for every part list.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ListQuery {
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// One page of a part list.
+#[derive(Serialize)]
+pub(super) struct ListBody<T> {
+    items: Vec<T>,
+    next_cursor: Option<String>,
+}
+
+pub(super) async fn list<P: Part>(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    principal: Allowed<ReadProjects>,
+    Query(query): Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let project = project_of::<P>(&req)?;
+    let page = PageParams {
+        limit: query.limit,
+        cursor: query.cursor,
+    }
+    .validate()
+    .map_err(|e| ApiError::Validation(vec![e]))?;
+    let org = principal.organisation_id;
+    let items = db
+        .tenant(org, async move |conn| {
+            let scope = P::Scope::open(conn, org, project).await?;
+            P::list(conn, &scope, page.limit, page.after).await
+        })
+        .await?;
+    let page = Page::from_rows(items, page.limit, |i| P::meta(i).keyset);
+    Ok(json_ok(
+        HttpResponse::Ok(),
+        &ListBody {
+            next_cursor: page.next.as_ref().map(encode_cursor),
+            items: page.items,
+        },
+    ))
+}
+
+pub(super) async fn get<P: Part>(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    principal: Allowed<ReadProjects>,
+) -> Result<HttpResponse, ApiError> {
+    let project = project_of::<P>(&req)?;
+    let key: P::Key = path_value(&req, P::ID_PARAM)?;
+    let org = principal.organisation_id;
+    let item = db
+        .tenant(org, async move |conn| {
+            let scope = P::Scope::open(conn, org, project).await?;
+            P::find(conn, &scope, key, false)
+                .await
+                .map_err(not_found::<P>)
+        })
+        .await?;
+    Ok(item_response::<P>(HttpResponse::Ok(), &item))
+}
+
+pub(super) async fn create<P: Part>(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    Permitted(principal, Json(input)): Permitted<WriteProjects, Json<P::Input>>,
+) -> Result<HttpResponse, ApiError> {
+    let project = project_of::<P>(&req)?;
+    let org = principal.organisation_id;
+    let item = db
+        .acting(principal.acting(), async move |conn| {
+            let scope = P::Scope::open(conn, org, project).await?;
+            let valid = P::check(conn, &scope, None, input).await?;
+            P::store(conn, &scope, None, None, valid).await
+        })
+        .await?;
+    let location = format!("{}/{}", req.path().trim_end_matches('/'), P::key(&item));
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, location));
+    Ok(item_response::<P>(response, &item))
+}
+
+/// How a write changes the item it found.
+pub(super) enum Change<I> {
+    Replace(I),
+    Patch(serde_json::Value),
+}
+
+pub(super) async fn write<P: Part>(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    principal: Allowed<WriteProjects>,
+    expected: Precondition,
+    change: Change<P::Input>,
+) -> Result<HttpResponse, ApiError> {
+    let project = project_of::<P>(&req)?;
+    let key: P::Key = path_value(&req, P::ID_PARAM)?;
+    let org = principal.organisation_id;
+    let item = db
+        .acting(principal.acting(), async move |conn| {
+            let scope = P::Scope::open(conn, org, project).await?;
+            let current = P::find(conn, &scope, key, true)
+                .await
+                .map_err(not_found::<P>)?;
+            let input = match change {
+                Change::Replace(input) => input,
+                Change::Patch(patch) => merge_patch::<P>(&current, patch)?,
+            };
+            // An invalid body is 422 whatever its ETag; only a valid one can be stale.
+            let valid = P::check(conn, &scope, Some(&current), input).await?;
+            if !expected.matches(P::meta(&current).version) {
+                return fresh(Guarded::Stale);
+            }
+            P::store(conn, &scope, Some(key), Some(&current), valid).await
+        })
+        .await?;
+    Ok(item_response::<P>(HttpResponse::Ok(), &item))
+}
+
+/// Applies an RFC 7396 merge patch to the item's input form and parses the result, so
+/// that errors point at the same fields as a PUT's would.
+pub(super) fn merge_patch<P: Part>(
+    current: &P::Output,
+    patch: serde_json::Value,
+) -> Result<P::Input, ApiError> {
+    if !patch.is_object() {
+        return Err(ApiError::field(
+            "",
+            "must be a JSON object with the fields to change",
+        ));
+    }
+    let mut document =
+        serde_json::to_value(P::input_of(current.clone())).map_err(ApiError::internal)?;
+    crate::routes::merge_patch::merge(&mut document, patch);
+    let bytes = serde_json::to_vec(&document).map_err(ApiError::internal)?;
+    parse_json(&bytes)
+}
+
+pub(super) async fn replace<P: Part>(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    Permitted(principal, Json(input)): Permitted<WriteProjects, Json<P::Input>>,
+    IfMatch(expected): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    write::<P>(req, db, principal, expected, Change::Replace(input)).await
+}
+
+pub(super) async fn patch<P: Part>(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    Permitted(principal, Json(patch)): Permitted<WriteProjects, Json<serde_json::Value>>,
+    IfMatch(expected): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    write::<P>(req, db, principal, expected, Change::Patch(patch)).await
+}
+
+pub(super) async fn delete<P: Part>(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    principal: Allowed<WriteProjects>,
+    IfMatch(expected): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let project = project_of::<P>(&req)?;
+    let key: P::Key = path_value(&req, P::ID_PARAM)?;
+    let org = principal.organisation_id;
+    db.acting(principal.acting(), async move |conn| {
+        let scope = P::Scope::open(conn, org, project).await?;
+        let current = P::find(conn, &scope, key, true)
+            .await
+            .map_err(not_found::<P>)?;
+        if !expected.matches(P::meta(&current).version) {
+            return fresh(Guarded::Stale);
+        }
+        P::delete(conn, &scope, &current).await
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
