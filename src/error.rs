@@ -367,3 +367,17 @@ impl From<actix_web::error::BlockingError> for ApiError {
         ApiError::internal(error)
     }
 }
+
+impl From<crate::db::StoreError> for ApiError {
+    fn from(error: crate::db::StoreError) -> Self {
+        use crate::db::StoreError as S;
+        match error {
+            S::Invalid(errors) => ApiError::Validation(errors),
+            S::Conflict { detail, errors } => ApiError::Conflict { detail, errors },
+            S::Transition { detail, allowed } => ApiError::Transition { detail, allowed },
+            S::NotFound(detail) => ApiError::NotFound(detail),
+            S::Query(error) => error.into(),
+            S::Internal(error) => ApiError::Internal(error),
+        }
+    }
+}

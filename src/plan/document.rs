@@ -1,13 +1,9 @@
 //! The whole plan as one JSON document: read for intranets and archiving, and replaced
 //! in one transaction (all of it lands or none).
 
-use std::collections::HashMap;
-
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::budget_lines::{BudgetLine, BudgetLines};
 use super::evaluation_moments::{EvaluationMoment, EvaluationMoments};
@@ -18,6 +14,8 @@ use super::roadmap::{Roadmap, RoadmapStep};
 use super::target_groups::{TargetGroup, TargetGroups};
 use super::targets::{Target, Targets};
 use super::translation_costs::{TranslationCost, TranslationCosts};
+use crate::db::Conn as AsyncPgConnection;
+use crate::db::plan::{self as store, NewIds};
 
 use crate::db::scope::ProjectScope;
 use crate::error::{ApiError, FieldError};
@@ -84,7 +82,7 @@ async fn all<P: Part<Scope = ProjectScope>>(
     conn: &mut AsyncPgConnection,
     scope: &ProjectScope,
 ) -> Result<Vec<P::Output>, ApiError> {
-    P::list(conn, scope, ALL, None).await
+    Ok(P::list(conn, scope, ALL, None).await?)
 }
 
 pub async fn read(
@@ -104,47 +102,6 @@ pub async fn read(
         partners: all::<ProjectPartners>(conn, &scope).await?,
         project: ProjectResponse::from(project),
     })
-}
-
-/// The lines a plan document creates: the id the document gave each (by part) and the
-/// id it was stored under.
-///
-/// A new line never keeps a client's id. Line ids are unique across organisations, so
-/// storing a chosen id would answer differently when another organisation already has
-/// it, and tell the client that it exists. The id a document gives a new line is
-/// instead a name by which later sections of the same document refer to it (a fund
-/// application covering a new budget line); [`Part::follow`] swaps those references
-/// for the stored ids. Sections are written in [`SECTIONS`] order, referred-to parts
-/// first.
-#[derive(Default)]
-pub struct NewIds(HashMap<(&'static str, String), Uuid>);
-
-impl NewIds {
-    /// The id a reference to a `P` line means: the stored id of the new line the
-    /// document named `id`, or `id` itself.
-    pub fn of<P: Part<Key = Uuid>>(&self, id: Uuid) -> Uuid {
-        self.0
-            .get(&(P::SEGMENT, id.to_string()))
-            .copied()
-            .unwrap_or(id)
-    }
-
-    fn named<P: Part<Scope = ProjectScope>>(&self, given: &P::Key) -> bool {
-        self.0.contains_key(&(P::SEGMENT, given.to_string()))
-    }
-
-    fn record<P: Part<Scope = ProjectScope>>(
-        &mut self,
-        given: &P::Key,
-        stored: &P::Output,
-    ) -> Result<(), ApiError> {
-        let stored = P::key(stored)
-            .to_string()
-            .parse::<Uuid>()
-            .map_err(ApiError::internal)?;
-        self.0.insert((P::SEGMENT, given.to_string()), stored);
-        Ok(())
-    }
 }
 
 /// Removes the read-only fields of a GET from an object.
@@ -241,7 +198,7 @@ async fn write_section<P: Part<Scope = ProjectScope>>(
         let valid = match P::check(conn, scope, current.as_ref(), input).await {
             Ok(valid) => valid,
             Err(e) => {
-                collect(nest(e, &at), errors)?;
+                collect(nest(e.into(), &at), errors)?;
                 continue;
             }
         };
@@ -249,16 +206,17 @@ async fn write_section<P: Part<Scope = ProjectScope>>(
         // and quarter, say) must not abort the transaction before every error is known.
         let current = current.as_ref();
         let key = current.and(key);
-        let stored = conn
-            .transaction(async |conn| P::store(conn, scope, key, current, valid).await)
-            .await;
+        let stored = store::savepoint(conn, async |conn| {
+            P::store(conn, scope, key, current, valid).await
+        })
+        .await;
         match stored {
             Ok(line) => {
                 if let Some(name) = &new_name {
                     created.record::<P>(name, &line)?;
                 }
             }
-            Err(e) => collect(nest(e, &at), errors)?,
+            Err(e) => collect(nest(e.into(), &at), errors)?,
         }
     }
     Ok(if P::FIXED { Vec::new() } else { existing })
@@ -291,12 +249,7 @@ pub async fn write_sections(
     // A document may pass through a state that breaks a unique key (two target groups
     // swapping names, a line replaced by a new one for the same quarter): check those
     // keys once every section is written.
-    diesel::sql_query(
-        "SET CONSTRAINTS target_groups_name_key, planned_hours_activity_quarter_key, \
-         targets_subject_key, project_partners_partner_key DEFERRED",
-    )
-    .execute(conn)
-    .await?;
+    store::defer_unique_keys(conn).await?;
     let mut errors = Vec::new();
     let e = &mut errors;
     let n = &mut NewIds::default();
@@ -320,9 +273,7 @@ pub async fn write_sections(
     delete_missing::<TargetGroups>(conn, scope, "target_groups", tg, e).await?;
     if errors.is_empty() {
         // Deferred keys and references answer now, while the request can still say so.
-        diesel::sql_query("SET CONSTRAINTS ALL IMMEDIATE")
-            .execute(conn)
-            .await?;
+        store::check_deferred_now(conn).await?;
     }
     Ok(errors)
 }
@@ -336,11 +287,10 @@ async fn delete_missing<P: Part<Scope = ProjectScope>>(
     errors: &mut Vec<FieldError>,
 ) -> Result<(), ApiError> {
     for item in missing {
-        let deleted = conn
-            .transaction(async |conn| P::delete(conn, scope, &item).await)
-            .await;
+        let deleted =
+            store::savepoint(conn, async |conn| P::delete(conn, scope, &item).await).await;
         if let Err(e) = deleted {
-            collect(nest(e, &format!("/{section}")), errors)?;
+            collect(nest(e.into(), &format!("/{section}")), errors)?;
         }
     }
     Ok(())

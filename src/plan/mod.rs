@@ -1,214 +1,93 @@
-//! The project plan's parts: for each, its wire types, its rules and its queries, served
-//! through the generic handlers in [`crate::routes::parts`].
+//! The plan's parts as the API serves them: each part's stored lines are the store's
+//! ([`crate::db::plan`]); here each gets the names under which it is routed and
+//! documented. The whole-plan document is in [`document`].
 
-pub mod budget_lines;
 pub mod document;
-pub mod evaluation_moments;
-pub mod fund_applications;
-pub mod history;
-pub mod hours;
-pub mod partners;
-pub mod period;
-pub mod project_partners;
-pub mod roadmap;
-pub mod summary;
-pub mod target_groups;
-pub mod targets;
-pub mod translation_costs;
 
-/// The queries every project line table shares: find (optionally locking), list a page
-/// in `(created_at, id)` order, and delete. `$table` is the diesel table module, `$row`
-/// the row type, selectable from it.
-macro_rules! line_queries {
-    ($table:ident, $row:ty, $fields:ty) => {
-        /// Inserts a line under a new id of the service's, or updates the line
-        /// `current` (`(id, version)`), raising its version. A client never picks the
-        /// id of a new line: ids are unique across organisations, so a chosen one that
-        /// is taken elsewhere would tell the client so.
-        async fn store_row(
-            conn: &mut diesel_async::AsyncPgConnection,
-            scope: &$crate::db::scope::ProjectScope,
-            current: Option<(uuid::Uuid, i64)>,
-            fields: $fields,
-        ) -> Result<$row, $crate::error::ApiError> {
-            use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
-            use diesel_async::RunQueryDsl;
-            let project = scope.project_id();
-            Ok(match current {
-                Some((id, version)) => {
-                    diesel::update(
-                        $table::table
-                            .filter($table::organisation_id.eq(scope.org))
-                            .filter($table::id.eq(id)),
-                    )
-                    .set((
-                        &fields,
-                        $table::version.eq(version + 1),
-                        $table::updated_at.eq(diesel::dsl::now),
-                    ))
-                    .returning(<$row>::as_returning())
-                    .get_result(conn)
-                    .await?
-                }
-                None => {
-                    diesel::insert_into($table::table)
-                        .values((
-                            $table::id.eq(uuid::Uuid::now_v7()),
-                            $table::organisation_id.eq(scope.org),
-                            $table::project_id.eq(project),
-                            &fields,
-                        ))
-                        .returning(<$row>::as_returning())
-                        .get_result(conn)
-                        .await?
-                }
-            })
-        }
+pub use crate::db::plan::{
+    budget_lines, evaluation_moments, fund_applications, history, hours, partners, period,
+    project_partners, roadmap, summary, target_groups, targets, translation_costs,
+};
 
-        async fn find_row(
-            conn: &mut diesel_async::AsyncPgConnection,
-            scope: &$crate::db::scope::ProjectScope,
-            id: uuid::Uuid,
-            lock: bool,
-        ) -> Result<$row, $crate::error::ApiError> {
-            use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
-            use diesel_async::RunQueryDsl;
-            let query = $table::table
-                .filter($table::organisation_id.eq(scope.org))
-                .filter($table::project_id.eq(scope.project_id()))
-                .filter($table::id.eq(id))
-                .select(<$row>::as_select());
-            Ok(if lock {
-                query.for_update().first(conn).await?
-            } else {
-                query.first(conn).await?
-            })
-        }
+use crate::db::plan::budget_lines::BudgetLines;
+use crate::db::plan::evaluation_moments::EvaluationMoments;
+use crate::db::plan::fund_applications::FundApplications;
+use crate::db::plan::hours::Hours;
+use crate::db::plan::partners::Partners;
+use crate::db::plan::project_partners::ProjectPartners;
+use crate::db::plan::roadmap::Roadmap;
+use crate::db::plan::target_groups::TargetGroups;
+use crate::db::plan::targets::Targets;
+use crate::db::plan::translation_costs::TranslationCosts;
+use crate::routes::parts::Part;
 
-        async fn list_rows(
-            conn: &mut diesel_async::AsyncPgConnection,
-            scope: &$crate::db::scope::ProjectScope,
-            limit: i64,
-            after: Option<$crate::models::Keyset>,
-        ) -> Result<Vec<$row>, $crate::error::ApiError> {
-            use diesel::{BoolExpressionMethods, ExpressionMethods, QueryDsl, SelectableHelper};
-            use diesel_async::RunQueryDsl;
-            let query = $table::table
-                .filter($table::organisation_id.eq(scope.org))
-                .filter($table::project_id.eq(scope.project_id()))
-                .into_boxed();
-            Ok($crate::models::after_keyset!(query, $table, after)
-                .order(($table::created_at, $table::id))
-                .limit(limit + 1)
-                .select(<$row>::as_select())
-                .load(conn)
-                .await?)
-        }
-
-        async fn delete_row(
-            conn: &mut diesel_async::AsyncPgConnection,
-            scope: &$crate::db::scope::ProjectScope,
-            id: uuid::Uuid,
-        ) -> Result<(), $crate::error::ApiError> {
-            use diesel::{ExpressionMethods, QueryDsl};
-            use diesel_async::RunQueryDsl;
-            diesel::delete(
-                $table::table
-                    .filter($table::organisation_id.eq(scope.org))
-                    .filter($table::project_id.eq(scope.project_id()))
-                    .filter($table::id.eq(id)),
-            )
-            .execute(conn)
-            .await?;
-            Ok(())
-        }
-    };
-}
-pub(crate) use line_queries;
-
-/// The 409 for deleting something that other lines or reports still refer to.
-pub fn referenced(noun: &str, by: &str, ids: &[impl std::fmt::Display]) -> crate::error::ApiError {
-    crate::error::ApiError::Conflict {
-        detail: format!(
-            "This {noun} is used by {} {by}; change or delete those first.",
-            ids.len()
-        ),
-        errors: ids
-            .iter()
-            .map(|id| crate::error::FieldError::body("", format!("used by {by} {id}")))
-            .collect(),
-    }
+impl Part for TargetGroups {
+    const SEGMENT: &'static str = "target-groups";
+    const ID_PARAM: &'static str = "target_group_id";
+    const PLURAL: &'static str = "target groups";
+    const ABOUT: &'static str = "The communities the project aims at (*doelgroepen*), each with the languages to use. Ordered by creation.";
 }
 
-/// Checks that no language appears twice in a list.
-pub fn distinct_languages(
-    errors: &mut crate::domain::validation::Errors,
-    pointer: &str,
-    languages: &[crate::domain::plan::LanguageCode],
-) {
-    for (i, language) in languages.iter().enumerate() {
-        if languages[..i].contains(language) {
-            errors.push(crate::error::FieldError::body(
-                format!("{pointer}/{i}"),
-                format!("{language} appears more than once"),
-            ));
-        }
-    }
+impl Part for Hours {
+    const SEGMENT: &'static str = "hours";
+    const ID_PARAM: &'static str = "hours_id";
+    const PLURAL: &'static str = "planned hours";
+    const ABOUT: &'static str = "Planned hours (*uren*) per activity and quarter, with the hourly rate that prices them. One line per activity and quarter. Ordered by creation.";
 }
 
-/// The `Part` methods every plain line shares: meta, key, list, find and store, by the
-/// functions [`line_queries`] defines. Used inside `impl Part for …`.
-macro_rules! line_part_methods {
-    ($row:ty, $fields:ty) => {
-        $crate::plan::line_part_methods!($row, $fields, reading);
-        async fn store<'c>(
-            conn: &'c mut diesel_async::AsyncPgConnection,
-            scope: &'c $crate::db::scope::ProjectScope,
-            _key: Option<uuid::Uuid>,
-            current: Option<&'c $row>,
-            valid: $fields,
-        ) -> Result<$row, $crate::error::ApiError> {
-            store_row(conn, scope, current.map(|c| (c.id, c.version)), valid).await
-        }
-    };
-    // Every method but `store`, for a part that stores in its own way.
-    ($row:ty, $fields:ty, reading) => {
-        fn meta(item: &$row) -> $crate::routes::parts::Meta {
-            $crate::plan::row_meta!(item)
-        }
-        fn key(item: &$row) -> uuid::Uuid {
-            item.id
-        }
-        async fn list<'c>(
-            conn: &'c mut diesel_async::AsyncPgConnection,
-            scope: &'c $crate::db::scope::ProjectScope,
-            limit: i64,
-            after: Option<$crate::models::Keyset>,
-        ) -> Result<Vec<$row>, $crate::error::ApiError> {
-            list_rows(conn, scope, limit, after).await
-        }
-        async fn find<'c>(
-            conn: &'c mut diesel_async::AsyncPgConnection,
-            scope: &'c $crate::db::scope::ProjectScope,
-            key: uuid::Uuid,
-            lock: bool,
-        ) -> Result<$row, $crate::error::ApiError> {
-            find_row(conn, scope, key, lock).await
-        }
-    };
+impl Part for BudgetLines {
+    const SEGMENT: &'static str = "budget-lines";
+    const ID_PARAM: &'static str = "budget_line_id";
+    const PLURAL: &'static str = "budget lines";
+    const ABOUT: &'static str = "The budget (*begroting*): planned euros per category, optionally phased per quarter. A line that a fund application or target refers to cannot be deleted. Ordered by creation.";
 }
-pub(crate) use line_part_methods;
 
-/// The ETag-carrying meta of a row with `id`, `version` and `created_at`.
-macro_rules! row_meta {
-    ($item:expr) => {
-        $crate::routes::parts::Meta {
-            version: $item.version,
-            keyset: $crate::models::Keyset {
-                created_at: $item.created_at,
-                id: $item.id,
-            },
-        }
-    };
+impl Part for TranslationCosts {
+    const SEGMENT: &'static str = "translation-costs";
+    const ID_PARAM: &'static str = "translation_cost_id";
+    const PLURAL: &'static str = "translation costs";
+    const ABOUT: &'static str = "Translation costs (*vertaalkosten*): item, source and target languages, unit, quantity and unit price. The service computes `total` (quantity × unit price, to the cent, for each target language); a client cannot send it. They roll up into the summary's translation category. Ordered by creation.";
 }
-pub(crate) use row_meta;
+
+impl Part for FundApplications {
+    const SEGMENT: &'static str = "fund-applications";
+    const ID_PARAM: &'static str = "fund_application_id";
+    const PLURAL: &'static str = "fund applications";
+    const ABOUT: &'static str = "Fund applications (*fondsaanvragen*): funder, the budget lines covered, amounts requested and granted, status, dates, reference, conditions and reporting duties. The status moves draft → submitted → granted | partially_granted | rejected, and to withdrawn from draft or submitted; any other move is a 409 whose `allowed` lists the possible statuses. Ordered by creation.";
+}
+
+impl Part for Targets {
+    const SEGMENT: &'static str = "targets";
+    const ID_PARAM: &'static str = "target_id";
+    const PLURAL: &'static str = "targets";
+    const ABOUT: &'static str = "Targets (*doelen*): planned figures per theme (reach per target group, partners at or above a ladder level, communication items per channel or language, hours per activity, spend per budget line or category), per quarter or for the whole project. Ordered by creation.";
+}
+
+impl Part for EvaluationMoments {
+    const SEGMENT: &'static str = "evaluation-moments";
+    const ID_PARAM: &'static str = "evaluation_moment_id";
+    const PLURAL: &'static str = "evaluation moments";
+    const ABOUT: &'static str = "Evaluation moments (*evaluatiemomenten*): dated reviews inside the project period, with outcome notes. Ordered by creation.";
+}
+
+impl Part for Roadmap {
+    const SEGMENT: &'static str = "roadmap";
+    const ID_PARAM: &'static str = "step";
+    const PLURAL: &'static str = "roadmap steps";
+    const ABOUT: &'static str = "The nine roadmap steps (1 explore why extra attention is needed … 9 carry it out), created with the project, in step order. Steps cannot be added or removed; their status and notes change.";
+}
+
+impl Part for ProjectPartners {
+    const SEGMENT: &'static str = "partners";
+    const ID_PARAM: &'static str = "project_partner_id";
+    const PLURAL: &'static str = "project partners";
+    const ABOUT: &'static str = "The project's partners: links to the organisation's partner register with the partner's functions (referrer, referral_target, collaboration_partner, knowledge_partner) and the current and desired collaboration level. Every change of the current level is kept in `level_history` with its date. Ordered by creation.";
+}
+
+impl Part for Partners {
+    const SEGMENT: &'static str = "partners";
+    const ID_PARAM: &'static str = "partner_id";
+    const PLURAL: &'static str = "partners";
+    const TAG: &'static str = "partners";
+    const ABOUT: &'static str = "The organisation's partner register, reused across its projects: name, category, notes and optional contact persons (personal data: leave one out to delete it). A partner linked to a project cannot be deleted. Ordered by creation.";
+}

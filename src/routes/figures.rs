@@ -11,8 +11,10 @@ use utoipa::IntoParams;
 use super::extract::{Query, RawBody, parse_json};
 use crate::auth::permit::{Permitted, WriteProjects};
 use crate::db::Db;
+use crate::db::monitoring::plan_refs;
 use crate::db::scope::ProjectScope;
 use crate::domain::plan::Quarter;
+use crate::domain::validation::Invalid;
 use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
 use crate::idempotency::{self, Claim};
@@ -84,9 +86,9 @@ async fn check_groups(
             let found = match projects::share(conn, org, project_id).await {
                 Ok(project) => {
                     let scope = ProjectScope::new(project.clone());
-                    Some((project, PlanRefs::load(conn, &scope).await?))
+                    Some((project, plan_refs(conn, &scope).await?))
                 }
-                Err(diesel::result::Error::NotFound) => None,
+                Err(crate::db::QueryError::NotFound) => None,
                 Err(e) => return Err(e.into()),
             };
             slot.insert(found);
@@ -136,11 +138,10 @@ async fn check_groups(
                 content,
                 rows: rows.len(),
             }),
-            Err(ApiError::Validation(found)) => {
+            Err(Invalid(found)) => {
                 let first = rows[0].origin;
                 errors.extend(found.iter().map(|e| landing.locate(e, first)));
             }
-            Err(other) => return Err(other),
         }
     }
     Ok(if errors.is_empty() {

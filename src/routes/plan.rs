@@ -6,20 +6,24 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
+use super::audit::ChangeActor;
 use super::extract::{Json, Query, parse_json};
 use super::parts::{nest, project_missing};
 use super::projects::{ProjectRequest, validate};
 use super::{IfMatch, fresh, id_cursor, json_ok, newest_first_page, with_etag};
 use crate::auth::permit::{Allowed, Permitted, ReadProjects, WriteProjects};
 use crate::db::Db;
+use crate::db::StoreError;
+use crate::db::plan::history;
 use crate::db::scope::ProjectScope;
 use crate::domain::ProjectId;
 use crate::error::ApiError;
 use crate::models::project as projects;
 use crate::models::{Guarded, Page};
 use crate::plan::document::{self, PlanDocument, strip_read_only};
-use crate::plan::history::{self, PlanChange};
 use crate::plan::summary::{self, PlanSummary};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 /// Get the plan summary
 ///
@@ -44,7 +48,7 @@ pub async fn get_summary(
             projects::find(conn, org, id)
                 .await
                 .map_err(project_missing)?;
-            summary::compute(conn, org, id).await
+            Ok::<_, ApiError>(summary::compute(conn, org, id).await?)
         })
         .await?;
     Ok(json_ok(HttpResponse::Ok(), &summary))
@@ -157,11 +161,12 @@ pub async fn replace_plan(
             let project = projects::update(conn, org, id, current.version, &changes).await?;
             let scope = ProjectScope::new(project.clone());
             let mut errors = document::write_sections(conn, &scope, sections).await?;
-            if let Err(ApiError::Conflict {
-                errors: outside, ..
-            }) = crate::plan::period::check(conn, id, project.start_date, project.end_date).await
-            {
-                errors.extend(outside);
+            match crate::plan::period::check(conn, id, project.start_date, project.end_date).await {
+                Ok(()) => {}
+                Err(StoreError::Conflict {
+                    errors: outside, ..
+                }) => errors.extend(outside),
+                Err(other) => return Err(other.into()),
             }
             if !errors.is_empty() {
                 // the transaction rolls back: nothing of the document is stored
@@ -185,6 +190,56 @@ pub struct HistoryQuery {
     /// The `next_cursor` of the previous page; omit for the newest changes.
     #[param(max_length = 200)]
     pub cursor: Option<String>,
+}
+
+/// One change to the plan.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlanChange {
+    /// Increases with every change.
+    pub id: i64,
+    pub changed_at: DateTime<Utc>,
+    /// `project`, `target_group`, `hours`, `budget_line`, `translation_cost`,
+    /// `fund_application`, `target`, `evaluation_moment`, `roadmap_step` or
+    /// `project_partner`.
+    #[schema(example = "budget_line")]
+    pub entity: String,
+    pub entity_id: Uuid,
+    /// `created`, `updated` or `deleted`.
+    #[schema(example = "updated")]
+    pub action: String,
+    /// `null` for changes made outside a request (migrations, the CLI).
+    pub actor: Option<ChangeActor>,
+    /// The changed fields before the change; `null` when created.
+    #[schema(value_type = Option<Object>, example = json!({"amount": "1000.00"}))]
+    pub before: Option<serde_json::Value>,
+    /// The changed fields after the change; `null` when deleted.
+    #[schema(value_type = Option<Object>, example = json!({"amount": "1250.00"}))]
+    pub after: Option<serde_json::Value>,
+}
+
+impl From<history::PlanChange> for PlanChange {
+    fn from(change: history::PlanChange) -> Self {
+        let history::PlanChange {
+            id,
+            changed_at,
+            entity,
+            entity_id,
+            action,
+            actor,
+            before,
+            after,
+        } = change;
+        PlanChange {
+            id,
+            changed_at,
+            entity,
+            entity_id,
+            action,
+            actor: actor.map(Into::into),
+            before,
+            after,
+        }
+    }
 }
 
 /// One page of the plan's history, newest first.
@@ -220,7 +275,7 @@ pub async fn get_history(
             projects::share(conn, org, id)
                 .await
                 .map_err(project_missing)?;
-            history::list(conn, org, id, limit, before).await
+            Ok::<_, ApiError>(history::list(conn, org, id, limit, before).await?)
         })
         .await?;
     let page = Page::from_rows(items, limit, |c| c.id);
@@ -228,7 +283,7 @@ pub async fn get_history(
         HttpResponse::Ok(),
         &PlanChangeList {
             next_cursor: page.next.map(|id| id_cursor("change", id)),
-            items: page.items,
+            items: page.items.into_iter().map(PlanChange::from).collect(),
         },
     ))
 }

@@ -16,6 +16,7 @@ use super::{fresh, json_ok, parse_if_match, with_etag};
 use crate::auth::Principal;
 use crate::auth::permit::{Allowed, Permitted, ReadProjects, ReviewReports, WriteProjects};
 use crate::db::Db;
+use crate::db::monitoring::plan_refs;
 use crate::db::scope::ProjectScope;
 use crate::domain::ProjectId;
 use crate::domain::plan::Quarter;
@@ -24,7 +25,7 @@ use crate::error::{ApiError, FieldError};
 use crate::models::project as projects;
 use crate::models::{Guarded, Precondition};
 use crate::monitoring::content::{
-    self, Budget, CommunicationEffort, Narrative, Network, PlanRefs, Reach, ReportContent,
+    self, Budget, CommunicationEffort, Narrative, Network, Reach, ReportContent,
 };
 use crate::monitoring::progress::{self, Include, Progress};
 use crate::monitoring::reports::{
@@ -300,7 +301,7 @@ async fn write(
         let scope = project_scope(conn, org, project).await?;
         inside(&scope, quarter)?;
         let current = reports::find(conn, &scope, quarter, true).await?;
-        let refs = PlanRefs::load(conn, &scope).await?;
+        let refs = plan_refs(conn, &scope).await?;
         let due = DueDates::load(conn, &scope).await?;
         match current {
             None => {
@@ -312,7 +313,10 @@ async fn write(
                     return fresh(Guarded::Stale);
                 }
                 let content = content::validate(&refs, *content)?;
-                match reports::create(conn, &scope, quarter, content).await {
+                match reports::create(conn, &scope, quarter, content)
+                    .await
+                    .map_err(ApiError::from)
+                {
                     Ok(row) => Ok((row, due, true)),
                     // Another request created it meanwhile.
                     Err(ApiError::Conflict { .. }) if conditions.create_only => {
@@ -768,7 +772,7 @@ pub async fn list_events(
         .tenant(org, async move |conn| {
             let scope = project_scope(conn, org, id).await?;
             let row = existing(conn, &scope, quarter, false).await?;
-            reports::events(conn, row.id).await
+            Ok::<_, ApiError>(reports::events(conn, row.id).await?)
         })
         .await?;
     Ok(json_ok(HttpResponse::Ok(), &ReportEventList { items }))

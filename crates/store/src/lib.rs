@@ -12,9 +12,12 @@
 //!   nothing else.
 //! - [`SystemDb::system`]: the CLI, as the owner, across organisations. Never in a request.
 
+pub mod error;
 pub mod idempotency;
 pub mod json;
 pub mod models;
+pub mod monitoring;
+pub mod plan;
 pub mod roles;
 pub mod schema;
 pub mod scope;
@@ -35,6 +38,11 @@ use crate::domain::OrganisationId;
 use crate::domain::audit::Acting;
 
 pub use diesel_async::pooled_connection::deadpool::PoolError;
+/// The connection a transaction body is handed, to pass on to store functions.
+pub type Conn = AsyncPgConnection;
+/// A failed query, as the store's functions report it (the HTTP layer picks a status).
+pub use diesel::result::{DatabaseErrorKind, Error as QueryError};
+pub use error::{StoreError, StoreResult};
 pub use roles::{APP_ROLE, AUTH_ROLE, Connections};
 type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
 

@@ -11,23 +11,20 @@ pub(super) fn path_value<T: FromStr>(req: &HttpRequest, name: &str) -> Result<T,
 }
 
 /// A project that is not there (or not the caller's) is a 404.
-pub fn project_missing(error: diesel::result::Error) -> ApiError {
-    match error {
-        diesel::result::Error::NotFound => ApiError::NotFound("The project does not exist.".into()),
-        other => other.into(),
-    }
+pub fn project_missing(error: crate::db::QueryError) -> ApiError {
+    ApiError::from(crate::db::StoreError::missing(
+        "The project does not exist.",
+    )(error))
 }
 
 /// The project's scope, with the project under a share lock: its lines can be written,
 /// its period cannot change until the transaction ends.
 pub async fn project_scope(
-    conn: &mut AsyncPgConnection,
+    conn: &mut crate::db::Conn,
     org: OrganisationId,
     project: ProjectId,
 ) -> Result<ProjectScope, ApiError> {
-    ProjectScope::share(conn, org, project)
-        .await
-        .map_err(project_missing)
+    Ok(ProjectScope::open(conn, org, Some(project)).await?)
 }
 
 pub(super) fn project_of<P: Part>(req: &HttpRequest) -> Result<Option<ProjectId>, ApiError> {
@@ -37,8 +34,8 @@ pub(super) fn project_of<P: Part>(req: &HttpRequest) -> Result<Option<ProjectId>
     }
 }
 
-pub(super) fn not_found<P: Part>(error: ApiError) -> ApiError {
-    match error {
+pub(super) fn not_found<P: Part>(error: crate::db::StoreError) -> ApiError {
+    match ApiError::from(error) {
         ApiError::NotFound(_) => ApiError::NotFound(format!("The {} does not exist.", P::NOUN)),
         other => other,
     }
@@ -83,7 +80,7 @@ pub(super) async fn list<P: Part>(
     let items = db
         .tenant(org, async move |conn| {
             let scope = P::Scope::open(conn, org, project).await?;
-            P::list(conn, &scope, page.limit, page.after).await
+            Ok::<_, ApiError>(P::list(conn, &scope, page.limit, page.after).await?)
         })
         .await?;
     let page = Page::from_rows(items, page.limit, |i| P::meta(i).keyset);
@@ -126,7 +123,7 @@ pub(super) async fn create<P: Part>(
         .acting(principal.acting(), async move |conn| {
             let scope = P::Scope::open(conn, org, project).await?;
             let valid = P::check(conn, &scope, None, input).await?;
-            P::store(conn, &scope, None, None, valid).await
+            Ok::<_, ApiError>(P::store(conn, &scope, None, None, valid).await?)
         })
         .await?;
     let location = format!("{}/{}", req.path().trim_end_matches('/'), P::key(&item));
@@ -166,7 +163,7 @@ pub(super) async fn write<P: Part>(
             if !expected.matches(P::meta(&current).version) {
                 return fresh(Guarded::Stale);
             }
-            P::store(conn, &scope, Some(key), Some(&current), valid).await
+            Ok(P::store(conn, &scope, Some(key), Some(&current), valid).await?)
         })
         .await?;
     Ok(item_response::<P>(HttpResponse::Ok(), &item))
@@ -226,7 +223,7 @@ pub(super) async fn delete<P: Part>(
         if !expected.matches(P::meta(&current).version) {
             return fresh(Guarded::Stale);
         }
-        P::delete(conn, &scope, &current).await
+        Ok(P::delete(conn, &scope, &current).await?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

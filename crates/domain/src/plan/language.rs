@@ -70,3 +70,46 @@ sql_via!(
     |v| v.0.clone(),
     |i| Ok(LanguageCode(i))
 );
+
+/// Checks that no language appears twice in a list; each repeat is a problem at its
+/// own index under `pointer`.
+pub fn distinct_languages(
+    errors: &mut crate::validation::Errors,
+    pointer: &str,
+    languages: &[LanguageCode],
+) {
+    for (i, language) in languages.iter().enumerate() {
+        if languages[..i].contains(language) {
+            errors.push(crate::validation::FieldError::body(
+                format!("{pointer}/{i}"),
+                format!("{language} appears more than once"),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validation::{Errors, FieldError, Invalid};
+
+    #[test]
+    fn each_repeat_of_a_language_is_named_at_its_index() {
+        let codes: Vec<LanguageCode> = ["tr", "nl", "tr", "ar", "nl"]
+            .iter()
+            .map(|c| c.parse().expect("a known code"))
+            .collect();
+        let mut errors = Errors::default();
+        distinct_languages(&mut errors, "/languages", &codes);
+        assert_eq!(
+            errors.finish(),
+            Err(Invalid(vec![
+                FieldError::body("/languages/2", "tr appears more than once"),
+                FieldError::body("/languages/4", "nl appears more than once"),
+            ]))
+        );
+        let mut errors = Errors::default();
+        distinct_languages(&mut errors, "/languages", &codes[..2]);
+        assert_eq!(errors.finish(), Ok(()));
+    }
+}

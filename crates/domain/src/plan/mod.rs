@@ -66,11 +66,13 @@ mod amount;
 mod language;
 mod level;
 mod quarter;
+mod reporting;
 
 pub use amount::Amount;
-pub use language::LanguageCode;
+pub use language::{LanguageCode, distinct_languages};
 pub use level::Level;
 pub use quarter::Quarter;
+pub use reporting::ReportingDuty;
 
 text_enum!(
     /// What planned or spent hours are for.

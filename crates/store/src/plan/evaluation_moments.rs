@@ -8,13 +8,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::line_queries;
-use crate::db::schema::evaluation_moments;
-use crate::db::scope::ProjectScope;
+use crate::domain::validation::FieldError;
 use crate::domain::{OrganisationId, ProjectId, text};
-use crate::error::{ApiError, FieldError};
+use crate::error::StoreResult;
+use crate::schema::evaluation_moments;
+use crate::scope::ProjectScope;
 
+use super::Lines;
 use crate::domain::validation::Errors;
-use crate::routes::parts::Part;
 
 /// A dated review.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -68,7 +69,7 @@ line_queries!(evaluation_moments, EvaluationMoment, EvaluationMomentFields);
 pub fn validate(
     scope: &ProjectScope,
     input: EvaluationMomentInput,
-) -> Result<EvaluationMomentFields, ApiError> {
+) -> StoreResult<EvaluationMomentFields> {
     let (start, end) = scope.period();
     let mut errors = Errors::default();
     if !(start..=end).contains(&input.planned_on) {
@@ -92,20 +93,16 @@ pub fn validate(
 
 pub struct EvaluationMoments;
 
-impl Part for EvaluationMoments {
+impl Lines for EvaluationMoments {
     type Scope = ProjectScope;
-    const SEGMENT: &'static str = "evaluation-moments";
-    const ID_PARAM: &'static str = "evaluation_moment_id";
     const NOUN: &'static str = "evaluation moment";
-    const PLURAL: &'static str = "evaluation moments";
-    const ABOUT: &'static str = "Evaluation moments (*evaluatiemomenten*): dated reviews inside the project period, with outcome notes. Ordered by creation.";
 
     type Key = Uuid;
     type Input = EvaluationMomentInput;
     type Output = EvaluationMoment;
     type Valid = EvaluationMomentFields;
 
-    super::line_part_methods!(EvaluationMoment, EvaluationMomentFields);
+    super::line_methods!(EvaluationMoment, EvaluationMomentFields);
 
     fn input_of(item: EvaluationMoment) -> EvaluationMomentInput {
         EvaluationMomentInput {
@@ -119,14 +116,14 @@ impl Part for EvaluationMoments {
         scope: &'c ProjectScope,
         _current: Option<&'c EvaluationMoment>,
         input: EvaluationMomentInput,
-    ) -> Result<EvaluationMomentFields, ApiError> {
+    ) -> StoreResult<EvaluationMomentFields> {
         validate(scope, input)
     }
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c ProjectScope,
         current: &'c EvaluationMoment,
-    ) -> Result<(), ApiError> {
+    ) -> StoreResult<()> {
         delete_row(conn, scope, current.id).await
     }
 }

@@ -1,4 +1,7 @@
-//! The vocabulary of quarterly reports: their states and workflow moves.
+//! The vocabulary of quarterly reports: their states and workflow moves, and what a
+//! report holds ([`content`]).
+
+pub mod content;
 
 text_enum!(
     /// Where a report stands.

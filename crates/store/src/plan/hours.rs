@@ -9,16 +9,16 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::line_queries;
-use crate::db::schema::planned_hours;
-use crate::db::scope::ProjectScope;
 use crate::domain::plan::{Activity, Amount, Quarter};
+use crate::domain::report::content::PlanRef;
 use crate::domain::{OrganisationId, ProjectId};
-use crate::error::ApiError;
-use crate::monitoring::content::PlanRef;
+use crate::error::{StoreError, StoreResult};
 use crate::monitoring::reports::quarters_referring;
+use crate::schema::planned_hours;
+use crate::scope::ProjectScope;
 
+use super::Lines;
 use crate::domain::validation::Errors;
-use crate::routes::parts::Part;
 
 /// Hours planned for one activity in one quarter.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -74,10 +74,7 @@ pub struct PlannedHoursFields {
 
 line_queries!(planned_hours, PlannedHours, PlannedHoursFields);
 
-pub fn validate(
-    scope: &ProjectScope,
-    input: PlannedHoursInput,
-) -> Result<PlannedHoursFields, ApiError> {
+pub fn validate(scope: &ProjectScope, input: PlannedHoursInput) -> StoreResult<PlannedHoursFields> {
     let (start, end) = scope.period();
     let mut errors = Errors::default();
     errors.check("/quarter", input.quarter.check_within(start, end));
@@ -96,20 +93,16 @@ pub fn validate(
 
 pub struct Hours;
 
-impl Part for Hours {
+impl Lines for Hours {
     type Scope = ProjectScope;
-    const SEGMENT: &'static str = "hours";
-    const ID_PARAM: &'static str = "hours_id";
     const NOUN: &'static str = "hours line";
-    const PLURAL: &'static str = "planned hours";
-    const ABOUT: &'static str = "Planned hours (*uren*) per activity and quarter, with the hourly rate that prices them. One line per activity and quarter. Ordered by creation.";
 
     type Key = Uuid;
     type Input = PlannedHoursInput;
     type Output = PlannedHours;
     type Valid = PlannedHoursFields;
 
-    super::line_part_methods!(PlannedHours, PlannedHoursFields);
+    super::line_methods!(PlannedHours, PlannedHoursFields);
 
     fn input_of(item: PlannedHours) -> PlannedHoursInput {
         PlannedHoursInput {
@@ -125,7 +118,7 @@ impl Part for Hours {
         scope: &'c ProjectScope,
         _current: Option<&'c PlannedHours>,
         input: PlannedHoursInput,
-    ) -> Result<PlannedHoursFields, ApiError> {
+    ) -> StoreResult<PlannedHoursFields> {
         validate(scope, input)
     }
 
@@ -133,7 +126,7 @@ impl Part for Hours {
         conn: &'c mut AsyncPgConnection,
         scope: &'c ProjectScope,
         current: &'c PlannedHours,
-    ) -> Result<(), ApiError> {
+    ) -> StoreResult<()> {
         use diesel::{ExpressionMethods, QueryDsl};
         use diesel_async::RunQueryDsl;
         // Reports may spend hours only on planned activities: the last line of an
@@ -150,7 +143,7 @@ impl Part for Hours {
             let reports =
                 quarters_referring(conn, scope, PlanRef::Activity(current.activity)).await?;
             if !reports.is_empty() {
-                return Err(super::referenced(
+                return Err(StoreError::referenced(
                     "activity's last hours line",
                     "quarterly reports",
                     &reports,

@@ -8,12 +8,12 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::json::JsonList;
-use crate::db::schema::{budget_lines, fund_applications, planned_hours, translation_costs};
 use crate::domain::plan::{Activity, Amount, BudgetCategory, FundStatus, Quarter};
 use crate::domain::{OrganisationId, ProjectId};
-use crate::error::ApiError;
+use crate::error::StoreResult;
+use crate::json::JsonList;
 use crate::plan::budget_lines::Phase;
+use crate::schema::{budget_lines, fund_applications, planned_hours, translation_costs};
 
 /// Planned hours for one activity.
 #[derive(Debug, Serialize, ToSchema)]
@@ -111,7 +111,7 @@ pub async fn compute(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
     project: ProjectId,
-) -> Result<PlanSummary, ApiError> {
+) -> StoreResult<PlanSummary> {
     let hours: Vec<(Activity, Quarter, Amount, Amount)> = planned_hours::table
         .filter(planned_hours::organisation_id.eq(org))
         .filter(planned_hours::project_id.eq(project))

@@ -7,18 +7,18 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::content::{PlanRef, ReportContent};
-use crate::db::json::JsonDoc;
-use crate::db::schema::{
+use crate::domain::ProjectId;
+use crate::domain::plan::ReportingDuty;
+use crate::domain::plan::{FundStatus, Quarter};
+use crate::domain::report::content::{PlanRef, ReportContent};
+pub use crate::domain::report::{ReportAction, ReportState};
+use crate::error::StoreResult;
+use crate::json::JsonDoc;
+use crate::schema::{
     fund_applications, organisations, quarterly_report_events, quarterly_report_revisions,
     quarterly_reports,
 };
-use crate::db::scope::ProjectScope;
-use crate::domain::ProjectId;
-use crate::domain::plan::{FundStatus, Quarter};
-pub use crate::domain::report::{ReportAction, ReportState};
-use crate::error::ApiError;
-use crate::plan::fund_applications::ReportingDuty;
+use crate::scope::ProjectScope;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = quarterly_reports, check_for_backend(diesel::pg::Pg))]
@@ -40,7 +40,7 @@ pub async fn find(
     scope: &ProjectScope,
     quarter: Quarter,
     lock: bool,
-) -> Result<Option<ReportRow>, ApiError> {
+) -> StoreResult<Option<ReportRow>> {
     use diesel::OptionalExtension;
     let query = quarterly_reports::table
         .filter(quarterly_reports::organisation_id.eq(scope.org))
@@ -57,7 +57,7 @@ pub async fn find(
 pub async fn all(
     conn: &mut AsyncPgConnection,
     scope: &ProjectScope,
-) -> Result<Vec<ReportRow>, ApiError> {
+) -> StoreResult<Vec<ReportRow>> {
     Ok(quarterly_reports::table
         .filter(quarterly_reports::organisation_id.eq(scope.org))
         .filter(quarterly_reports::project_id.eq(scope.project_id()))
@@ -73,7 +73,7 @@ pub async fn create(
     scope: &ProjectScope,
     quarter: Quarter,
     content: ReportContent,
-) -> Result<ReportRow, ApiError> {
+) -> StoreResult<ReportRow> {
     // The database writes the event (trigger quarterly_report_event).
     Ok(diesel::insert_into(quarterly_reports::table)
         .values((
@@ -93,7 +93,7 @@ pub async fn update(
     conn: &mut AsyncPgConnection,
     current: &ReportRow,
     content: ReportContent,
-) -> Result<ReportRow, ApiError> {
+) -> StoreResult<ReportRow> {
     if current.content.0 == content {
         return Ok(current.clone());
     }
@@ -116,7 +116,7 @@ pub async fn act(
     current: &ReportRow,
     action: ReportAction,
     reason: Option<&str>,
-) -> Result<ReportRow, ApiError> {
+) -> StoreResult<ReportRow> {
     use diesel::sql_types::Text;
     diesel::sql_query("SELECT set_config('app.reason', $1, true)")
         .bind::<Text, _>(reason.unwrap_or_default())
@@ -147,7 +147,7 @@ pub struct ReportRevision {
 pub async fn revisions(
     conn: &mut AsyncPgConnection,
     report: Uuid,
-) -> Result<Vec<ReportRevision>, ApiError> {
+) -> StoreResult<Vec<ReportRevision>> {
     Ok(quarterly_report_revisions::table
         .filter(quarterly_report_revisions::report_id.eq(report))
         .order(quarterly_report_revisions::revision)
@@ -165,7 +165,7 @@ pub async fn revision(
     conn: &mut AsyncPgConnection,
     report: Uuid,
     revision: i32,
-) -> Result<Option<ReportRevision>, ApiError> {
+) -> StoreResult<Option<ReportRevision>> {
     use diesel::OptionalExtension;
     Ok(quarterly_report_revisions::table
         .filter(quarterly_report_revisions::report_id.eq(report))
@@ -198,10 +198,7 @@ pub struct ReportEvent {
     pub at: DateTime<Utc>,
 }
 
-pub async fn events(
-    conn: &mut AsyncPgConnection,
-    report: Uuid,
-) -> Result<Vec<ReportEvent>, ApiError> {
+pub async fn events(conn: &mut AsyncPgConnection, report: Uuid) -> StoreResult<Vec<ReportEvent>> {
     Ok(quarterly_report_events::table
         .filter(quarterly_report_events::report_id.eq(report))
         .order(quarterly_report_events::id)
@@ -227,10 +224,7 @@ pub struct DueDates {
 }
 
 impl DueDates {
-    pub async fn load(
-        conn: &mut AsyncPgConnection,
-        scope: &ProjectScope,
-    ) -> Result<Self, ApiError> {
+    pub async fn load(conn: &mut AsyncPgConnection, scope: &ProjectScope) -> StoreResult<Self> {
         let days: i32 = organisations::table
             .filter(organisations::id.eq(scope.org))
             .select(organisations::report_due_days)
@@ -265,7 +259,7 @@ pub async fn quarters_referring(
     conn: &mut AsyncPgConnection,
     scope: &ProjectScope,
     target: PlanRef,
-) -> Result<Vec<String>, ApiError> {
+) -> StoreResult<Vec<String>> {
     let reports: Vec<(Quarter, JsonDoc<ReportContent>)> = quarterly_reports::table
         .filter(quarterly_reports::organisation_id.eq(scope.org))
         .filter(quarterly_reports::project_id.eq(scope.project_id()))

@@ -8,21 +8,22 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::NewIds;
 use super::budget_lines::BudgetLines;
-use super::document::NewIds;
 use super::fund_applications::budget_line_ids;
 use super::line_queries;
 use super::target_groups::TargetGroups;
-use crate::db::schema::{target_groups, targets};
-use crate::db::scope::ProjectScope;
 use crate::domain::plan::{
     Activity, Amount, BudgetCategory, Channel, LanguageCode, Level, Quarter, TargetTheme,
 };
+use crate::domain::validation::FieldError;
 use crate::domain::{OrganisationId, ProjectId};
-use crate::error::{ApiError, FieldError};
+use crate::error::StoreResult;
+use crate::schema::{target_groups, targets};
+use crate::scope::ProjectScope;
 
+use super::Lines;
 use crate::domain::validation::Errors;
-use crate::routes::parts::Part;
 
 /// A planned figure.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -104,10 +105,7 @@ pub struct Subjects {
     pub budget_lines: Vec<Uuid>,
 }
 
-pub async fn subjects(
-    conn: &mut AsyncPgConnection,
-    scope: &ProjectScope,
-) -> Result<Subjects, ApiError> {
+pub async fn subjects(conn: &mut AsyncPgConnection, scope: &ProjectScope) -> StoreResult<Subjects> {
     let target_groups = target_groups::table
         .filter(target_groups::organisation_id.eq(scope.org))
         .filter(target_groups::project_id.eq(scope.project_id()))
@@ -124,7 +122,7 @@ pub fn validate(
     scope: &ProjectScope,
     subjects: &Subjects,
     input: TargetInput,
-) -> Result<TargetFields, ApiError> {
+) -> StoreResult<TargetFields> {
     use TargetTheme::*;
     let (start, end) = scope.period();
     let theme = input.theme;
@@ -232,20 +230,16 @@ pub fn validate(
 
 pub struct Targets;
 
-impl Part for Targets {
+impl Lines for Targets {
     type Scope = ProjectScope;
-    const SEGMENT: &'static str = "targets";
-    const ID_PARAM: &'static str = "target_id";
     const NOUN: &'static str = "target";
-    const PLURAL: &'static str = "targets";
-    const ABOUT: &'static str = "Targets (*doelen*): planned figures per theme (reach per target group, partners at or above a ladder level, communication items per channel or language, hours per activity, spend per budget line or category), per quarter or for the whole project. Ordered by creation.";
 
     type Key = Uuid;
     type Input = TargetInput;
     type Output = Target;
     type Valid = TargetFields;
 
-    super::line_part_methods!(Target, TargetFields);
+    super::line_methods!(Target, TargetFields);
 
     fn follow(input: &mut TargetInput, created: &NewIds) {
         input.target_group_id = input
@@ -274,7 +268,7 @@ impl Part for Targets {
         scope: &'c ProjectScope,
         _current: Option<&'c Target>,
         input: TargetInput,
-    ) -> Result<TargetFields, ApiError> {
+    ) -> StoreResult<TargetFields> {
         let subjects = subjects(conn, scope).await?;
         validate(scope, &subjects, input)
     }
@@ -282,7 +276,7 @@ impl Part for Targets {
         conn: &'c mut AsyncPgConnection,
         scope: &'c ProjectScope,
         current: &'c Target,
-    ) -> Result<(), ApiError> {
+    ) -> StoreResult<()> {
         delete_row(conn, scope, current.id).await
     }
 }

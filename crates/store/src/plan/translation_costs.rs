@@ -9,15 +9,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{distinct_languages, line_queries};
-use crate::db::schema::translation_costs;
-use crate::db::scope::ProjectScope;
+use super::line_queries;
+use crate::domain::plan::distinct_languages;
 use crate::domain::plan::{Amount, LanguageCode, TranslationUnit};
+use crate::domain::validation::FieldError;
 use crate::domain::{OrganisationId, ProjectId, text};
-use crate::error::{ApiError, FieldError};
+use crate::error::StoreResult;
+use crate::schema::translation_costs;
+use crate::scope::ProjectScope;
 
+use super::Lines;
 use crate::domain::validation::Errors;
-use crate::routes::parts::Part;
 
 /// One translation job.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -83,7 +85,7 @@ pub struct TranslationCostFields {
 
 line_queries!(translation_costs, TranslationCost, TranslationCostFields);
 
-pub fn validate(input: TranslationCostInput) -> Result<TranslationCostFields, ApiError> {
+pub fn validate(input: TranslationCostInput) -> StoreResult<TranslationCostFields> {
     let mut errors = Errors::default();
     let item = errors.check("/item", text::bounded(&input.item, 1, 500));
     if input.target_languages.is_empty() {
@@ -139,20 +141,16 @@ pub fn validate(input: TranslationCostInput) -> Result<TranslationCostFields, Ap
 
 pub struct TranslationCosts;
 
-impl Part for TranslationCosts {
+impl Lines for TranslationCosts {
     type Scope = ProjectScope;
-    const SEGMENT: &'static str = "translation-costs";
-    const ID_PARAM: &'static str = "translation_cost_id";
     const NOUN: &'static str = "translation cost";
-    const PLURAL: &'static str = "translation costs";
-    const ABOUT: &'static str = "Translation costs (*vertaalkosten*): item, source and target languages, unit, quantity and unit price. The service computes `total` (quantity × unit price, to the cent, for each target language); a client cannot send it. They roll up into the summary's translation category. Ordered by creation.";
 
     type Key = Uuid;
     type Input = TranslationCostInput;
     type Output = TranslationCost;
     type Valid = TranslationCostFields;
 
-    super::line_part_methods!(TranslationCost, TranslationCostFields);
+    super::line_methods!(TranslationCost, TranslationCostFields);
 
     fn input_of(item: TranslationCost) -> TranslationCostInput {
         TranslationCostInput {
@@ -169,14 +167,14 @@ impl Part for TranslationCosts {
         _scope: &'c ProjectScope,
         _current: Option<&'c TranslationCost>,
         input: TranslationCostInput,
-    ) -> Result<TranslationCostFields, ApiError> {
+    ) -> StoreResult<TranslationCostFields> {
         validate(input)
     }
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c ProjectScope,
         current: &'c TranslationCost,
-    ) -> Result<(), ApiError> {
+    ) -> StoreResult<()> {
         delete_row(conn, scope, current.id).await
     }
 }

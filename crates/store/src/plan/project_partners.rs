@@ -10,17 +10,18 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::line_queries;
-use crate::db::schema::{partners, project_partner_levels, project_partners};
-use crate::db::scope::ProjectScope;
+use super::{Lines, Meta};
 use crate::domain::plan::{Level, PartnerFunction};
 use crate::domain::project::check_date;
+use crate::domain::report::content::PlanRef;
 use crate::domain::validation::Errors;
+use crate::domain::validation::FieldError;
 use crate::domain::{OrganisationId, ProjectId};
-use crate::error::{ApiError, FieldError};
+use crate::error::{StoreError, StoreResult};
 use crate::models::Keyset;
-use crate::monitoring::content::PlanRef;
 use crate::monitoring::reports::quarters_referring;
-use crate::routes::parts::{Meta, Part};
+use crate::schema::{partners, project_partner_levels, project_partners};
+use crate::scope::ProjectScope;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = project_partners, check_for_backend(diesel::pg::Pg))]
@@ -110,7 +111,7 @@ pub async fn complete(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
     rows: Vec<LinkRow>,
-) -> Result<Vec<ProjectPartner>, ApiError> {
+) -> StoreResult<Vec<ProjectPartner>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let partner_ids: Vec<Uuid> = rows.iter().map(|r| r.partner_id).collect();
     let names: Vec<(Uuid, String)> = partners::table
@@ -164,18 +165,18 @@ async fn one(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
     row: LinkRow,
-) -> Result<ProjectPartner, ApiError> {
+) -> StoreResult<ProjectPartner> {
     complete(conn, org, vec![row])
         .await?
         .pop()
-        .ok_or_else(|| ApiError::NotFound("The project partner does not exist.".into()))
+        .ok_or_else(|| StoreError::NotFound("The project partner does not exist.".into()))
 }
 
 /// The ids of the organisation's partners.
 pub async fn partner_ids(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
-) -> Result<Vec<Uuid>, ApiError> {
+) -> StoreResult<Vec<Uuid>> {
     Ok(partners::table
         .filter(partners::organisation_id.eq(org))
         .select(partners::id)
@@ -188,7 +189,7 @@ pub fn validate(
     current: Option<(Level, NaiveDate)>,
     today: NaiveDate,
     input: ProjectPartnerInput,
-) -> Result<LinkFields, ApiError> {
+) -> StoreResult<LinkFields> {
     let mut errors = Errors::default();
     if !known_partners.contains(&input.partner_id) {
         errors.push(FieldError::body(
@@ -246,13 +247,9 @@ pub fn validate(
 
 pub struct ProjectPartners;
 
-impl Part for ProjectPartners {
+impl Lines for ProjectPartners {
     type Scope = ProjectScope;
-    const SEGMENT: &'static str = "partners";
-    const ID_PARAM: &'static str = "project_partner_id";
     const NOUN: &'static str = "project partner";
-    const PLURAL: &'static str = "project partners";
-    const ABOUT: &'static str = "The project's partners: links to the organisation's partner register with the partner's functions (referrer, referral_target, collaboration_partner, knowledge_partner) and the current and desired collaboration level. Every change of the current level is kept in `level_history` with its date. Ordered by creation.";
 
     type Key = Uuid;
     type Input = ProjectPartnerInput;
@@ -290,7 +287,7 @@ impl Part for ProjectPartners {
         scope: &'c ProjectScope,
         limit: i64,
         after: Option<Keyset>,
-    ) -> Result<Vec<ProjectPartner>, ApiError> {
+    ) -> StoreResult<Vec<ProjectPartner>> {
         let rows = list_rows(conn, scope, limit, after).await?;
         complete(conn, scope.org, rows).await
     }
@@ -299,7 +296,7 @@ impl Part for ProjectPartners {
         scope: &'c ProjectScope,
         key: Uuid,
         lock: bool,
-    ) -> Result<ProjectPartner, ApiError> {
+    ) -> StoreResult<ProjectPartner> {
         let row = find_row(conn, scope, key, lock).await?;
         one(conn, scope.org, row).await
     }
@@ -308,7 +305,7 @@ impl Part for ProjectPartners {
         scope: &'c ProjectScope,
         current: Option<&'c ProjectPartner>,
         input: ProjectPartnerInput,
-    ) -> Result<LinkFields, ApiError> {
+    ) -> StoreResult<LinkFields> {
         let known = partner_ids(conn, scope.org).await?;
         validate(
             &known,
@@ -323,7 +320,7 @@ impl Part for ProjectPartners {
         _key: Option<Uuid>,
         current: Option<&'c ProjectPartner>,
         valid: LinkFields,
-    ) -> Result<ProjectPartner, ApiError> {
+    ) -> StoreResult<ProjectPartner> {
         let row = store_row(conn, scope, current.map(|c| (c.id, c.version)), valid).await?;
         one(conn, scope.org, row).await
     }
@@ -331,10 +328,14 @@ impl Part for ProjectPartners {
         conn: &'c mut AsyncPgConnection,
         scope: &'c ProjectScope,
         current: &'c ProjectPartner,
-    ) -> Result<(), ApiError> {
+    ) -> StoreResult<()> {
         let reports = quarters_referring(conn, scope, PlanRef::ProjectPartner(current.id)).await?;
         if !reports.is_empty() {
-            return Err(super::referenced(Self::NOUN, "quarterly reports", &reports));
+            return Err(StoreError::referenced(
+                Self::NOUN,
+                "quarterly reports",
+                &reports,
+            ));
         }
         delete_row(conn, scope, current.id).await
     }

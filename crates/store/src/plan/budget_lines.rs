@@ -8,18 +8,18 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::line_queries;
-use super::referenced;
-use crate::db::json::{JsonDoc, JsonList};
-use crate::db::schema::{budget_lines, fund_application_budget_lines, targets};
-use crate::db::scope::ProjectScope;
 use crate::domain::plan::{Amount, BudgetCategory, Quarter};
+use crate::domain::report::content::PlanRef;
+use crate::domain::validation::FieldError;
 use crate::domain::{OrganisationId, ProjectId, text};
-use crate::error::{ApiError, FieldError};
-use crate::monitoring::content::PlanRef;
+use crate::error::{StoreError, StoreResult};
+use crate::json::{JsonDoc, JsonList};
 use crate::monitoring::reports::quarters_referring;
+use crate::schema::{budget_lines, fund_application_budget_lines, targets};
+use crate::scope::ProjectScope;
 
+use super::Lines;
 use crate::domain::validation::Errors;
-use crate::routes::parts::Part;
 
 /// The part of a budget line planned for one quarter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -82,16 +82,16 @@ pub struct BudgetLineFields {
 
 line_queries!(budget_lines, BudgetLine, BudgetLineFields);
 
-pub fn validate(
-    scope: &ProjectScope,
-    input: BudgetLineInput,
-) -> Result<BudgetLineFields, ApiError> {
+pub fn validate(scope: &ProjectScope, input: BudgetLineInput) -> StoreResult<BudgetLineFields> {
     let (start, end) = scope.period();
     let mut errors = Errors::default();
     let description = errors.check("/description", text::bounded(&input.description, 1, 500));
     errors.check("/amount", input.amount.at_most(10_000_000));
     if input.phases.len() > 400 {
-        return Err(ApiError::field("/phases", "must list at most 400 quarters"));
+        return Err(StoreError::field(
+            "/phases",
+            "must list at most 400 quarters",
+        ));
     }
     for (i, phase) in input.phases.iter().enumerate() {
         errors.check(
@@ -130,20 +130,16 @@ pub fn validate(
 
 pub struct BudgetLines;
 
-impl Part for BudgetLines {
+impl Lines for BudgetLines {
     type Scope = ProjectScope;
-    const SEGMENT: &'static str = "budget-lines";
-    const ID_PARAM: &'static str = "budget_line_id";
     const NOUN: &'static str = "budget line";
-    const PLURAL: &'static str = "budget lines";
-    const ABOUT: &'static str = "The budget (*begroting*): planned euros per category, optionally phased per quarter. A line that a fund application or target refers to cannot be deleted. Ordered by creation.";
 
     type Key = Uuid;
     type Input = BudgetLineInput;
     type Output = BudgetLine;
     type Valid = BudgetLineFields;
 
-    super::line_part_methods!(BudgetLine, BudgetLineFields);
+    super::line_methods!(BudgetLine, BudgetLineFields);
 
     fn input_of(item: BudgetLine) -> BudgetLineInput {
         BudgetLineInput {
@@ -158,14 +154,14 @@ impl Part for BudgetLines {
         scope: &'c ProjectScope,
         _current: Option<&'c BudgetLine>,
         input: BudgetLineInput,
-    ) -> Result<BudgetLineFields, ApiError> {
+    ) -> StoreResult<BudgetLineFields> {
         validate(scope, input)
     }
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c ProjectScope,
         current: &'c BudgetLine,
-    ) -> Result<(), ApiError> {
+    ) -> StoreResult<()> {
         let applications: Vec<Uuid> = fund_application_budget_lines::table
             .filter(fund_application_budget_lines::organisation_id.eq(scope.org))
             .filter(fund_application_budget_lines::budget_line_id.eq(current.id))
@@ -173,7 +169,11 @@ impl Part for BudgetLines {
             .load(conn)
             .await?;
         if !applications.is_empty() {
-            return Err(referenced(Self::NOUN, "fund applications", &applications));
+            return Err(StoreError::referenced(
+                Self::NOUN,
+                "fund applications",
+                &applications,
+            ));
         }
         let used: Vec<Uuid> = targets::table
             .filter(targets::organisation_id.eq(scope.org))
@@ -182,11 +182,15 @@ impl Part for BudgetLines {
             .load(conn)
             .await?;
         if !used.is_empty() {
-            return Err(referenced(Self::NOUN, "targets", &used));
+            return Err(StoreError::referenced(Self::NOUN, "targets", &used));
         }
         let reports = quarters_referring(conn, scope, PlanRef::BudgetLine(current.id)).await?;
         if !reports.is_empty() {
-            return Err(referenced(Self::NOUN, "quarterly reports", &reports));
+            return Err(StoreError::referenced(
+                Self::NOUN,
+                "quarterly reports",
+                &reports,
+            ));
         }
         delete_row(conn, scope, current.id).await
     }

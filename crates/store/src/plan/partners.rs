@@ -12,16 +12,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::referenced;
-use crate::db::json::{JsonDoc, JsonList};
-use crate::db::schema::{partners, project_partners};
-use crate::db::scope::OrgScope;
+use super::{Lines, Meta};
 use crate::domain::plan::PartnerCategory;
 use crate::domain::validation::Errors;
+use crate::domain::validation::FieldError;
 use crate::domain::{Email, OrganisationId, text};
-use crate::error::{ApiError, FieldError};
+use crate::error::{StoreError, StoreResult};
+use crate::json::{JsonDoc, JsonList};
 use crate::models::Keyset;
-use crate::routes::parts::{Meta, Part};
+use crate::schema::{partners, project_partners};
+use crate::scope::OrgScope;
 
 /// A named contact person at a partner organisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -90,7 +90,7 @@ pub struct PartnerFields {
     contacts: JsonList<Contact>,
 }
 
-pub fn validate(input: PartnerInput) -> Result<PartnerFields, ApiError> {
+pub fn validate(input: PartnerInput) -> StoreResult<PartnerFields> {
     let mut errors = Errors::default();
     let name = errors.check("/name", text::bounded(&input.name, 1, 200));
     let notes = errors.optional_text("/notes", input.notes, 4000);
@@ -143,7 +143,7 @@ pub async fn find(
     org: OrganisationId,
     id: Uuid,
     lock: bool,
-) -> Result<Partner, ApiError> {
+) -> StoreResult<Partner> {
     let query = partners::table
         .filter(partners::organisation_id.eq(org))
         .filter(partners::id.eq(id))
@@ -157,13 +157,8 @@ pub async fn find(
 
 pub struct Partners;
 
-impl Part for Partners {
-    const SEGMENT: &'static str = "partners";
-    const ID_PARAM: &'static str = "partner_id";
+impl Lines for Partners {
     const NOUN: &'static str = "partner";
-    const PLURAL: &'static str = "partners";
-    const TAG: &'static str = "partners";
-    const ABOUT: &'static str = "The organisation's partner register, reused across its projects: name, category, notes and optional contact persons (personal data: leave one out to delete it). A partner linked to a project cannot be deleted. Ordered by creation.";
     type Scope = OrgScope;
 
     type Key = Uuid;
@@ -190,7 +185,7 @@ impl Part for Partners {
         scope: &'c OrgScope,
         limit: i64,
         after: Option<Keyset>,
-    ) -> Result<Vec<Partner>, ApiError> {
+    ) -> StoreResult<Vec<Partner>> {
         let query = partners::table
             .filter(partners::organisation_id.eq(scope.org))
             .into_boxed();
@@ -206,7 +201,7 @@ impl Part for Partners {
         scope: &'c OrgScope,
         key: Uuid,
         lock: bool,
-    ) -> Result<Partner, ApiError> {
+    ) -> StoreResult<Partner> {
         find(conn, scope.org, key, lock).await
     }
     async fn check<'c>(
@@ -214,7 +209,7 @@ impl Part for Partners {
         _scope: &'c OrgScope,
         _current: Option<&'c Partner>,
         input: PartnerInput,
-    ) -> Result<PartnerFields, ApiError> {
+    ) -> StoreResult<PartnerFields> {
         validate(input)
     }
     async fn store<'c>(
@@ -223,7 +218,7 @@ impl Part for Partners {
         _key: Option<Uuid>,
         current: Option<&'c Partner>,
         valid: PartnerFields,
-    ) -> Result<Partner, ApiError> {
+    ) -> StoreResult<Partner> {
         Ok(match current {
             Some(current) => {
                 diesel::update(
@@ -257,7 +252,7 @@ impl Part for Partners {
         conn: &'c mut AsyncPgConnection,
         scope: &'c OrgScope,
         current: &'c Partner,
-    ) -> Result<(), ApiError> {
+    ) -> StoreResult<()> {
         let links: Vec<Uuid> = project_partners::table
             .filter(project_partners::organisation_id.eq(scope.org))
             .filter(project_partners::partner_id.eq(current.id))
@@ -265,7 +260,7 @@ impl Part for Partners {
             .load(conn)
             .await?;
         if !links.is_empty() {
-            return Err(referenced(Self::NOUN, "projects", &links));
+            return Err(StoreError::referenced(Self::NOUN, "projects", &links));
         }
         diesel::delete(
             partners::table.filter(

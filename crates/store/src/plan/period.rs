@@ -8,7 +8,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::domain::ProjectId;
-use crate::error::{ApiError, FieldError};
+use crate::domain::validation::FieldError;
+use crate::error::{StoreError, StoreResult};
 
 #[derive(Debug, QueryableByName)]
 struct Outside {
@@ -55,7 +56,7 @@ pub async fn check(
     project: ProjectId,
     start: NaiveDate,
     end: NaiveDate,
-) -> Result<(), ApiError> {
+) -> StoreResult<()> {
     let outside: Vec<Outside> = diesel::sql_query(OUTSIDE)
         .bind::<SqlUuid, _>(project.as_uuid())
         .bind::<Date, _>(start)
@@ -65,7 +66,7 @@ pub async fn check(
     if outside.is_empty() {
         return Ok(());
     }
-    Err(ApiError::Conflict {
+    Err(StoreError::Conflict {
         detail: format!(
             "{} line(s) of the plan would fall outside {start} to {end}; move or delete them first.",
             outside.len()

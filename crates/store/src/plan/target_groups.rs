@@ -8,17 +8,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{distinct_languages, line_queries, referenced};
-use crate::db::schema::{target_groups, targets};
-use crate::db::scope::ProjectScope;
-use crate::domain::plan::LanguageCode;
+use super::{Lines, line_queries};
+use crate::domain::plan::{LanguageCode, distinct_languages};
+use crate::domain::report::content::PlanRef;
+use crate::domain::validation::{Errors, FieldError, Invalid};
 use crate::domain::{OrganisationId, ProjectId, text};
-use crate::error::{ApiError, FieldError};
-use crate::monitoring::content::PlanRef;
+use crate::error::{StoreError, StoreResult};
 use crate::monitoring::reports::quarters_referring;
-
-use crate::domain::validation::Errors;
-use crate::routes::parts::Part;
+use crate::schema::{target_groups, targets};
+use crate::scope::ProjectScope;
 
 /// A community the project aims at.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -72,7 +70,7 @@ pub struct TargetGroupFields {
 line_queries!(target_groups, TargetGroup, TargetGroupFields);
 
 /// Checks a target group on its own; shared with the whole-plan document.
-pub fn validate(input: TargetGroupInput) -> Result<TargetGroupFields, ApiError> {
+pub fn validate(input: TargetGroupInput) -> Result<TargetGroupFields, Invalid> {
     let mut errors = Errors::default();
     let name = errors.check("/name", text::bounded(&input.name, 1, 200));
     let description = errors.optional_text("/description", input.description, 4000);
@@ -92,22 +90,19 @@ pub fn validate(input: TargetGroupInput) -> Result<TargetGroupFields, ApiError> 
     })
 }
 
+/// The target groups of a project.
 pub struct TargetGroups;
 
-impl Part for TargetGroups {
-    type Scope = ProjectScope;
-    const SEGMENT: &'static str = "target-groups";
-    const ID_PARAM: &'static str = "target_group_id";
+impl Lines for TargetGroups {
     const NOUN: &'static str = "target group";
-    const PLURAL: &'static str = "target groups";
-    const ABOUT: &'static str = "The communities the project aims at (*doelgroepen*), each with the languages to use. Ordered by creation.";
+    type Scope = ProjectScope;
 
     type Key = Uuid;
     type Input = TargetGroupInput;
     type Output = TargetGroup;
     type Valid = TargetGroupFields;
 
-    super::line_part_methods!(TargetGroup, TargetGroupFields);
+    super::line_methods!(TargetGroup, TargetGroupFields);
 
     fn input_of(item: TargetGroup) -> TargetGroupInput {
         TargetGroupInput {
@@ -122,15 +117,15 @@ impl Part for TargetGroups {
         _scope: &'c ProjectScope,
         _current: Option<&'c TargetGroup>,
         input: TargetGroupInput,
-    ) -> Result<TargetGroupFields, ApiError> {
-        validate(input)
+    ) -> StoreResult<TargetGroupFields> {
+        Ok(validate(input)?)
     }
 
     async fn delete<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c ProjectScope,
         current: &'c TargetGroup,
-    ) -> Result<(), ApiError> {
+    ) -> StoreResult<()> {
         let used: Vec<Uuid> = targets::table
             .filter(targets::organisation_id.eq(scope.org))
             .filter(targets::target_group_id.eq(current.id))
@@ -138,11 +133,15 @@ impl Part for TargetGroups {
             .load(conn)
             .await?;
         if !used.is_empty() {
-            return Err(referenced(Self::NOUN, "targets", &used));
+            return Err(StoreError::referenced(Self::NOUN, "targets", &used));
         }
         let reports = quarters_referring(conn, scope, PlanRef::TargetGroup(current.id)).await?;
         if !reports.is_empty() {
-            return Err(referenced(Self::NOUN, "quarterly reports", &reports));
+            return Err(StoreError::referenced(
+                Self::NOUN,
+                "quarterly reports",
+                &reports,
+            ));
         }
         delete_row(conn, scope, current.id).await
     }

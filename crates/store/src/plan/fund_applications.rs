@@ -9,29 +9,21 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::NewIds;
 use super::budget_lines::BudgetLines;
-use super::document::NewIds;
 use super::line_queries;
-use crate::db::json::{JsonDoc, JsonList};
-use crate::db::schema::{budget_lines, fund_applications};
-use crate::db::scope::ProjectScope;
-use crate::domain::plan::{Amount, FundStatus, FunderKind, Quarter};
+use crate::domain::plan::{Amount, FundStatus, FunderKind};
 use crate::domain::project::check_date;
+use crate::domain::validation::FieldError;
 use crate::domain::{OrganisationId, ProjectId, text};
-use crate::error::{ApiError, FieldError};
+use crate::error::{StoreError, StoreResult};
+use crate::json::{JsonDoc, JsonList};
+use crate::schema::{budget_lines, fund_applications};
+use crate::scope::ProjectScope;
 
+use super::Lines;
+pub use crate::domain::plan::ReportingDuty;
 use crate::domain::validation::Errors;
-use crate::routes::parts::Part;
-
-/// A quarter to report to this funder, and when the report is due.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReportingDuty {
-    pub quarter: Quarter,
-    /// After the quarter ends.
-    #[schema(example = "2026-10-31")]
-    pub due_on: NaiveDate,
-}
 
 /// An application to a funder.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -134,9 +126,9 @@ pub struct FundApplicationFields {
 line_queries!(fund_applications, FundApplication, FundApplicationFields);
 
 /// The 409 for a status move the lifecycle does not allow.
-pub fn transition_refused(from: FundStatus, to: FundStatus) -> ApiError {
+pub fn transition_refused(from: FundStatus, to: FundStatus) -> StoreError {
     let allowed: Vec<String> = from.next().iter().map(ToString::to_string).collect();
-    ApiError::Transition {
+    StoreError::Transition {
         detail: if allowed.is_empty() {
             format!("A fund application cannot move from {from} to {to}: {from} is final.")
         } else {
@@ -156,7 +148,7 @@ pub fn validate(
     scope: &ProjectScope,
     lines: &[Uuid],
     input: FundApplicationInput,
-) -> Result<FundApplicationFields, ApiError> {
+) -> StoreResult<FundApplicationFields> {
     let (start, end) = scope.period();
     let status = input.status.unwrap_or(FundStatus::Draft);
     let mut errors = Errors::default();
@@ -165,13 +157,13 @@ pub fn validate(
     let reference = errors.optional_text("/reference", input.reference, 200);
     let conditions = errors.optional_text("/conditions", input.conditions, 4000);
     if input.budget_line_ids.len() > 200 {
-        return Err(ApiError::field(
+        return Err(StoreError::field(
             "/budget_line_ids",
             "must list at most 200 budget lines",
         ));
     }
     if input.reporting_duties.len() > 400 {
-        return Err(ApiError::field(
+        return Err(StoreError::field(
             "/reporting_duties",
             "must list at most 400 duties",
         ));
@@ -309,7 +301,7 @@ pub fn validate(
 pub async fn budget_line_ids(
     conn: &mut AsyncPgConnection,
     scope: &ProjectScope,
-) -> Result<Vec<Uuid>, ApiError> {
+) -> StoreResult<Vec<Uuid>> {
     Ok(budget_lines::table
         .filter(budget_lines::organisation_id.eq(scope.org))
         .filter(budget_lines::project_id.eq(scope.project_id()))
@@ -320,20 +312,16 @@ pub async fn budget_line_ids(
 
 pub struct FundApplications;
 
-impl Part for FundApplications {
+impl Lines for FundApplications {
     type Scope = ProjectScope;
-    const SEGMENT: &'static str = "fund-applications";
-    const ID_PARAM: &'static str = "fund_application_id";
     const NOUN: &'static str = "fund application";
-    const PLURAL: &'static str = "fund applications";
-    const ABOUT: &'static str = "Fund applications (*fondsaanvragen*): funder, the budget lines covered, amounts requested and granted, status, dates, reference, conditions and reporting duties. The status moves draft → submitted → granted | partially_granted | rejected, and to withdrawn from draft or submitted; any other move is a 409 whose `allowed` lists the possible statuses. Ordered by creation.";
 
     type Key = Uuid;
     type Input = FundApplicationInput;
     type Output = FundApplication;
     type Valid = FundApplicationFields;
 
-    super::line_part_methods!(FundApplication, FundApplicationFields, reading);
+    super::line_methods!(FundApplication, FundApplicationFields, reading);
 
     fn follow(input: &mut FundApplicationInput, created: &NewIds) {
         for id in &mut input.budget_line_ids {
@@ -347,7 +335,7 @@ impl Part for FundApplications {
         _key: Option<Uuid>,
         current: Option<&'c FundApplication>,
         valid: FundApplicationFields,
-    ) -> Result<FundApplication, ApiError> {
+    ) -> StoreResult<FundApplication> {
         if let Some(current) = current
             && current.status != valid.status
             && !current.status.next().contains(&valid.status)
@@ -380,7 +368,7 @@ impl Part for FundApplications {
         scope: &'c ProjectScope,
         _current: Option<&'c FundApplication>,
         input: FundApplicationInput,
-    ) -> Result<FundApplicationFields, ApiError> {
+    ) -> StoreResult<FundApplicationFields> {
         let lines = budget_line_ids(conn, scope).await?;
         validate(scope, &lines, input)
     }
@@ -388,7 +376,7 @@ impl Part for FundApplications {
         conn: &'c mut AsyncPgConnection,
         scope: &'c ProjectScope,
         current: &'c FundApplication,
-    ) -> Result<(), ApiError> {
+    ) -> StoreResult<()> {
         delete_row(conn, scope, current.id).await
     }
 }

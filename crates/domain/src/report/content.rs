@@ -3,19 +3,12 @@
 
 use std::collections::HashSet;
 
-use diesel::{ExpressionMethods, QueryDsl};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::db::schema::{
-    budget_lines, planned_hours, project_partners, target_groups, targets, translation_costs,
-};
-use crate::db::scope::ProjectScope;
-use crate::domain::plan::{Activity, Amount, Channel, LanguageCode, Level};
-use crate::domain::validation::Errors;
-use crate::error::{ApiError, FieldError};
+use crate::plan::{Activity, Amount, Channel, LanguageCode, Level};
+use crate::validation::{Errors, FieldError, Invalid};
 
 /// The largest count a report accepts.
 pub const MAX_COUNT: u32 = 1_000_000;
@@ -193,85 +186,6 @@ pub struct PlanRefs {
     pub languages: HashSet<String>,
 }
 
-impl PlanRefs {
-    /// Reads what the plan offers, holding a key-share lock on those lines until the
-    /// transaction ends: a concurrent delete of a line waits, and then sees the report
-    /// that uses it (409), or the report sees the line gone (422).
-    pub async fn load(
-        conn: &mut AsyncPgConnection,
-        scope: &ProjectScope,
-    ) -> Result<Self, ApiError> {
-        let (org, project) = (scope.org, scope.project_id());
-        let groups: Vec<(Uuid, Vec<LanguageCode>)> = target_groups::table
-            .filter(target_groups::organisation_id.eq(org))
-            .filter(target_groups::project_id.eq(project))
-            .select((target_groups::id, target_groups::languages))
-            .for_key_share()
-            .load(conn)
-            .await?;
-        let translations: Vec<(LanguageCode, Vec<LanguageCode>)> = translation_costs::table
-            .filter(translation_costs::organisation_id.eq(org))
-            .filter(translation_costs::project_id.eq(project))
-            .select((
-                translation_costs::source_language,
-                translation_costs::target_languages,
-            ))
-            .load(conn)
-            .await?;
-        let target_languages: Vec<Option<LanguageCode>> = targets::table
-            .filter(targets::organisation_id.eq(org))
-            .filter(targets::project_id.eq(project))
-            .select(targets::language)
-            .load(conn)
-            .await?;
-        let mut languages: HashSet<String> = HashSet::from(["nl".to_string()]);
-        for (_, codes) in &groups {
-            languages.extend(codes.iter().map(|c| c.as_str().to_string()));
-        }
-        for (source, codes) in &translations {
-            languages.insert(source.as_str().to_string());
-            languages.extend(codes.iter().map(|c| c.as_str().to_string()));
-        }
-        languages.extend(
-            target_languages
-                .into_iter()
-                .flatten()
-                .map(|c| c.as_str().to_string()),
-        );
-        Ok(PlanRefs {
-            target_groups: groups.into_iter().map(|(id, _)| id).collect(),
-            budget_lines: budget_lines::table
-                .filter(budget_lines::organisation_id.eq(org))
-                .filter(budget_lines::project_id.eq(project))
-                .select(budget_lines::id)
-                .for_key_share()
-                .load::<Uuid>(conn)
-                .await?
-                .into_iter()
-                .collect(),
-            partners: project_partners::table
-                .filter(project_partners::organisation_id.eq(org))
-                .filter(project_partners::project_id.eq(project))
-                .select(project_partners::id)
-                .for_key_share()
-                .load::<Uuid>(conn)
-                .await?
-                .into_iter()
-                .collect(),
-            activities: planned_hours::table
-                .filter(planned_hours::organisation_id.eq(org))
-                .filter(planned_hours::project_id.eq(project))
-                .select(planned_hours::activity)
-                .for_key_share()
-                .load::<Activity>(conn)
-                .await?
-                .into_iter()
-                .collect(),
-            languages,
-        })
-    }
-}
-
 fn count(errors: &mut Errors, pointer: String, value: Option<u32>) {
     if let Some(n) = value
         && n > MAX_COUNT
@@ -294,7 +208,7 @@ fn once<T: PartialEq>(errors: &mut Errors, items: &[T], i: usize, pointer: Strin
 
 /// Checks a report against its rules and the plan; every problem is reported at once,
 /// with the pointer of the figure. Returns the content with its free text trimmed.
-pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportContent, ApiError> {
+pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportContent, Invalid> {
     let mut errors = Errors::default();
     let lists = [
         (

@@ -3,15 +3,12 @@
 use chrono::{DateTime, Utc};
 use diesel::{ExpressionMethods, QueryDsl, Queryable};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::db::schema::plan_changes;
 use crate::domain::{OrganisationId, ProjectId};
-use crate::error::ApiError;
+use crate::error::StoreResult;
 use crate::models::actors;
-use crate::routes::audit::ChangeActor;
+use crate::schema::plan_changes;
 
 #[derive(Debug, Queryable)]
 struct ChangeRow {
@@ -25,28 +22,16 @@ struct ChangeRow {
     after: Option<serde_json::Value>,
 }
 
-/// One change to the plan.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// One change to the plan, with who made it.
+#[derive(Debug, Clone)]
 pub struct PlanChange {
-    /// Increases with every change.
     pub id: i64,
     pub changed_at: DateTime<Utc>,
-    /// `project`, `target_group`, `hours`, `budget_line`, `translation_cost`,
-    /// `fund_application`, `target`, `evaluation_moment`, `roadmap_step` or
-    /// `project_partner`.
-    #[schema(example = "budget_line")]
     pub entity: String,
     pub entity_id: Uuid,
-    /// `created`, `updated` or `deleted`.
-    #[schema(example = "updated")]
     pub action: String,
-    /// `null` for changes made outside a request (migrations, the CLI).
-    pub actor: Option<ChangeActor>,
-    /// The changed fields before the change; `null` when created.
-    #[schema(value_type = Option<Object>, example = json!({"amount": "1000.00"}))]
+    pub actor: Option<actors::ChangeActor>,
     pub before: Option<serde_json::Value>,
-    /// The changed fields after the change; `null` when deleted.
-    #[schema(value_type = Option<Object>, example = json!({"amount": "1250.00"}))]
     pub after: Option<serde_json::Value>,
 }
 
@@ -57,7 +42,7 @@ pub async fn list(
     project: ProjectId,
     limit: i64,
     before: Option<i64>,
-) -> Result<Vec<PlanChange>, ApiError> {
+) -> StoreResult<Vec<PlanChange>> {
     let mut query = plan_changes::table
         .filter(plan_changes::organisation_id.eq(org))
         .filter(plan_changes::project_id.eq(project))
@@ -89,7 +74,7 @@ pub async fn list(
             entity: row.entity,
             entity_id: row.entity_id,
             action: row.action,
-            actor: actor.map(Into::into),
+            actor,
             before: row.before.map(money_as_strings),
             after: row.after.map(money_as_strings),
         })

@@ -8,14 +8,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::db::schema::roadmap_steps;
-use crate::db::scope::ProjectScope;
+use super::{Lines, Meta};
 use crate::domain::plan::RoadmapStatus;
 use crate::domain::validation::Errors;
 use crate::domain::{OrganisationId, ProjectId};
-use crate::error::ApiError;
+use crate::error::{StoreError, StoreResult};
 use crate::models::Keyset;
-use crate::routes::parts::{Meta, Part};
+use crate::schema::roadmap_steps;
+use crate::scope::ProjectScope;
 
 /// The nine steps, in order (DOMAIN.md, "roadmap").
 pub const STEPS: [&str; 9] = [
@@ -92,7 +92,7 @@ pub struct RoadmapStepFields {
     notes: Option<String>,
 }
 
-pub fn validate(input: RoadmapStepInput) -> Result<RoadmapStepFields, ApiError> {
+pub fn validate(input: RoadmapStepInput) -> StoreResult<RoadmapStepFields> {
     let mut errors = Errors::default();
     let notes = errors.optional_text("/notes", input.notes, 20000);
     errors.finish()?;
@@ -109,7 +109,7 @@ pub async fn update_step(
     step: i16,
     version: i64,
     fields: RoadmapStepFields,
-) -> Result<RoadmapStep, ApiError> {
+) -> StoreResult<RoadmapStep> {
     let row = diesel::update(
         roadmap_steps::table
             .filter(roadmap_steps::organisation_id.eq(scope.org))
@@ -149,13 +149,9 @@ impl std::fmt::Display for StepNumber {
 
 pub struct Roadmap;
 
-impl Part for Roadmap {
+impl Lines for Roadmap {
     type Scope = ProjectScope;
-    const SEGMENT: &'static str = "roadmap";
-    const ID_PARAM: &'static str = "step";
     const NOUN: &'static str = "roadmap step";
-    const PLURAL: &'static str = "roadmap steps";
-    const ABOUT: &'static str = "The nine roadmap steps (1 explore why extra attention is needed … 9 carry it out), created with the project, in step order. Steps cannot be added or removed; their status and notes change.";
     const FIXED: bool = true;
 
     type Key = StepNumber;
@@ -187,7 +183,7 @@ impl Part for Roadmap {
         scope: &'c ProjectScope,
         limit: i64,
         after: Option<Keyset>,
-    ) -> Result<Vec<RoadmapStep>, ApiError> {
+    ) -> StoreResult<Vec<RoadmapStep>> {
         let after_step = after
             .map(|k| i16::try_from(k.id.as_u128()).unwrap_or(i16::MAX))
             .unwrap_or(0);
@@ -207,7 +203,7 @@ impl Part for Roadmap {
         scope: &'c ProjectScope,
         key: StepNumber,
         lock: bool,
-    ) -> Result<RoadmapStep, ApiError> {
+    ) -> StoreResult<RoadmapStep> {
         let query = roadmap_steps::table
             .filter(roadmap_steps::organisation_id.eq(scope.org))
             .filter(roadmap_steps::project_id.eq(scope.project_id()))
@@ -225,7 +221,7 @@ impl Part for Roadmap {
         _scope: &'c ProjectScope,
         _current: Option<&'c RoadmapStep>,
         input: RoadmapStepInput,
-    ) -> Result<RoadmapStepFields, ApiError> {
+    ) -> StoreResult<RoadmapStepFields> {
         validate(input)
     }
     async fn store<'c>(
@@ -234,23 +230,23 @@ impl Part for Roadmap {
         key: Option<StepNumber>,
         current: Option<&'c RoadmapStep>,
         valid: RoadmapStepFields,
-    ) -> Result<RoadmapStep, ApiError> {
+    ) -> StoreResult<RoadmapStep> {
         match (key, current) {
             (Some(key), Some(current)) => {
                 update_step(conn, scope, key.0, current.version, valid).await
             }
-            _ => Err(ApiError::MethodNotAllowed {
-                allowed: vec!["GET".into(), "PUT".into(), "PATCH".into()],
-            }),
+            _ => Err(StoreError::internal(std::io::Error::other(
+                "the roadmap's steps are created with the project and are never created or deleted",
+            ))),
         }
     }
     async fn delete<'c>(
         _conn: &'c mut AsyncPgConnection,
         _scope: &'c ProjectScope,
         _current: &'c RoadmapStep,
-    ) -> Result<(), ApiError> {
-        Err(ApiError::MethodNotAllowed {
-            allowed: vec!["GET".into(), "PUT".into(), "PATCH".into()],
-        })
+    ) -> StoreResult<()> {
+        Err(StoreError::internal(std::io::Error::other(
+            "the roadmap's steps are created with the project and are never created or deleted",
+        )))
     }
 }

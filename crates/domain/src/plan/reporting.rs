@@ -1,0 +1,13 @@
+//! A funder's reporting duties, as a fund application lists them.
+
+use super::*;
+
+/// A quarter to report to this funder, and when the report is due.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportingDuty {
+    pub quarter: Quarter,
+    /// After the quarter ends.
+    #[schema(example = "2026-10-31")]
+    pub due_on: NaiveDate,
+}

@@ -1,0 +1,95 @@
+//! Quarterly monitoring: reports, their workflow and audit trail ([`reports`]), and
+//! what in the plan a report may refer to.
+
+pub mod reports;
+
+use std::collections::HashSet;
+
+use diesel::{ExpressionMethods, QueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::domain::plan::{Activity, LanguageCode};
+use crate::domain::report::content::PlanRefs;
+use crate::error::StoreResult;
+use crate::schema::{
+    budget_lines, planned_hours, project_partners, target_groups, targets, translation_costs,
+};
+use crate::scope::ProjectScope;
+
+/// Reads what the plan offers, holding a key-share lock on those lines until the
+/// transaction ends: a concurrent delete of a line waits, and then sees the report
+/// that uses it (409), or the report sees the line gone (422).
+pub async fn plan_refs(
+    conn: &mut AsyncPgConnection,
+    scope: &ProjectScope,
+) -> StoreResult<PlanRefs> {
+    let (org, project) = (scope.org, scope.project_id());
+    let groups: Vec<(Uuid, Vec<LanguageCode>)> = target_groups::table
+        .filter(target_groups::organisation_id.eq(org))
+        .filter(target_groups::project_id.eq(project))
+        .select((target_groups::id, target_groups::languages))
+        .for_key_share()
+        .load(conn)
+        .await?;
+    let translations: Vec<(LanguageCode, Vec<LanguageCode>)> = translation_costs::table
+        .filter(translation_costs::organisation_id.eq(org))
+        .filter(translation_costs::project_id.eq(project))
+        .select((
+            translation_costs::source_language,
+            translation_costs::target_languages,
+        ))
+        .load(conn)
+        .await?;
+    let target_languages: Vec<Option<LanguageCode>> = targets::table
+        .filter(targets::organisation_id.eq(org))
+        .filter(targets::project_id.eq(project))
+        .select(targets::language)
+        .load(conn)
+        .await?;
+    let mut languages: HashSet<String> = HashSet::from(["nl".to_string()]);
+    for (_, codes) in &groups {
+        languages.extend(codes.iter().map(|c| c.as_str().to_string()));
+    }
+    for (source, codes) in &translations {
+        languages.insert(source.as_str().to_string());
+        languages.extend(codes.iter().map(|c| c.as_str().to_string()));
+    }
+    languages.extend(
+        target_languages
+            .into_iter()
+            .flatten()
+            .map(|c| c.as_str().to_string()),
+    );
+    Ok(PlanRefs {
+        target_groups: groups.into_iter().map(|(id, _)| id).collect(),
+        budget_lines: budget_lines::table
+            .filter(budget_lines::organisation_id.eq(org))
+            .filter(budget_lines::project_id.eq(project))
+            .select(budget_lines::id)
+            .for_key_share()
+            .load::<Uuid>(conn)
+            .await?
+            .into_iter()
+            .collect(),
+        partners: project_partners::table
+            .filter(project_partners::organisation_id.eq(org))
+            .filter(project_partners::project_id.eq(project))
+            .select(project_partners::id)
+            .for_key_share()
+            .load::<Uuid>(conn)
+            .await?
+            .into_iter()
+            .collect(),
+        activities: planned_hours::table
+            .filter(planned_hours::organisation_id.eq(org))
+            .filter(planned_hours::project_id.eq(project))
+            .select(planned_hours::activity)
+            .for_key_share()
+            .load::<Activity>(conn)
+            .await?
+            .into_iter()
+            .collect(),
+        languages,
+    })
+}
