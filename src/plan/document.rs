@@ -1,68 +1,18 @@
 //! The whole plan as one JSON document: read for intranets and archiving, and replaced
 //! in one transaction (all of it lands or none).
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
+use utoipa::openapi::{RefOr, Schema};
 
-use super::budget_lines::{BudgetLine, BudgetLines};
-use super::evaluation_moments::{EvaluationMoment, EvaluationMoments};
-use super::fund_applications::{FundApplication, FundApplications};
-use super::hours::{Hours, PlannedHours};
-use super::project_partners::{ProjectPartner, ProjectPartners};
-use super::roadmap::{Roadmap, RoadmapStep};
-use super::target_groups::{TargetGroup, TargetGroups};
-use super::targets::{Target, Targets};
-use super::translation_costs::{TranslationCost, TranslationCosts};
+pub use super::{PlanDocument, SECTIONS, read, write_sections};
 use crate::db::Conn as AsyncPgConnection;
 use crate::db::plan::{self as store, NewIds};
 
 use crate::db::scope::ProjectScope;
 use crate::error::{ApiError, FieldError};
-use crate::models::project::Project;
 use crate::routes::extract::parse_json;
 use crate::routes::parts::{Part, nest};
-use crate::routes::projects::ProjectResponse;
-
-/// The whole plan.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlanDocument {
-    pub project: ProjectResponse,
-    pub target_groups: Vec<TargetGroup>,
-    pub hours: Vec<PlannedHours>,
-    pub budget_lines: Vec<BudgetLine>,
-    pub translation_costs: Vec<TranslationCost>,
-    pub fund_applications: Vec<FundApplication>,
-    pub targets: Vec<Target>,
-    pub evaluation_moments: Vec<EvaluationMoment>,
-    pub roadmap: Vec<RoadmapStep>,
-    pub partners: Vec<ProjectPartner>,
-}
-
-/// The keys of a plan document, in the order its parts are written.
-pub const SECTIONS: [&str; 9] = [
-    "target_groups",
-    "budget_lines",
-    "hours",
-    "translation_costs",
-    "fund_applications",
-    "targets",
-    "evaluation_moments",
-    "roadmap",
-    "partners",
-];
-
-/// Fields a GET answers that a PUT ignores, so a document read can be written back.
-const READ_ONLY: [&str; 8] = [
-    "project_id",
-    "created_at",
-    "updated_at",
-    "total",
-    "partner_name",
-    "level_history",
-    "title",
-    "organisation_id",
-];
 
 /// The plan's version, for its ETag: a digest of the whole document, so that it changes
 /// with any change to any part and follows what was committed, not the order in which
@@ -78,36 +28,45 @@ pub fn version(plan: &PlanDocument) -> Result<i64, ApiError> {
 
 const ALL: i64 = 100_000;
 
-async fn all<P: Part<Scope = ProjectScope>>(
+/// Every line of a part.
+pub(crate) async fn all<P: Part<Scope = ProjectScope>>(
     conn: &mut AsyncPgConnection,
     scope: &ProjectScope,
 ) -> Result<Vec<P::Output>, ApiError> {
     Ok(P::list(conn, scope, ALL, None).await?)
 }
 
-pub async fn read(
-    conn: &mut AsyncPgConnection,
-    project: Project,
-) -> Result<PlanDocument, ApiError> {
-    let scope = ProjectScope::new(project.clone());
-    Ok(PlanDocument {
-        target_groups: all::<TargetGroups>(conn, &scope).await?,
-        hours: all::<Hours>(conn, &scope).await?,
-        budget_lines: all::<BudgetLines>(conn, &scope).await?,
-        translation_costs: all::<TranslationCosts>(conn, &scope).await?,
-        fund_applications: all::<FundApplications>(conn, &scope).await?,
-        targets: all::<Targets>(conn, &scope).await?,
-        evaluation_moments: all::<EvaluationMoments>(conn, &scope).await?,
-        roadmap: all::<Roadmap>(conn, &scope).await?,
-        partners: all::<ProjectPartners>(conn, &scope).await?,
-        project: ProjectResponse::from(project),
-    })
+/// The lines of a section of a plan document; a section left out is empty.
+pub(crate) fn take(sections: &mut Map<String, Value>, name: &str) -> Vec<Value> {
+    match sections.remove(name) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    }
 }
 
-/// Removes the read-only fields of a GET from an object.
-pub fn strip_read_only(value: &mut Value) {
+/// The fields a GET answers that a write does not take (`created_at`, `total`, …):
+/// the properties of the `Output` schema that the `Input` schema lacks, other than
+/// `key` (the field that names the item). Derived from the two schemas, so that no list
+/// of names can fall behind a part.
+pub fn read_only_fields<Output: ToSchema, Input: ToSchema>(key: &str) -> Vec<String> {
+    fn properties(schema: RefOr<Schema>) -> Vec<String> {
+        match schema {
+            RefOr::T(Schema::Object(object)) => object.properties.into_keys().collect(),
+            _ => Vec::new(),
+        }
+    }
+    let input = properties(Input::schema());
+    properties(Output::schema())
+        .into_iter()
+        .filter(|name| name != key && !input.contains(name))
+        .collect()
+}
+
+/// Removes `fields` (the read-only fields of a GET) from an object, so that a document
+/// read can be written back.
+pub fn strip_read_only(value: &mut Value, fields: &[String]) {
     if let Value::Object(map) = value {
-        for key in READ_ONLY {
+        for key in fields {
             map.remove(key);
         }
     }
@@ -117,7 +76,7 @@ pub fn strip_read_only(value: &mut Value) {
 /// ids, recorded in `created`), and returns the lines it leaves out, to delete once
 /// every section is written. Collects every field error rather than stopping at the
 /// first.
-async fn write_section<P: Part<Scope = ProjectScope>>(
+pub(crate) async fn write_section<P: Part<Scope = ProjectScope>>(
     conn: &mut AsyncPgConnection,
     scope: &ProjectScope,
     section: &str,
@@ -127,9 +86,10 @@ async fn write_section<P: Part<Scope = ProjectScope>>(
 ) -> Result<Vec<P::Output>, ApiError> {
     let mut existing = all::<P>(conn, scope).await?;
     let key_field = if P::FIXED { "step" } else { "id" };
+    let read_only = read_only_fields::<P::Output, P::Input>(key_field);
     for (i, mut item) in items.into_iter().enumerate() {
         let at = format!("/{section}/{i}");
-        strip_read_only(&mut item);
+        strip_read_only(&mut item, &read_only);
         let Value::Object(ref mut map) = item else {
             errors.push(FieldError::body(at, "must be an object"));
             continue;
@@ -222,64 +182,8 @@ async fn write_section<P: Part<Scope = ProjectScope>>(
     Ok(if P::FIXED { Vec::new() } else { existing })
 }
 
-/// Writes every section of a plan document (a section left out is emptied, except the
-/// roadmap), then deletes the lines left out in reverse order, so that nothing still
-/// refers to them. Returns the field errors of all lines; the caller rolls back when
-/// there are any.
-pub async fn write_sections(
-    conn: &mut AsyncPgConnection,
-    scope: &ProjectScope,
-    mut sections: Map<String, Value>,
-) -> Result<Vec<FieldError>, ApiError> {
-    let mut take = |name: &str| match sections.remove(name) {
-        Some(Value::Array(items)) => items,
-        _ => Vec::new(),
-    };
-    let (tg, bl, hr, tc, fa, ta, em, rm, pp) = (
-        take("target_groups"),
-        take("budget_lines"),
-        take("hours"),
-        take("translation_costs"),
-        take("fund_applications"),
-        take("targets"),
-        take("evaluation_moments"),
-        take("roadmap"),
-        take("partners"),
-    );
-    // A document may pass through a state that breaks a unique key (two target groups
-    // swapping names, a line replaced by a new one for the same quarter): check those
-    // keys once every section is written.
-    store::defer_unique_keys(conn).await?;
-    let mut errors = Vec::new();
-    let e = &mut errors;
-    let n = &mut NewIds::default();
-    let tg = write_section::<TargetGroups>(conn, scope, "target_groups", tg, n, e).await?;
-    let bl = write_section::<BudgetLines>(conn, scope, "budget_lines", bl, n, e).await?;
-    let hr = write_section::<Hours>(conn, scope, "hours", hr, n, e).await?;
-    let tc = write_section::<TranslationCosts>(conn, scope, "translation_costs", tc, n, e).await?;
-    let fa = write_section::<FundApplications>(conn, scope, "fund_applications", fa, n, e).await?;
-    let ta = write_section::<Targets>(conn, scope, "targets", ta, n, e).await?;
-    let em =
-        write_section::<EvaluationMoments>(conn, scope, "evaluation_moments", em, n, e).await?;
-    write_section::<Roadmap>(conn, scope, "roadmap", rm, n, e).await?;
-    let pp = write_section::<ProjectPartners>(conn, scope, "partners", pp, n, e).await?;
-    delete_missing::<ProjectPartners>(conn, scope, "partners", pp, e).await?;
-    delete_missing::<EvaluationMoments>(conn, scope, "evaluation_moments", em, e).await?;
-    delete_missing::<Targets>(conn, scope, "targets", ta, e).await?;
-    delete_missing::<FundApplications>(conn, scope, "fund_applications", fa, e).await?;
-    delete_missing::<TranslationCosts>(conn, scope, "translation_costs", tc, e).await?;
-    delete_missing::<Hours>(conn, scope, "hours", hr, e).await?;
-    delete_missing::<BudgetLines>(conn, scope, "budget_lines", bl, e).await?;
-    delete_missing::<TargetGroups>(conn, scope, "target_groups", tg, e).await?;
-    if errors.is_empty() {
-        // Deferred keys and references answer now, while the request can still say so.
-        store::check_deferred_now(conn).await?;
-    }
-    Ok(errors)
-}
-
 /// Deletes the lines a section left out.
-async fn delete_missing<P: Part<Scope = ProjectScope>>(
+pub(crate) async fn delete_missing<P: Part<Scope = ProjectScope>>(
     conn: &mut AsyncPgConnection,
     scope: &ProjectScope,
     section: &str,
@@ -355,5 +259,79 @@ pub fn sections(body: Value) -> Result<(Value, Map<String, Value>), ApiError> {
         Ok((project, map))
     } else {
         Err(ApiError::Validation(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::plan::Lines;
+    use crate::plan::*;
+    use crate::routes::projects::{ProjectRequest, ProjectResponse};
+
+    fn read_only<P: Lines>() -> Vec<String> {
+        read_only_fields::<P::Output, P::Input>(if P::FIXED { "step" } else { "id" })
+    }
+
+    /// What a GET answers and a PUT ignores, per part: the fields the service sets.
+    #[test]
+    fn the_read_only_fields_of_each_part_are_those_the_service_sets() {
+        let expected: [(&str, Vec<String>, &[&str]); 10] = [
+            (
+                "project",
+                read_only_fields::<ProjectResponse, ProjectRequest>("id"),
+                &["created_at", "updated_at"],
+            ),
+            (
+                "target_groups",
+                read_only::<TargetGroups>(),
+                &["project_id", "created_at", "updated_at"],
+            ),
+            (
+                "hours",
+                read_only::<Hours>(),
+                &["project_id", "created_at", "updated_at"],
+            ),
+            (
+                "budget_lines",
+                read_only::<BudgetLines>(),
+                &["project_id", "created_at", "updated_at"],
+            ),
+            (
+                "translation_costs",
+                read_only::<TranslationCosts>(),
+                &["project_id", "total", "created_at", "updated_at"],
+            ),
+            (
+                "fund_applications",
+                read_only::<FundApplications>(),
+                &["project_id", "created_at", "updated_at"],
+            ),
+            (
+                "targets",
+                read_only::<Targets>(),
+                &["project_id", "created_at", "updated_at"],
+            ),
+            (
+                "evaluation_moments",
+                read_only::<EvaluationMoments>(),
+                &["project_id", "created_at", "updated_at"],
+            ),
+            ("roadmap", read_only::<Roadmap>(), &["title", "updated_at"]),
+            (
+                "partners",
+                read_only::<ProjectPartners>(),
+                &[
+                    "project_id",
+                    "partner_name",
+                    "level_history",
+                    "created_at",
+                    "updated_at",
+                ],
+            ),
+        ];
+        for (section, found, wanted) in expected {
+            assert_eq!(found, wanted, "{section}");
+        }
     }
 }

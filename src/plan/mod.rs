@@ -2,6 +2,7 @@
 //! ([`crate::db::plan`]); here each gets the names under which it is routed and
 //! documented. The whole-plan document is in [`document`].
 
+mod declare;
 pub mod document;
 
 pub use crate::db::plan::{
@@ -9,17 +10,47 @@ pub use crate::db::plan::{
     project_partners, roadmap, summary, target_groups, targets, translation_costs,
 };
 
+use crate::db::plan::budget_lines::BudgetLine;
 use crate::db::plan::budget_lines::BudgetLines;
+use crate::db::plan::evaluation_moments::EvaluationMoment;
 use crate::db::plan::evaluation_moments::EvaluationMoments;
+use crate::db::plan::fund_applications::FundApplication;
 use crate::db::plan::fund_applications::FundApplications;
 use crate::db::plan::hours::Hours;
+use crate::db::plan::hours::PlannedHours;
 use crate::db::plan::partners::Partners;
+use crate::db::plan::project_partners::ProjectPartner;
 use crate::db::plan::project_partners::ProjectPartners;
 use crate::db::plan::roadmap::Roadmap;
+use crate::db::plan::roadmap::RoadmapStep;
+use crate::db::plan::target_groups::TargetGroup;
 use crate::db::plan::target_groups::TargetGroups;
+use crate::db::plan::targets::Target;
 use crate::db::plan::targets::Targets;
+use crate::db::plan::translation_costs::TranslationCost;
 use crate::db::plan::translation_costs::TranslationCosts;
 use crate::routes::parts::Part;
+
+declare::plan_parts! {
+    /// Each section is an array of lines as for the part's own PUT, plus the line's
+    /// `id` (`step` for the roadmap). A line whose `id` is a line of that section of
+    /// this project is updated, and a line left out is deleted. Any other line is
+    /// created under a new id of the service's (the answer shows it): an `id` sent with
+    /// a new line is only a name by which later sections of the same document refer to
+    /// it (a fund application's `budget_line_ids`, a target's `target_group_id` or
+    /// `budget_line_id`), and is never stored.
+    section target_groups: TargetGroups => TargetGroup,
+    section hours: Hours => PlannedHours,
+    section budget_lines: BudgetLines => BudgetLine,
+    section translation_costs: TranslationCosts => TranslationCost,
+    section fund_applications: FundApplications => FundApplication,
+    section targets: Targets => Target,
+    section evaluation_moments: EvaluationMoments => EvaluationMoment,
+    /// Steps to change, by `step`; steps left out stay as they are.
+    section roadmap: Roadmap => RoadmapStep,
+    register Partners,
+    section partners: ProjectPartners => ProjectPartner,
+}
 
 impl Part for TargetGroups {
     const SEGMENT: &'static str = "target-groups";

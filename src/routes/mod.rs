@@ -55,24 +55,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(projects::replace_project)
             .service(projects::update_project)
             .service(projects::delete_project)
-            .service(parts::PartService::<crate::plan::target_groups::TargetGroups>::new())
-            .service(parts::PartService::<crate::plan::hours::Hours>::new())
-            .service(parts::PartService::<crate::plan::budget_lines::BudgetLines>::new())
-            .service(parts::PartService::<
-                crate::plan::translation_costs::TranslationCosts,
-            >::new())
-            .service(parts::PartService::<
-                crate::plan::fund_applications::FundApplications,
-            >::new())
-            .service(parts::PartService::<crate::plan::targets::Targets>::new())
-            .service(parts::PartService::<
-                crate::plan::evaluation_moments::EvaluationMoments,
-            >::new())
-            .service(parts::PartService::<crate::plan::roadmap::Roadmap>::new())
-            .service(parts::PartService::<crate::plan::partners::Partners>::new())
-            .service(parts::PartService::<
-                crate::plan::project_partners::ProjectPartners,
-            >::new())
+            .service(crate::plan::PlanParts)
             .service(plan::get_summary)
             .service(plan::get_plan)
             .service(plan::replace_plan)

@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::audit::ChangeActor;
 use super::extract::{Json, Query, parse_json};
 use super::parts::{nest, project_missing};
+use super::projects::ProjectResponse;
 use super::projects::{ProjectRequest, validate};
 use super::{IfMatch, fresh, id_cursor, json_ok, newest_first_page, with_etag};
 use crate::auth::permit::{Allowed, Permitted, ReadProjects, WriteProjects};
@@ -20,8 +21,9 @@ use crate::domain::ProjectId;
 use crate::error::ApiError;
 use crate::models::project as projects;
 use crate::models::{Guarded, Page};
-use crate::plan::document::{self, PlanDocument, strip_read_only};
+use crate::plan::document::{self, read_only_fields, strip_read_only};
 use crate::plan::summary::{self, PlanSummary};
+use crate::plan::{PlanDocument, PlanDocumentInput};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -75,45 +77,11 @@ pub async fn get_plan(
             let project = projects::find(conn, org, id)
                 .await
                 .map_err(project_missing)?;
-            document::read(conn, project).await
+            crate::plan::read(conn, project).await
         })
         .await?;
     let version = document::version(&plan)?;
     Ok(json_ok(with_etag(HttpResponse::Ok(), version), &plan))
-}
-
-/// A plan document as written: the shape of `PlanDocument`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[schema(as = PlanDocumentInput)]
-pub struct PlanDocumentInput {
-    /// The project's basics, as for `PUT /projects/{project_id}`.
-    pub project: ProjectRequest,
-    /// Each section is an array of lines as for the part's own PUT, plus the line's
-    /// `id` (`step` for the roadmap). A line whose `id` is a line of that section of
-    /// this project is updated, and a line left out is deleted. Any other line is
-    /// created under a new id of the service's (the answer shows it): an `id` sent with
-    /// a new line is only a name by which later sections of the same document refer to
-    /// it (a fund application's `budget_line_ids`, a target's `target_group_id` or
-    /// `budget_line_id`), and is never stored.
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub target_groups: Option<Vec<Value>>,
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub hours: Option<Vec<Value>>,
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub budget_lines: Option<Vec<Value>>,
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub translation_costs: Option<Vec<Value>>,
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub fund_applications: Option<Vec<Value>>,
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub targets: Option<Vec<Value>>,
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub evaluation_moments: Option<Vec<Value>>,
-    /// Steps to change, by `step`; steps left out stay as they are.
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub roadmap: Option<Vec<Value>>,
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub partners: Option<Vec<Value>>,
 }
 
 /// Replace the whole plan
@@ -139,7 +107,10 @@ pub async fn replace_plan(
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let (mut project, sections) = document::sections(body)?;
-    strip_read_only(&mut project);
+    strip_read_only(
+        &mut project,
+        &read_only_fields::<ProjectResponse, ProjectRequest>("id"),
+    );
     if let Value::Object(map) = &mut project {
         map.remove("id");
     }
@@ -154,13 +125,13 @@ pub async fn replace_plan(
                 .map_err(project_missing)?;
             // Under the project's lock no part can change: the plan read now is the
             // one the ETag must match.
-            let before = document::read(conn, current.clone()).await?;
+            let before = crate::plan::read(conn, current.clone()).await?;
             if !expected.matches(document::version(&before)?) {
                 return fresh(Guarded::Stale);
             }
             let project = projects::update(conn, org, id, current.version, &changes).await?;
             let scope = ProjectScope::new(project.clone());
-            let mut errors = document::write_sections(conn, &scope, sections).await?;
+            let mut errors = crate::plan::write_sections(conn, &scope, sections).await?;
             match crate::plan::period::check(conn, id, project.start_date, project.end_date).await {
                 Ok(()) => {}
                 Err(StoreError::Conflict {
@@ -172,7 +143,7 @@ pub async fn replace_plan(
                 // the transaction rolls back: nothing of the document is stored
                 return Err(ApiError::Validation(errors));
             }
-            document::read(conn, project).await
+            crate::plan::read(conn, project).await
         })
         .await?;
     let version = document::version(&plan)?;

@@ -1,0 +1,132 @@
+//! `plan_parts!`: the one declaration of the plan's parts. From its list (in `mod.rs`)
+//! the compiler derives, so that no second list can disagree with it:
+//! - the plan document's sections, in order, with their schemas ([`PlanDocument`],
+//!   [`PlanDocumentInput`], [`SECTIONS`]);
+//! - reading the whole plan, and writing it: sections in the order listed (a part that
+//!   refers to another comes after it), the lines a document leaves out deleted in the
+//!   reverse order, so that nothing still refers to them;
+//! - the routes and OpenAPI operations of every part ([`PlanParts`]), registered in
+//!   the order listed.
+//!
+//! An entry is `section <key>: <Part> => <its output type>,` for a section of the plan
+//! document (doc comments on it describe the section in [`PlanDocumentInput`]), or
+//! `register <Part>,` for a part that is routed but is no section (the organisation's
+//! partner register). A part must implement [`Part`](crate::routes::parts::Part) over
+//! the project scope to be a section; the compiler refuses anything else.
+//!
+//! [`PlanDocument`]: super::PlanDocument
+//! [`PlanDocumentInput`]: super::PlanDocumentInput
+//! [`SECTIONS`]: super::SECTIONS
+//! [`PlanParts`]: super::PlanParts
+
+macro_rules! plan_parts {
+    (@collect [$($sections:tt)*] [$($routes:tt)*]
+        $(#[$doc:meta])* section $name:ident: $part:ty => $output:ty, $($rest:tt)*) => {
+        $crate::plan::declare::plan_parts!(@collect
+            [$($sections)* ([$(#[$doc])*] $name, $part, $output)] [$($routes)* ($part)] $($rest)*);
+    };
+    (@collect [$($sections:tt)*] [$($routes:tt)*] register $part:ty, $($rest:tt)*) => {
+        $crate::plan::declare::plan_parts!(@collect [$($sections)*] [$($routes)* ($part)] $($rest)*);
+    };
+    (@collect [$(([$($doc:tt)*] $name:ident, $part:ty, $output:ty))*] [$(($route:ty))*]) => {
+        /// The whole plan.
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        pub struct PlanDocument {
+            pub project: $crate::routes::projects::ProjectResponse,
+            $(pub $name: Vec<$output>,)*
+        }
+
+        /// A plan document as written: the shape of `PlanDocument`.
+        #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+        #[schema(as = PlanDocumentInput)]
+        pub struct PlanDocumentInput {
+            /// The project's basics, as for `PUT /projects/{project_id}`.
+            pub project: $crate::routes::projects::ProjectRequest,
+            $(
+                $($doc)*
+                #[schema(value_type = Option<Vec<Object>>)]
+                pub $name: Option<Vec<serde_json::Value>>,
+            )*
+        }
+
+        /// The keys of a plan document's sections, in the order they are written.
+        pub const SECTIONS: &[&str] = &[$(stringify!($name)),*];
+
+        /// Reads the whole plan of `project`, which the transaction holds a lock on.
+        pub async fn read(
+            conn: &mut $crate::db::Conn,
+            project: $crate::models::project::Project,
+        ) -> Result<PlanDocument, $crate::error::ApiError> {
+            let scope = $crate::db::scope::ProjectScope::new(project.clone());
+            Ok(PlanDocument {
+                $($name: document::all::<$part>(conn, &scope).await?,)*
+                project: $crate::routes::projects::ProjectResponse::from(project),
+            })
+        }
+
+        /// Writes every section of a plan document (a section left out is emptied, except
+        /// the roadmap), then deletes the lines left out in reverse order. Returns the
+        /// field errors of all lines; the caller rolls back when there are any.
+        pub async fn write_sections(
+            conn: &mut $crate::db::Conn,
+            scope: &$crate::db::scope::ProjectScope,
+            mut sections: serde_json::Map<String, serde_json::Value>,
+        ) -> Result<Vec<$crate::error::FieldError>, $crate::error::ApiError> {
+            $crate::db::plan::defer_unique_keys(conn).await?;
+            let mut errors = Vec::new();
+            let created = &mut $crate::db::plan::NewIds::default();
+            $(
+                let $name = document::write_section::<$part>(
+                    conn,
+                    scope,
+                    stringify!($name),
+                    document::take(&mut sections, stringify!($name)),
+                    created,
+                    &mut errors,
+                )
+                .await?;
+            )*
+            $crate::plan::declare::plan_parts!(@delete conn scope errors [] $(($name, $part))*);
+            if errors.is_empty() {
+                $crate::db::plan::check_deferred_now(conn).await?;
+            }
+            Ok(errors)
+        }
+
+        /// The routes and OpenAPI operations of every part, in the order declared.
+        pub struct PlanParts;
+
+        impl actix_web::dev::HttpServiceFactory for PlanParts {
+            fn register(self, config: &mut actix_web::dev::AppService) {
+                $($crate::routes::parts::PartService::<$route>::new().register(config);)*
+            }
+        }
+
+        impl utoipa_actix_web::OpenApiFactory for PlanParts {
+            fn paths(&self) -> utoipa::openapi::path::Paths {
+                let mut paths = utoipa::openapi::path::Paths::new();
+                $(paths.merge($crate::routes::parts::PartService::<$route>::new().paths());)*
+                paths
+            }
+
+            fn schemas(&self, schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+                $($crate::routes::parts::PartService::<$route>::new().schemas(schemas);)*
+            }
+        }
+    };
+    // The deletes of a plan document, last section first.
+    (@delete $conn:ident $scope:ident $errors:ident [$($done:tt)*] ($name:ident, $part:ty) $($rest:tt)*) => {
+        $crate::plan::declare::plan_parts!(@delete $conn $scope $errors [($name, $part) $($done)*] $($rest)*);
+    };
+    (@delete $conn:ident $scope:ident $errors:ident [$(($name:ident, $part:ty))*]) => {
+        $(
+            document::delete_missing::<$part>($conn, $scope, stringify!($name), $name, &mut $errors)
+                .await?;
+        )*
+    };
+    // The entry: every rule above is internal.
+    ($($entry:tt)*) => {
+        $crate::plan::declare::plan_parts!(@collect [] [] $($entry)*);
+    };
+}
+pub(crate) use plan_parts;
