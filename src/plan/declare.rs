@@ -10,7 +10,7 @@
 //!
 //! An entry is `section <key>: <Part> => <its output type>,` for a section of the plan
 //! document (doc comments on it describe the section in [`PlanDocumentInput`]), or
-//! `register <Part>,` for a part that is routed but is no section (the organisation's
+//! `register <name>: <Part>,` for a part that is routed but is no section (the organisation's
 //! partner register). A part must implement [`Part`](crate::routes::parts::Part) over
 //! the project scope to be a section; the compiler refuses anything else.
 //!
@@ -23,12 +23,19 @@ macro_rules! plan_parts {
     (@collect [$($sections:tt)*] [$($routes:tt)*]
         $(#[$doc:meta])* section $name:ident: $part:ty => $output:ty, $($rest:tt)*) => {
         $crate::plan::declare::plan_parts!(@collect
-            [$($sections)* ([$(#[$doc])*] $name, $part, $output)] [$($routes)* ($part)] $($rest)*);
+            [$($sections)* ([$(#[$doc])*] $name, $part, $output)] [$($routes)* ($name, $part)] $($rest)*);
     };
-    (@collect [$($sections:tt)*] [$($routes:tt)*] register $part:ty, $($rest:tt)*) => {
-        $crate::plan::declare::plan_parts!(@collect [$($sections)*] [$($routes)* ($part)] $($rest)*);
+    (@collect [$($sections:tt)*] [$($routes:tt)*] register $name:ident: $part:ty, $($rest:tt)*) => {
+        $crate::plan::declare::plan_parts!(@collect [$($sections)*] [$($routes)* ($name, $part)] $($rest)*);
     };
-    (@collect [$(([$($doc:tt)*] $name:ident, $part:ty, $output:ty))*] [$(($route:ty))*]) => {
+    (@collect [$(([$($doc:tt)*] $name:ident, $part:ty, $output:ty))*] [$(($route_name:ident, $route:ty))*]) => {
+        /// Each part's handlers, their `#[utoipa::path]` operations and their routes.
+        pub mod operations {
+            #[allow(unused_imports)]
+            use super::*;
+            $($crate::routes::parts::part_operations!($route_name, $route);)*
+        }
+
         /// The whole plan.
         #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
         pub struct PlanDocument {
@@ -98,19 +105,19 @@ macro_rules! plan_parts {
 
         impl actix_web::dev::HttpServiceFactory for PlanParts {
             fn register(self, config: &mut actix_web::dev::AppService) {
-                $($crate::routes::parts::PartService::<$route>::new().register(config);)*
+                $(operations::$route_name::Service.register(config);)*
             }
         }
 
         impl utoipa_actix_web::OpenApiFactory for PlanParts {
             fn paths(&self) -> utoipa::openapi::path::Paths {
                 let mut paths = utoipa::openapi::path::Paths::new();
-                $(paths.merge($crate::routes::parts::PartService::<$route>::new().paths());)*
+                $(paths.merge(utoipa_actix_web::OpenApiFactory::paths(&operations::$route_name::Service));)*
                 paths
             }
 
             fn schemas(&self, schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
-                $($crate::routes::parts::PartService::<$route>::new().schemas(schemas);)*
+                $(utoipa_actix_web::OpenApiFactory::schemas(&operations::$route_name::Service, schemas);)*
             }
         }
     };

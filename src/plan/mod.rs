@@ -48,7 +48,7 @@ declare::plan_parts! {
     section evaluation_moments: EvaluationMoments => EvaluationMoment,
     /// Steps to change, by `step`; steps left out stay as they are.
     section roadmap: Roadmap => RoadmapStep,
-    register Partners,
+    register partner_register: Partners,
     section partners: ProjectPartners => ProjectPartner,
 }
 

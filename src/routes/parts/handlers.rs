@@ -3,7 +3,7 @@
 use super::*;
 
 /// Reads `name` from the path; a value that cannot name anything is a 404.
-pub(super) fn path_value<T: FromStr>(req: &HttpRequest, name: &str) -> Result<T, ApiError> {
+pub fn path_value<T: FromStr>(req: &HttpRequest, name: &str) -> Result<T, ApiError> {
     req.match_info()
         .get(name)
         .and_then(|v| v.parse().ok())
@@ -27,21 +27,21 @@ pub async fn project_scope(
     Ok(ProjectScope::open(conn, org, Some(project)).await?)
 }
 
-pub(super) fn project_of<P: Part>(req: &HttpRequest) -> Result<Option<ProjectId>, ApiError> {
+pub fn project_of<P: Part>(req: &HttpRequest) -> Result<Option<ProjectId>, ApiError> {
     match P::Scope::PARENT {
         Parent::Project => path_value(req, "project_id").map(Some),
         Parent::Organisation => Ok(None),
     }
 }
 
-pub(super) fn not_found<P: Part>(error: crate::db::StoreError) -> ApiError {
+pub fn not_found<P: Part>(error: crate::db::StoreError) -> ApiError {
     match ApiError::from(error) {
         ApiError::NotFound(_) => ApiError::NotFound(format!("The {} does not exist.", P::NOUN)),
         other => other,
     }
 }
 
-pub(super) fn item_response<P: Part>(
+pub fn item_response<P: Part>(
     response: actix_web::HttpResponseBuilder,
     item: &P::Output,
 ) -> HttpResponse {
@@ -51,19 +51,54 @@ pub(super) fn item_response<P: Part>(
 /// Paging for every part list.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ListQuery {
+pub struct ListQuery {
     limit: Option<i64>,
     cursor: Option<String>,
 }
 
+impl utoipa::IntoParams for ListQuery {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        vec![
+            ParameterBuilder::new()
+                .name("limit")
+                .parameter_in(ParameterIn::Query)
+                .description(Some("How many items to return, 1 to 200."))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(1))
+                        .maximum(Some(200))
+                        .default(Some(serde_json::json!(50))),
+                ))
+                .build(),
+            ParameterBuilder::new()
+                .name("cursor")
+                .parameter_in(ParameterIn::Query)
+                .description(Some(
+                    "The `next_cursor` of the previous page; omit for the first page.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .max_length(Some(200)),
+                ))
+                .build(),
+        ]
+    }
+}
+
 /// One page of a part list.
 #[derive(Serialize)]
-pub(super) struct ListBody<T> {
+pub struct ListBody<T> {
     items: Vec<T>,
     next_cursor: Option<String>,
 }
 
-pub(super) async fn list<P: Part>(
+pub async fn list<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,
@@ -93,7 +128,7 @@ pub(super) async fn list<P: Part>(
     ))
 }
 
-pub(super) async fn get<P: Part>(
+pub async fn get<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,
@@ -112,7 +147,7 @@ pub(super) async fn get<P: Part>(
     Ok(item_response::<P>(HttpResponse::Ok(), &item))
 }
 
-pub(super) async fn create<P: Part>(
+pub async fn create<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
     Permitted(principal, Json(input)): Permitted<WriteProjects, Json<P::Input>>,
@@ -133,12 +168,12 @@ pub(super) async fn create<P: Part>(
 }
 
 /// How a write changes the item it found.
-pub(super) enum Change<I> {
+pub enum Change<I> {
     Replace(I),
     Patch(serde_json::Value),
 }
 
-pub(super) async fn write<P: Part>(
+pub async fn write<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
     principal: Allowed<WriteProjects>,
@@ -171,7 +206,7 @@ pub(super) async fn write<P: Part>(
 
 /// Applies an RFC 7396 merge patch to the item's input form and parses the result, so
 /// that errors point at the same fields as a PUT's would.
-pub(super) fn merge_patch<P: Part>(
+pub fn merge_patch<P: Part>(
     current: &P::Output,
     patch: serde_json::Value,
 ) -> Result<P::Input, ApiError> {
@@ -188,7 +223,7 @@ pub(super) fn merge_patch<P: Part>(
     parse_json(&bytes)
 }
 
-pub(super) async fn replace<P: Part>(
+pub async fn replace<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
     Permitted(principal, Json(input)): Permitted<WriteProjects, Json<P::Input>>,
@@ -197,7 +232,7 @@ pub(super) async fn replace<P: Part>(
     write::<P>(req, db, principal, expected, Change::Replace(input)).await
 }
 
-pub(super) async fn patch<P: Part>(
+pub async fn patch<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
     Permitted(principal, Json(patch)): Permitted<WriteProjects, Json<serde_json::Value>>,
@@ -206,7 +241,7 @@ pub(super) async fn patch<P: Part>(
     write::<P>(req, db, principal, expected, Change::Patch(patch)).await
 }
 
-pub(super) async fn delete<P: Part>(
+pub async fn delete<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
     principal: Allowed<WriteProjects>,

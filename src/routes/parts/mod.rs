@@ -6,24 +6,13 @@
 //! and its queries. [`PartService`] registers its routes with actix and documents them in
 //! the OpenAPI document, so the two cannot disagree.
 
-use std::borrow::Cow;
-use std::marker::PhantomData;
 use std::str::FromStr;
 
-use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::path::{
-    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, Paths, PathsBuilder,
-};
-use utoipa::openapi::request_body::RequestBodyBuilder;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
-use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, RefOr, Required, ResponseBuilder};
-use utoipa::{PartialSchema, ToSchema};
 
 use super::extract::{Json, Query, parse_json};
-use super::merge_patch::MergePatch;
 use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
 use crate::auth::permit::{Allowed, Permitted, ReadProjects, WriteProjects};
 use crate::db::Db;
@@ -33,13 +22,12 @@ use crate::domain::{OrganisationId, ProjectId};
 use crate::error::{ApiError, FieldError};
 use crate::models::{Guarded, Page, Precondition};
 
-mod docs;
-mod handlers;
-mod service;
+pub mod handlers;
+pub mod operations;
+pub mod service;
 
-use handlers::*;
 pub use handlers::{project_missing, project_scope};
-pub use service::PartService;
+pub(crate) use operations::part_operations;
 
 /// What a part belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
