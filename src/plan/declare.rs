@@ -43,15 +43,27 @@ macro_rules! plan_parts {
             $(pub $name: Vec<$output>,)*
         }
 
+        /// The line types of a plan document's sections, by section (names for the
+        /// schema's sake: a generic type would be named after its parameters).
+        #[allow(non_camel_case_types)]
+        pub mod document_lines {
+            #[allow(unused_imports)]
+            use super::*;
+            $(pub type $name = $crate::plan::document::DocumentLine<$part>;)*
+        }
+
         /// A plan document as written: the shape of `PlanDocument`.
-        #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+        // Its schema documents the body; the service reads the body section by section
+        // (`document::sections`), each line with its part's own input type.
+        #[derive(serde::Deserialize, utoipa::ToSchema)]
+        #[serde(deny_unknown_fields)]
         #[schema(as = PlanDocumentInput)]
         pub struct PlanDocumentInput {
             /// The project's basics, as for `PUT /projects/{project_id}`.
             pub project: $crate::routes::projects::ProjectRequest,
             $(
                 $($doc)*
-                #[schema(value_type = Option<Vec<Object>>)]
+                #[schema(value_type = Option<Vec<document_lines::$name>>)]
                 pub $name: Option<Vec<serde_json::Value>>,
             )*
         }

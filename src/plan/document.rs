@@ -2,8 +2,12 @@
 //! in one transaction (all of it lands or none).
 
 use serde_json::{Map, Value};
-use utoipa::ToSchema;
-use utoipa::openapi::{RefOr, Schema};
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::{KnownFormat, RefOr, Schema, SchemaFormat};
+use utoipa::{PartialSchema, ToSchema};
 
 pub use super::{PlanDocument, SECTIONS, read, write_sections};
 use crate::db::Conn as AsyncPgConnection;
@@ -62,6 +66,84 @@ pub fn read_only_fields<Output: ToSchema, Input: ToSchema>(key: &str) -> Vec<Str
         .collect()
 }
 
+/// The field that names a line in a plan document: `step` for the roadmap's fixed
+/// steps, `id` for every other part.
+pub fn key_field<P: Part>() -> &'static str {
+    if P::FIXED { "step" } else { "id" }
+}
+
+/// A line of a plan document's section as a client writes it: the part's input, the
+/// field that names the line, and the read-only fields of a GET (accepted and ignored,
+/// so that a document read can be written back). Its schema is derived from the part's
+/// input and output schemas; the service parses the line with the part's own input.
+pub struct DocumentLine<P>(PhantomData<P>);
+
+impl<P: Part> PartialSchema for DocumentLine<P> {
+    fn schema() -> RefOr<Schema> {
+        let key = key_field::<P>();
+        let RefOr::T(Schema::Object(input)) = P::Input::schema() else {
+            return P::Input::schema();
+        };
+        let output = match P::Output::schema() {
+            RefOr::T(Schema::Object(output)) => output.properties,
+            _ => Default::default(),
+        };
+        let mut line = ObjectBuilder::new().description(Some(format!(
+            "A {} as a section of a plan document holds it: the fields of `{}`, `{key}`, \
+             and the read-only fields of a GET, which are ignored.",
+            P::NOUN,
+            P::Input::name(),
+        )));
+        line = if P::FIXED {
+            line.property(
+                key,
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(1))
+                    .maximum(Some(9))
+                    .description(Some("Which step.")),
+            )
+            .required(key)
+        } else {
+            line.property(
+                key,
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+                    .description(Some(
+                        "A line of this section to update; for a new line, a name by which \
+                         later sections refer to it (never stored). Leave out for a new \
+                         line that nothing refers to.",
+                    )),
+            )
+        };
+        for (name, schema) in input.properties {
+            line = line.property(name, schema);
+        }
+        for name in input.required {
+            line = line.required(name);
+        }
+        for name in read_only_fields::<P::Output, P::Input>(key) {
+            if let Some(schema) = output.get(&name) {
+                line = line.property(name, schema.clone());
+            }
+        }
+        line.additional_properties(input.additional_properties.map(|a| *a))
+            .into()
+    }
+}
+
+impl<P: Part> ToSchema for DocumentLine<P> {
+    fn name() -> Cow<'static, str> {
+        Cow::Owned(format!("{}DocumentLine", P::Output::name()))
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        P::Input::schemas(schemas);
+        P::Output::schemas(schemas);
+    }
+}
+
 /// Removes `fields` (the read-only fields of a GET) from an object, so that a document
 /// read can be written back.
 pub fn strip_read_only(value: &mut Value, fields: &[String]) {
@@ -85,7 +167,7 @@ pub(crate) async fn write_section<P: Part<Scope = ProjectScope>>(
     errors: &mut Vec<FieldError>,
 ) -> Result<Vec<P::Output>, ApiError> {
     let mut existing = all::<P>(conn, scope).await?;
-    let key_field = if P::FIXED { "step" } else { "id" };
+    let key_field = key_field::<P>();
     let read_only = read_only_fields::<P::Output, P::Input>(key_field);
     for (i, mut item) in items.into_iter().enumerate() {
         let at = format!("/{section}/{i}");

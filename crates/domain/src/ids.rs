@@ -16,3 +16,48 @@ id_type!(
     /// A project of an organisation.
     ProjectId
 );
+
+// The lines of a project's plan, and the organisation's partner register: each kind of
+// line has its own id, so a budget line's id cannot be stored where a target group's
+// belongs, nor looked up in the wrong table.
+id_type!(
+    /// A target group of a project (`target_groups`).
+    TargetGroupId
+);
+id_type!(
+    /// A line of planned hours (`planned_hours`).
+    HoursId
+);
+id_type!(
+    /// A budget line (`budget_lines`).
+    BudgetLineId
+);
+id_type!(
+    /// A translation cost (`translation_costs`).
+    TranslationCostId
+);
+id_type!(
+    /// A fund application (`fund_applications`).
+    FundApplicationId
+);
+id_type!(
+    /// A target (`targets`).
+    TargetId
+);
+id_type!(
+    /// An evaluation moment (`evaluation_moments`).
+    EvaluationMomentId
+);
+id_type!(
+    /// A step of a project's roadmap, as stored (`roadmap_steps`); clients name a step
+    /// by its number.
+    RoadmapStepId
+);
+id_type!(
+    /// A partner of the organisation's register (`partners`).
+    PartnerId
+);
+id_type!(
+    /// A project's link to a partner of the register (`project_partners`).
+    ProjectPartnerId
+);

@@ -11,7 +11,7 @@ use super::line_queries;
 use crate::domain::plan::{Amount, BudgetCategory, Quarter};
 use crate::domain::report::content::PlanRef;
 use crate::domain::validation::FieldError;
-use crate::domain::{OrganisationId, ProjectId, text};
+use crate::domain::{BudgetLineId, OrganisationId, ProjectId, text};
 use crate::error::{StoreError, StoreResult};
 use crate::json::{JsonDoc, JsonList};
 use crate::monitoring::reports::quarters_referring;
@@ -33,7 +33,8 @@ pub struct Phase {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = budget_lines, check_for_backend(diesel::pg::Pg))]
 pub struct BudgetLine {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: BudgetLineId,
     #[serde(skip)]
     pub organisation_id: OrganisationId,
     pub project_id: ProjectId,
@@ -80,7 +81,7 @@ pub struct BudgetLineFields {
     phases: JsonList<Phase>,
 }
 
-line_queries!(budget_lines, BudgetLine, BudgetLineFields);
+line_queries!(budget_lines, BudgetLine, BudgetLineFields, BudgetLineId);
 
 pub fn validate(scope: &ProjectScope, input: BudgetLineInput) -> StoreResult<BudgetLineFields> {
     let (start, end) = scope.period();
@@ -134,12 +135,12 @@ impl Lines for BudgetLines {
     type Scope = ProjectScope;
     const NOUN: &'static str = "budget line";
 
-    type Key = Uuid;
+    type Key = BudgetLineId;
     type Input = BudgetLineInput;
     type Output = BudgetLine;
     type Valid = BudgetLineFields;
 
-    super::line_methods!(BudgetLine, BudgetLineFields);
+    super::line_methods!(BudgetLine, BudgetLineFields, BudgetLineId);
 
     fn input_of(item: BudgetLine) -> BudgetLineInput {
         BudgetLineInput {
@@ -184,7 +185,8 @@ impl Lines for BudgetLines {
         if !used.is_empty() {
             return Err(StoreError::referenced(Self::NOUN, "targets", &used));
         }
-        let reports = quarters_referring(conn, scope, PlanRef::BudgetLine(current.id)).await?;
+        let reports =
+            quarters_referring(conn, scope, PlanRef::BudgetLine(current.id.into())).await?;
         if !reports.is_empty() {
             return Err(StoreError::referenced(
                 Self::NOUN,

@@ -5,11 +5,10 @@ use diesel::{AsChangeset, Insertable, Queryable, Selectable};
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::line_queries;
 use crate::domain::validation::FieldError;
-use crate::domain::{OrganisationId, ProjectId, text};
+use crate::domain::{EvaluationMomentId, OrganisationId, ProjectId, text};
 use crate::error::StoreResult;
 use crate::schema::evaluation_moments;
 use crate::scope::ProjectScope;
@@ -21,7 +20,8 @@ use crate::domain::validation::Errors;
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = evaluation_moments, check_for_backend(diesel::pg::Pg))]
 pub struct EvaluationMoment {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: EvaluationMomentId,
     #[serde(skip)]
     pub organisation_id: OrganisationId,
     pub project_id: ProjectId,
@@ -64,7 +64,12 @@ pub struct EvaluationMomentFields {
     outcome_notes: Option<String>,
 }
 
-line_queries!(evaluation_moments, EvaluationMoment, EvaluationMomentFields);
+line_queries!(
+    evaluation_moments,
+    EvaluationMoment,
+    EvaluationMomentFields,
+    EvaluationMomentId
+);
 
 pub fn validate(
     scope: &ProjectScope,
@@ -97,12 +102,12 @@ impl Lines for EvaluationMoments {
     type Scope = ProjectScope;
     const NOUN: &'static str = "evaluation moment";
 
-    type Key = Uuid;
+    type Key = EvaluationMomentId;
     type Input = EvaluationMomentInput;
     type Output = EvaluationMoment;
     type Valid = EvaluationMomentFields;
 
-    super::line_methods!(EvaluationMoment, EvaluationMomentFields);
+    super::line_methods!(EvaluationMoment, EvaluationMomentFields, EvaluationMomentId);
 
     fn input_of(item: EvaluationMoment) -> EvaluationMomentInput {
         EvaluationMomentInput {

@@ -7,7 +7,6 @@ use diesel::{AsChangeset, ExpressionMethods, Insertable, QueryDsl, Queryable, Se
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::NewIds;
 use super::budget_lines::BudgetLines;
@@ -15,7 +14,7 @@ use super::line_queries;
 use crate::domain::plan::{Amount, FundStatus, FunderKind};
 use crate::domain::project::check_date;
 use crate::domain::validation::FieldError;
-use crate::domain::{OrganisationId, ProjectId, text};
+use crate::domain::{BudgetLineId, FundApplicationId, OrganisationId, ProjectId, text};
 use crate::error::{StoreError, StoreResult};
 use crate::json::{JsonDoc, JsonList};
 use crate::schema::{budget_lines, fund_applications};
@@ -29,7 +28,8 @@ use crate::domain::validation::Errors;
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = fund_applications, check_for_backend(diesel::pg::Pg))]
 pub struct FundApplication {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: FundApplicationId,
     #[serde(skip)]
     pub organisation_id: OrganisationId,
     pub project_id: ProjectId,
@@ -38,7 +38,8 @@ pub struct FundApplication {
     pub funder_kind: FunderKind,
     pub programme: Option<String>,
     /// The budget lines this application covers.
-    pub budget_line_ids: Vec<Uuid>,
+    #[schema(value_type = Vec<Uuid>)]
+    pub budget_line_ids: Vec<BudgetLineId>,
     pub amount_requested: Amount,
     pub amount_granted: Option<Amount>,
     pub status: FundStatus,
@@ -79,7 +80,8 @@ pub struct FundApplicationInput {
     pub programme: Option<String>,
     /// Budget lines of this project that the application covers, each once.
     #[serde(default)]
-    pub budget_line_ids: Vec<Uuid>,
+    #[schema(value_type = Vec<Uuid>)]
+    pub budget_line_ids: Vec<BudgetLineId>,
     /// More than 0; at most 10000000.
     pub amount_requested: Amount,
     /// Only once decided: required for `granted` (equal to the amount requested) and
@@ -110,7 +112,7 @@ pub struct FundApplicationFields {
     funder_name: String,
     funder_kind: FunderKind,
     programme: Option<String>,
-    budget_line_ids: Vec<Uuid>,
+    budget_line_ids: Vec<BudgetLineId>,
     amount_requested: Amount,
     amount_granted: Option<Amount>,
     status: FundStatus,
@@ -123,7 +125,12 @@ pub struct FundApplicationFields {
     reporting_duties: JsonList<ReportingDuty>,
 }
 
-line_queries!(fund_applications, FundApplication, FundApplicationFields);
+line_queries!(
+    fund_applications,
+    FundApplication,
+    FundApplicationFields,
+    FundApplicationId
+);
 
 /// The 409 for a status move the lifecycle does not allow.
 pub fn transition_refused(from: FundStatus, to: FundStatus) -> StoreError {
@@ -146,7 +153,7 @@ pub fn transition_refused(from: FundStatus, to: FundStatus) -> StoreError {
 /// stale ETag hears 412, not about a status it has not seen.
 pub fn validate(
     scope: &ProjectScope,
-    lines: &[Uuid],
+    lines: &[BudgetLineId],
     input: FundApplicationInput,
 ) -> StoreResult<FundApplicationFields> {
     let (start, end) = scope.period();
@@ -301,7 +308,7 @@ pub fn validate(
 pub async fn budget_line_ids(
     conn: &mut AsyncPgConnection,
     scope: &ProjectScope,
-) -> StoreResult<Vec<Uuid>> {
+) -> StoreResult<Vec<BudgetLineId>> {
     Ok(budget_lines::table
         .filter(budget_lines::organisation_id.eq(scope.org))
         .filter(budget_lines::project_id.eq(scope.project_id()))
@@ -316,12 +323,17 @@ impl Lines for FundApplications {
     type Scope = ProjectScope;
     const NOUN: &'static str = "fund application";
 
-    type Key = Uuid;
+    type Key = FundApplicationId;
     type Input = FundApplicationInput;
     type Output = FundApplication;
     type Valid = FundApplicationFields;
 
-    super::line_methods!(FundApplication, FundApplicationFields, reading);
+    super::line_methods!(
+        FundApplication,
+        FundApplicationFields,
+        FundApplicationId,
+        reading
+    );
 
     fn follow(input: &mut FundApplicationInput, created: &NewIds) {
         for id in &mut input.budget_line_ids {
@@ -332,7 +344,7 @@ impl Lines for FundApplications {
     async fn store<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c ProjectScope,
-        _key: Option<Uuid>,
+        _key: Option<FundApplicationId>,
         current: Option<&'c FundApplication>,
         valid: FundApplicationFields,
     ) -> StoreResult<FundApplication> {

@@ -6,12 +6,11 @@ use diesel::{AsChangeset, Insertable, Queryable, Selectable};
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::line_queries;
 use crate::domain::plan::{Activity, Amount, Quarter};
 use crate::domain::report::content::PlanRef;
-use crate::domain::{OrganisationId, ProjectId};
+use crate::domain::{HoursId, OrganisationId, ProjectId};
 use crate::error::{StoreError, StoreResult};
 use crate::monitoring::reports::quarters_referring;
 use crate::schema::planned_hours;
@@ -24,7 +23,8 @@ use crate::domain::validation::Errors;
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = planned_hours, check_for_backend(diesel::pg::Pg))]
 pub struct PlannedHours {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: HoursId,
     #[serde(skip)]
     pub organisation_id: OrganisationId,
     pub project_id: ProjectId,
@@ -72,7 +72,7 @@ pub struct PlannedHoursFields {
     notes: Option<String>,
 }
 
-line_queries!(planned_hours, PlannedHours, PlannedHoursFields);
+line_queries!(planned_hours, PlannedHours, PlannedHoursFields, HoursId);
 
 pub fn validate(scope: &ProjectScope, input: PlannedHoursInput) -> StoreResult<PlannedHoursFields> {
     let (start, end) = scope.period();
@@ -97,12 +97,12 @@ impl Lines for Hours {
     type Scope = ProjectScope;
     const NOUN: &'static str = "hours line";
 
-    type Key = Uuid;
+    type Key = HoursId;
     type Input = PlannedHoursInput;
     type Output = PlannedHours;
     type Valid = PlannedHoursFields;
 
-    super::line_methods!(PlannedHours, PlannedHoursFields);
+    super::line_methods!(PlannedHours, PlannedHoursFields, HoursId);
 
     fn input_of(item: PlannedHours) -> PlannedHoursInput {
         PlannedHoursInput {

@@ -170,10 +170,13 @@ pub struct NewIds(HashMap<(TypeId, String), Uuid>);
 impl NewIds {
     /// The id a reference to a `P` line means: the stored id of the new line the
     /// document named `id`, or `id` itself.
-    pub fn of<P: Lines>(&self, id: Uuid) -> Uuid {
+    pub fn of<P: Lines>(&self, id: P::Key) -> P::Key
+    where
+        P::Key: From<Uuid>,
+    {
         self.0
             .get(&(TypeId::of::<P>(), id.to_string()))
-            .copied()
+            .map(|stored| P::Key::from(*stored))
             .unwrap_or(id)
     }
 
@@ -233,7 +236,7 @@ pub async fn check_deferred_now(conn: &mut AsyncPgConnection) -> StoreResult<()>
 /// is the diesel table module, `$row` the row type, selectable from it, `$fields` its
 /// insertable and changeset form.
 macro_rules! line_queries {
-    ($table:ident, $row:ty, $fields:ty) => {
+    ($table:ident, $row:ty, $fields:ty, $id:ty) => {
         /// Inserts a line under a new id of the service's, or updates the line
         /// `current` (`(id, version)`), raising its version. A client never picks the
         /// id of a new line: ids are unique across organisations, so a chosen one that
@@ -241,7 +244,7 @@ macro_rules! line_queries {
         async fn store_row(
             conn: &mut diesel_async::AsyncPgConnection,
             scope: &$crate::scope::ProjectScope,
-            current: Option<(uuid::Uuid, i64)>,
+            current: Option<($id, i64)>,
             fields: $fields,
         ) -> $crate::error::StoreResult<$row> {
             use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
@@ -266,7 +269,7 @@ macro_rules! line_queries {
                 None => {
                     diesel::insert_into($table::table)
                         .values((
-                            $table::id.eq(uuid::Uuid::now_v7()),
+                            $table::id.eq(<$id>::generate()),
                             $table::organisation_id.eq(scope.org),
                             $table::project_id.eq(project),
                             &fields,
@@ -281,7 +284,7 @@ macro_rules! line_queries {
         async fn find_row(
             conn: &mut diesel_async::AsyncPgConnection,
             scope: &$crate::scope::ProjectScope,
-            id: uuid::Uuid,
+            id: $id,
             lock: bool,
         ) -> $crate::error::StoreResult<$row> {
             use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
@@ -321,7 +324,7 @@ macro_rules! line_queries {
         async fn delete_row(
             conn: &mut diesel_async::AsyncPgConnection,
             scope: &$crate::scope::ProjectScope,
-            id: uuid::Uuid,
+            id: $id,
         ) -> $crate::error::StoreResult<()> {
             use diesel::{ExpressionMethods, QueryDsl};
             use diesel_async::RunQueryDsl;
@@ -342,12 +345,12 @@ pub(crate) use line_queries;
 /// The `Lines` methods every plain line shares: meta, key, list, find and store, by the
 /// functions [`line_queries`] defines. Used inside `impl Lines for …`.
 macro_rules! line_methods {
-    ($row:ty, $fields:ty) => {
-        $crate::plan::line_methods!($row, $fields, reading);
+    ($row:ty, $fields:ty, $id:ty) => {
+        $crate::plan::line_methods!($row, $fields, $id, reading);
         async fn store<'c>(
             conn: &'c mut diesel_async::AsyncPgConnection,
             scope: &'c $crate::scope::ProjectScope,
-            _key: Option<uuid::Uuid>,
+            _key: Option<$id>,
             current: Option<&'c $row>,
             valid: $fields,
         ) -> $crate::error::StoreResult<$row> {
@@ -355,11 +358,11 @@ macro_rules! line_methods {
         }
     };
     // Every method but `store`, for a part that stores in its own way.
-    ($row:ty, $fields:ty, reading) => {
+    ($row:ty, $fields:ty, $id:ty, reading) => {
         fn meta(item: &$row) -> $crate::plan::Meta {
             $crate::plan::row_meta!(item)
         }
-        fn key(item: &$row) -> uuid::Uuid {
+        fn key(item: &$row) -> $id {
             item.id
         }
         async fn list<'c>(
@@ -373,7 +376,7 @@ macro_rules! line_methods {
         async fn find<'c>(
             conn: &'c mut diesel_async::AsyncPgConnection,
             scope: &'c $crate::scope::ProjectScope,
-            key: uuid::Uuid,
+            key: $id,
             lock: bool,
         ) -> $crate::error::StoreResult<$row> {
             find_row(conn, scope, key, lock).await
@@ -389,7 +392,7 @@ macro_rules! row_meta {
             version: $item.version,
             keyset: $crate::models::Keyset {
                 created_at: $item.created_at,
-                id: $item.id,
+                id: $item.id.into(),
             },
         }
     };

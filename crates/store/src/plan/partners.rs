@@ -16,7 +16,7 @@ use super::{Lines, Meta};
 use crate::domain::plan::PartnerCategory;
 use crate::domain::validation::Errors;
 use crate::domain::validation::FieldError;
-use crate::domain::{Email, OrganisationId, text};
+use crate::domain::{Email, OrganisationId, PartnerId, text};
 use crate::error::{StoreError, StoreResult};
 use crate::json::{JsonDoc, JsonList};
 use crate::models::Keyset;
@@ -44,7 +44,8 @@ pub struct Contact {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = partners, check_for_backend(diesel::pg::Pg))]
 pub struct Partner {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: PartnerId,
     #[serde(skip)]
     pub organisation_id: OrganisationId,
     #[schema(example = "Moskee Ulu Camii")]
@@ -141,7 +142,7 @@ pub fn validate(input: PartnerInput) -> StoreResult<PartnerFields> {
 pub async fn find(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
-    id: Uuid,
+    id: PartnerId,
     lock: bool,
 ) -> StoreResult<Partner> {
     let query = partners::table
@@ -161,7 +162,7 @@ impl Lines for Partners {
     const NOUN: &'static str = "partner";
     type Scope = OrgScope;
 
-    type Key = Uuid;
+    type Key = PartnerId;
     type Input = PartnerInput;
     type Output = Partner;
     type Valid = PartnerFields;
@@ -169,7 +170,7 @@ impl Lines for Partners {
     fn meta(item: &Partner) -> Meta {
         super::row_meta!(item)
     }
-    fn key(item: &Partner) -> Uuid {
+    fn key(item: &Partner) -> PartnerId {
         item.id
     }
     fn input_of(item: Partner) -> PartnerInput {
@@ -199,7 +200,7 @@ impl Lines for Partners {
     async fn find<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c OrgScope,
-        key: Uuid,
+        key: PartnerId,
         lock: bool,
     ) -> StoreResult<Partner> {
         find(conn, scope.org, key, lock).await
@@ -215,7 +216,7 @@ impl Lines for Partners {
     async fn store<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c OrgScope,
-        _key: Option<Uuid>,
+        _key: Option<PartnerId>,
         current: Option<&'c Partner>,
         valid: PartnerFields,
     ) -> StoreResult<Partner> {
@@ -238,7 +239,7 @@ impl Lines for Partners {
             None => {
                 diesel::insert_into(partners::table)
                     .values((
-                        partners::id.eq(Uuid::now_v7()),
+                        partners::id.eq(PartnerId::generate()),
                         partners::organisation_id.eq(scope.org),
                         &valid,
                     ))

@@ -7,7 +7,6 @@ use diesel::{AsChangeset, ExpressionMethods, Insertable, QueryDsl, Queryable, Se
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::line_queries;
 use super::{Lines, Meta};
@@ -16,7 +15,7 @@ use crate::domain::project::check_date;
 use crate::domain::report::content::PlanRef;
 use crate::domain::validation::Errors;
 use crate::domain::validation::FieldError;
-use crate::domain::{OrganisationId, ProjectId};
+use crate::domain::{OrganisationId, PartnerId, ProjectId, ProjectPartnerId};
 use crate::error::{StoreError, StoreResult};
 use crate::models::Keyset;
 use crate::monitoring::reports::quarters_referring;
@@ -26,10 +25,10 @@ use crate::scope::ProjectScope;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = project_partners, check_for_backend(diesel::pg::Pg))]
 pub struct LinkRow {
-    pub id: Uuid,
+    pub id: ProjectPartnerId,
     pub organisation_id: OrganisationId,
     pub project_id: ProjectId,
-    pub partner_id: Uuid,
+    pub partner_id: PartnerId,
     pub functions: Vec<PartnerFunction>,
     pub current_level: Level,
     pub desired_level: Level,
@@ -42,9 +41,11 @@ pub struct LinkRow {
 
 /// One step of a link's movement along the ladder.
 #[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+// Exact in the schema: a plan document sent back holds it as a GET gave it.
+#[serde(deny_unknown_fields)]
 pub struct LevelChange {
     #[serde(skip)]
-    pub project_partner_id: Uuid,
+    pub project_partner_id: ProjectPartnerId,
     pub level: Level,
     /// `null` for the level the link started at.
     pub previous_level: Option<Level>,
@@ -55,9 +56,11 @@ pub struct LevelChange {
 /// A partner in a project.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProjectPartner {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: ProjectPartnerId,
     pub project_id: ProjectId,
-    pub partner_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub partner_id: PartnerId,
     /// From the partner register.
     pub partner_name: String,
     pub functions: Vec<PartnerFunction>,
@@ -79,7 +82,8 @@ pub struct ProjectPartner {
 #[serde(deny_unknown_fields)]
 pub struct ProjectPartnerInput {
     /// A partner from the organisation's register, linked once per project.
-    pub partner_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub partner_id: PartnerId,
     /// One or more, each once.
     #[schema(min_items = 1)]
     pub functions: Vec<PartnerFunction>,
@@ -96,7 +100,7 @@ pub struct ProjectPartnerInput {
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = project_partners, treat_none_as_null = true)]
 pub struct LinkFields {
-    partner_id: Uuid,
+    partner_id: PartnerId,
     functions: Vec<PartnerFunction>,
     current_level: Level,
     desired_level: Level,
@@ -104,7 +108,7 @@ pub struct LinkFields {
     notes: Option<String>,
 }
 
-line_queries!(project_partners, LinkRow, LinkFields);
+line_queries!(project_partners, LinkRow, LinkFields, ProjectPartnerId);
 
 /// Adds partner names and level histories to link rows.
 pub async fn complete(
@@ -112,9 +116,9 @@ pub async fn complete(
     org: OrganisationId,
     rows: Vec<LinkRow>,
 ) -> StoreResult<Vec<ProjectPartner>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let partner_ids: Vec<Uuid> = rows.iter().map(|r| r.partner_id).collect();
-    let names: Vec<(Uuid, String)> = partners::table
+    let ids: Vec<ProjectPartnerId> = rows.iter().map(|r| r.id).collect();
+    let partner_ids: Vec<PartnerId> = rows.iter().map(|r| r.partner_id).collect();
+    let names: Vec<(PartnerId, String)> = partners::table
         .filter(partners::organisation_id.eq(org))
         .filter(partners::id.eq_any(&partner_ids))
         .select((partners::id, partners::name))
@@ -176,7 +180,7 @@ async fn one(
 pub async fn partner_ids(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
-) -> StoreResult<Vec<Uuid>> {
+) -> StoreResult<Vec<PartnerId>> {
     Ok(partners::table
         .filter(partners::organisation_id.eq(org))
         .select(partners::id)
@@ -185,7 +189,7 @@ pub async fn partner_ids(
 }
 
 pub fn validate(
-    known_partners: &[Uuid],
+    known_partners: &[PartnerId],
     current: Option<(Level, NaiveDate)>,
     today: NaiveDate,
     input: ProjectPartnerInput,
@@ -251,7 +255,7 @@ impl Lines for ProjectPartners {
     type Scope = ProjectScope;
     const NOUN: &'static str = "project partner";
 
-    type Key = Uuid;
+    type Key = ProjectPartnerId;
     type Input = ProjectPartnerInput;
     type Output = ProjectPartner;
     type Valid = LinkFields;
@@ -259,7 +263,7 @@ impl Lines for ProjectPartners {
     fn meta(item: &ProjectPartner) -> Meta {
         super::row_meta!(item)
     }
-    fn key(item: &ProjectPartner) -> Uuid {
+    fn key(item: &ProjectPartner) -> ProjectPartnerId {
         item.id
     }
     fn input_of(item: ProjectPartner) -> ProjectPartnerInput {
@@ -294,7 +298,7 @@ impl Lines for ProjectPartners {
     async fn find<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c ProjectScope,
-        key: Uuid,
+        key: ProjectPartnerId,
         lock: bool,
     ) -> StoreResult<ProjectPartner> {
         let row = find_row(conn, scope, key, lock).await?;
@@ -317,7 +321,7 @@ impl Lines for ProjectPartners {
     async fn store<'c>(
         conn: &'c mut AsyncPgConnection,
         scope: &'c ProjectScope,
-        _key: Option<Uuid>,
+        _key: Option<ProjectPartnerId>,
         current: Option<&'c ProjectPartner>,
         valid: LinkFields,
     ) -> StoreResult<ProjectPartner> {
@@ -329,7 +333,8 @@ impl Lines for ProjectPartners {
         scope: &'c ProjectScope,
         current: &'c ProjectPartner,
     ) -> StoreResult<()> {
-        let reports = quarters_referring(conn, scope, PlanRef::ProjectPartner(current.id)).await?;
+        let reports =
+            quarters_referring(conn, scope, PlanRef::ProjectPartner(current.id.into())).await?;
         if !reports.is_empty() {
             return Err(StoreError::referenced(
                 Self::NOUN,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::{Lines, Meta};
 use crate::domain::plan::RoadmapStatus;
 use crate::domain::validation::Errors;
-use crate::domain::{OrganisationId, ProjectId};
+use crate::domain::{OrganisationId, ProjectId, RoadmapStepId};
 use crate::error::{StoreError, StoreResult};
 use crate::models::Keyset;
 use crate::schema::roadmap_steps;
@@ -33,7 +33,7 @@ pub const STEPS: [&str; 9] = [
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = roadmap_steps, check_for_backend(diesel::pg::Pg))]
 pub struct StepRow {
-    pub id: Uuid,
+    pub id: RoadmapStepId,
     pub organisation_id: OrganisationId,
     pub project_id: ProjectId,
     pub step: i16,

@@ -12,7 +12,7 @@ use super::{Lines, line_queries};
 use crate::domain::plan::{LanguageCode, distinct_languages};
 use crate::domain::report::content::PlanRef;
 use crate::domain::validation::{Errors, FieldError, Invalid};
-use crate::domain::{OrganisationId, ProjectId, text};
+use crate::domain::{OrganisationId, ProjectId, TargetGroupId, text};
 use crate::error::{StoreError, StoreResult};
 use crate::monitoring::reports::quarters_referring;
 use crate::schema::{target_groups, targets};
@@ -22,7 +22,8 @@ use crate::scope::ProjectScope;
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = target_groups, check_for_backend(diesel::pg::Pg))]
 pub struct TargetGroup {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: TargetGroupId,
     #[serde(skip)]
     pub organisation_id: OrganisationId,
     pub project_id: ProjectId,
@@ -67,7 +68,7 @@ pub struct TargetGroupFields {
     languages: Vec<LanguageCode>,
 }
 
-line_queries!(target_groups, TargetGroup, TargetGroupFields);
+line_queries!(target_groups, TargetGroup, TargetGroupFields, TargetGroupId);
 
 /// Checks a target group on its own; shared with the whole-plan document.
 pub fn validate(input: TargetGroupInput) -> Result<TargetGroupFields, Invalid> {
@@ -97,12 +98,12 @@ impl Lines for TargetGroups {
     const NOUN: &'static str = "target group";
     type Scope = ProjectScope;
 
-    type Key = Uuid;
+    type Key = TargetGroupId;
     type Input = TargetGroupInput;
     type Output = TargetGroup;
     type Valid = TargetGroupFields;
 
-    super::line_methods!(TargetGroup, TargetGroupFields);
+    super::line_methods!(TargetGroup, TargetGroupFields, TargetGroupId);
 
     fn input_of(item: TargetGroup) -> TargetGroupInput {
         TargetGroupInput {
@@ -135,7 +136,8 @@ impl Lines for TargetGroups {
         if !used.is_empty() {
             return Err(StoreError::referenced(Self::NOUN, "targets", &used));
         }
-        let reports = quarters_referring(conn, scope, PlanRef::TargetGroup(current.id)).await?;
+        let reports =
+            quarters_referring(conn, scope, PlanRef::TargetGroup(current.id.into())).await?;
         if !reports.is_empty() {
             return Err(StoreError::referenced(
                 Self::NOUN,

@@ -6,7 +6,6 @@ use diesel::{AsChangeset, ExpressionMethods, Insertable, QueryDsl, Queryable, Se
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::NewIds;
 use super::budget_lines::BudgetLines;
@@ -17,7 +16,7 @@ use crate::domain::plan::{
     Activity, Amount, BudgetCategory, Channel, LanguageCode, Level, Quarter, TargetTheme,
 };
 use crate::domain::validation::FieldError;
-use crate::domain::{OrganisationId, ProjectId};
+use crate::domain::{BudgetLineId, OrganisationId, ProjectId, TargetGroupId, TargetId};
 use crate::error::StoreResult;
 use crate::schema::{target_groups, targets};
 use crate::scope::ProjectScope;
@@ -29,19 +28,22 @@ use crate::domain::validation::Errors;
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = targets, check_for_backend(diesel::pg::Pg))]
 pub struct Target {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: TargetId,
     #[serde(skip)]
     pub organisation_id: OrganisationId,
     pub project_id: ProjectId,
     pub theme: TargetTheme,
     /// `null`: for the whole project.
     pub quarter: Option<Quarter>,
-    pub target_group_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub target_group_id: Option<TargetGroupId>,
     pub ladder_level: Option<Level>,
     pub channel: Option<Channel>,
     pub language: Option<LanguageCode>,
     pub activity: Option<Activity>,
-    pub budget_line_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub budget_line_id: Option<BudgetLineId>,
     pub category: Option<BudgetCategory>,
     /// A count for reach, partners and communication; hours; euros for spend.
     pub planned: Amount,
@@ -68,12 +70,14 @@ pub struct TargetInput {
     pub theme: TargetTheme,
     /// A quarter inside the project period; absent or `null` for the whole project.
     pub quarter: Option<Quarter>,
-    pub target_group_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub target_group_id: Option<TargetGroupId>,
     pub ladder_level: Option<Level>,
     pub channel: Option<Channel>,
     pub language: Option<LanguageCode>,
     pub activity: Option<Activity>,
-    pub budget_line_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub budget_line_id: Option<BudgetLineId>,
     pub category: Option<BudgetCategory>,
     /// At most 100000000.
     pub planned: Amount,
@@ -86,23 +90,23 @@ pub struct TargetInput {
 pub struct TargetFields {
     theme: TargetTheme,
     quarter: Option<Quarter>,
-    target_group_id: Option<Uuid>,
+    target_group_id: Option<TargetGroupId>,
     ladder_level: Option<Level>,
     channel: Option<Channel>,
     language: Option<LanguageCode>,
     activity: Option<Activity>,
-    budget_line_id: Option<Uuid>,
+    budget_line_id: Option<BudgetLineId>,
     category: Option<BudgetCategory>,
     planned: Amount,
     notes: Option<String>,
 }
 
-line_queries!(targets, Target, TargetFields);
+line_queries!(targets, Target, TargetFields, TargetId);
 
 /// What the project has that a target can refer to.
 pub struct Subjects {
-    pub target_groups: Vec<Uuid>,
-    pub budget_lines: Vec<Uuid>,
+    pub target_groups: Vec<TargetGroupId>,
+    pub budget_lines: Vec<BudgetLineId>,
 }
 
 pub async fn subjects(conn: &mut AsyncPgConnection, scope: &ProjectScope) -> StoreResult<Subjects> {
@@ -234,12 +238,12 @@ impl Lines for Targets {
     type Scope = ProjectScope;
     const NOUN: &'static str = "target";
 
-    type Key = Uuid;
+    type Key = TargetId;
     type Input = TargetInput;
     type Output = Target;
     type Valid = TargetFields;
 
-    super::line_methods!(Target, TargetFields);
+    super::line_methods!(Target, TargetFields, TargetId);
 
     fn follow(input: &mut TargetInput, created: &NewIds) {
         input.target_group_id = input

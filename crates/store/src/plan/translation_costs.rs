@@ -7,13 +7,12 @@ use diesel::{AsChangeset, Insertable, Queryable, Selectable};
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::line_queries;
 use crate::domain::plan::distinct_languages;
 use crate::domain::plan::{Amount, LanguageCode, TranslationUnit};
 use crate::domain::validation::FieldError;
-use crate::domain::{OrganisationId, ProjectId, text};
+use crate::domain::{OrganisationId, ProjectId, TranslationCostId, text};
 use crate::error::StoreResult;
 use crate::schema::translation_costs;
 use crate::scope::ProjectScope;
@@ -25,7 +24,8 @@ use crate::domain::validation::Errors;
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = translation_costs, check_for_backend(diesel::pg::Pg))]
 pub struct TranslationCost {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: TranslationCostId,
     #[serde(skip)]
     pub organisation_id: OrganisationId,
     pub project_id: ProjectId,
@@ -83,7 +83,12 @@ pub struct TranslationCostFields {
     unit_price: Amount,
 }
 
-line_queries!(translation_costs, TranslationCost, TranslationCostFields);
+line_queries!(
+    translation_costs,
+    TranslationCost,
+    TranslationCostFields,
+    TranslationCostId
+);
 
 pub fn validate(input: TranslationCostInput) -> StoreResult<TranslationCostFields> {
     let mut errors = Errors::default();
@@ -145,12 +150,12 @@ impl Lines for TranslationCosts {
     type Scope = ProjectScope;
     const NOUN: &'static str = "translation cost";
 
-    type Key = Uuid;
+    type Key = TranslationCostId;
     type Input = TranslationCostInput;
     type Output = TranslationCost;
     type Valid = TranslationCostFields;
 
-    super::line_methods!(TranslationCost, TranslationCostFields);
+    super::line_methods!(TranslationCost, TranslationCostFields, TranslationCostId);
 
     fn input_of(item: TranslationCost) -> TranslationCostInput {
         TranslationCostInput {
