@@ -1,12 +1,13 @@
 //! The one API error type and its RFC 9457 `application/problem+json` rendering.
 //!
-//! Model functions return `QueryResult`; `From<diesel::result::Error>` is the one place
-//! that picks the HTTP status for a database outcome. A fault of ours is logged with
-//! its cause chain and answered with an opaque 500.
+//! Store functions return `StoreResult`s (or a query's error); `From<StoreError>` and
+//! `From<QueryError>` are the one place that picks the HTTP status for a database
+//! outcome. A fault of ours is logged with its cause chain and answered with an opaque
+//! 500.
 
+use crate::db::{DatabaseErrorKind, QueryError as DieselError};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
 

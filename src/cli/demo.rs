@@ -71,9 +71,9 @@ pub async fn load_demo(db: &SystemDb) -> Result<DemoResult, CliError> {
 }
 
 async fn create_demo_organisation(
-    conn: &mut diesel_async::AsyncPgConnection,
+    conn: &mut crate::db::Conn,
     password_hash: String,
-) -> diesel::QueryResult<OrganisationId> {
+) -> Result<OrganisationId, crate::db::QueryError> {
     let org = OrganisationId::generate();
     models::organisation::create(
         conn,
@@ -99,7 +99,7 @@ async fn create_demo_organisation(
 }
 
 async fn create_demo_project(
-    conn: &mut diesel_async::AsyncPgConnection,
+    conn: &mut crate::db::Conn,
     org: OrganisationId,
 ) -> Result<ProjectId, CliError> {
     let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();

@@ -82,7 +82,7 @@ pub enum CliError {
     #[error("{0}")]
     Invalid(String),
     #[error("database error: {0}")]
-    Database(#[from] diesel::result::Error),
+    Database(#[from] crate::db::QueryError),
     #[error("database unavailable: {0}")]
     Pool(#[from] db::PoolError),
 }
