@@ -8,11 +8,15 @@
 //! - the routes and OpenAPI operations of every part ([`PlanParts`]), registered in
 //!   the order listed.
 //!
-//! An entry is `section <key>: <Part> => <its output type>,` for a section of the plan
-//! document (doc comments on it describe the section in [`PlanDocumentInput`]), or
-//! `register <name>: <Part>,` for a part that is routed but is no section (the organisation's
-//! partner register). A part must implement [`Part`](crate::routes::parts::Part) over
-//! the project scope to be a section; the compiler refuses anything else.
+//! An entry is `section <key>: <Lines type> => <its output type> { names },` for a
+//! section of the plan document (doc comments on it describe the section in
+//! [`PlanDocumentInput`]), or `register <name>: <Lines type> { names },` for a part that
+//! is routed but is no section (the organisation's partner register). The names are the
+//! part's [`Part`](crate::routes::parts::Part) implementation: `segment` (the path),
+//! `id` (the item's path parameter), `plural`, an optional `tag` (`plan` otherwise) and
+//! `about` (the list operation's description). A section's part must store its lines
+//! in the project scope, and every field but `tag` must be given: the compiler refuses
+//! anything else.
 //!
 //! [`PlanDocument`]: super::PlanDocument
 //! [`PlanDocumentInput`]: super::PlanDocumentInput
@@ -21,11 +25,14 @@
 
 macro_rules! plan_parts {
     (@collect [$($sections:tt)*] [$($routes:tt)*]
-        $(#[$doc:meta])* section $name:ident: $part:ty => $output:ty, $($rest:tt)*) => {
+        $(#[$doc:meta])* section $name:ident: $part:ty => $output:ty { $($names:tt)* }, $($rest:tt)*) => {
+        $crate::plan::declare::plan_parts!(@names $part { $($names)* });
         $crate::plan::declare::plan_parts!(@collect
             [$($sections)* ([$(#[$doc])*] $name, $part, $output)] [$($routes)* ($name, $part)] $($rest)*);
     };
-    (@collect [$($sections:tt)*] [$($routes:tt)*] register $name:ident: $part:ty, $($rest:tt)*) => {
+    (@collect [$($sections:tt)*] [$($routes:tt)*]
+        register $name:ident: $part:ty { $($names:tt)* }, $($rest:tt)*) => {
+        $crate::plan::declare::plan_parts!(@names $part { $($names)* });
         $crate::plan::declare::plan_parts!(@collect [$($sections)*] [$($routes)* ($name, $part)] $($rest)*);
     };
     (@collect [$(([$($doc:tt)*] $name:ident, $part:ty, $output:ty))*] [$(($route_name:ident, $route:ty))*]) => {
@@ -131,6 +138,22 @@ macro_rules! plan_parts {
             fn schemas(&self, schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
                 $(utoipa_actix_web::OpenApiFactory::schemas(&operations::$route_name::Service, schemas);)*
             }
+        }
+    };
+    // A part's names in the API: its `Part` implementation.
+    (@names $part:ty {
+        segment: $segment:literal,
+        id: $id:literal,
+        plural: $plural:literal,
+        $(tag: $tag:literal,)?
+        about: $about:literal $(,)?
+    }) => {
+        impl $crate::routes::parts::Part for $part {
+            const SEGMENT: &'static str = $segment;
+            const ID_PARAM: &'static str = $id;
+            const PLURAL: &'static str = $plural;
+            $(const TAG: &'static str = $tag;)?
+            const ABOUT: &'static str = $about;
         }
     };
     // The deletes of a plan document, last section first.

@@ -29,7 +29,6 @@ use crate::db::plan::targets::Target;
 use crate::db::plan::targets::Targets;
 use crate::db::plan::translation_costs::TranslationCost;
 use crate::db::plan::translation_costs::TranslationCosts;
-use crate::routes::parts::Part;
 
 declare::plan_parts! {
     /// Each section is an array of lines as for the part's own PUT, plus the line's
@@ -39,86 +38,66 @@ declare::plan_parts! {
     /// a new line is only a name by which later sections of the same document refer to
     /// it (a fund application's `budget_line_ids`, a target's `target_group_id` or
     /// `budget_line_id`), and is never stored.
-    section target_groups: TargetGroups => TargetGroup,
-    section hours: Hours => PlannedHours,
-    section budget_lines: BudgetLines => BudgetLine,
-    section translation_costs: TranslationCosts => TranslationCost,
-    section fund_applications: FundApplications => FundApplication,
-    section targets: Targets => Target,
-    section evaluation_moments: EvaluationMoments => EvaluationMoment,
+    section target_groups: TargetGroups => TargetGroup {
+        segment: "target-groups",
+        id: "target_group_id",
+        plural: "target groups",
+        about: "The communities the project aims at (*doelgroepen*), each with the languages to use. Ordered by creation.",
+    },
+    section hours: Hours => PlannedHours {
+        segment: "hours",
+        id: "hours_id",
+        plural: "planned hours",
+        about: "Planned hours (*uren*) per activity and quarter, with the hourly rate that prices them. One line per activity and quarter. Ordered by creation.",
+    },
+    section budget_lines: BudgetLines => BudgetLine {
+        segment: "budget-lines",
+        id: "budget_line_id",
+        plural: "budget lines",
+        about: "The budget (*begroting*): planned euros per category, optionally phased per quarter. A line that a fund application or target refers to cannot be deleted. Ordered by creation.",
+    },
+    section translation_costs: TranslationCosts => TranslationCost {
+        segment: "translation-costs",
+        id: "translation_cost_id",
+        plural: "translation costs",
+        about: "Translation costs (*vertaalkosten*): item, source and target languages, unit, quantity and unit price. The service computes `total` (quantity × unit price, to the cent, for each target language); a client cannot send it. They roll up into the summary's translation category. Ordered by creation.",
+    },
+    section fund_applications: FundApplications => FundApplication {
+        segment: "fund-applications",
+        id: "fund_application_id",
+        plural: "fund applications",
+        about: "Fund applications (*fondsaanvragen*): funder, the budget lines covered, amounts requested and granted, status, dates, reference, conditions and reporting duties. The status moves draft → submitted → granted | partially_granted | rejected, and to withdrawn from draft or submitted; any other move is a 409 whose `allowed` lists the possible statuses. Ordered by creation.",
+    },
+    section targets: Targets => Target {
+        segment: "targets",
+        id: "target_id",
+        plural: "targets",
+        about: "Targets (*doelen*): planned figures per theme (reach per target group, partners at or above a ladder level, communication items per channel or language, hours per activity, spend per budget line or category), per quarter or for the whole project. Ordered by creation.",
+    },
+    section evaluation_moments: EvaluationMoments => EvaluationMoment {
+        segment: "evaluation-moments",
+        id: "evaluation_moment_id",
+        plural: "evaluation moments",
+        about: "Evaluation moments (*evaluatiemomenten*): dated reviews inside the project period, with outcome notes. Ordered by creation.",
+    },
     /// Steps to change, by `step`; steps left out stay as they are.
-    section roadmap: Roadmap => RoadmapStep,
-    register partner_register: Partners,
-    section partners: ProjectPartners => ProjectPartner,
-}
-
-impl Part for TargetGroups {
-    const SEGMENT: &'static str = "target-groups";
-    const ID_PARAM: &'static str = "target_group_id";
-    const PLURAL: &'static str = "target groups";
-    const ABOUT: &'static str = "The communities the project aims at (*doelgroepen*), each with the languages to use. Ordered by creation.";
-}
-
-impl Part for Hours {
-    const SEGMENT: &'static str = "hours";
-    const ID_PARAM: &'static str = "hours_id";
-    const PLURAL: &'static str = "planned hours";
-    const ABOUT: &'static str = "Planned hours (*uren*) per activity and quarter, with the hourly rate that prices them. One line per activity and quarter. Ordered by creation.";
-}
-
-impl Part for BudgetLines {
-    const SEGMENT: &'static str = "budget-lines";
-    const ID_PARAM: &'static str = "budget_line_id";
-    const PLURAL: &'static str = "budget lines";
-    const ABOUT: &'static str = "The budget (*begroting*): planned euros per category, optionally phased per quarter. A line that a fund application or target refers to cannot be deleted. Ordered by creation.";
-}
-
-impl Part for TranslationCosts {
-    const SEGMENT: &'static str = "translation-costs";
-    const ID_PARAM: &'static str = "translation_cost_id";
-    const PLURAL: &'static str = "translation costs";
-    const ABOUT: &'static str = "Translation costs (*vertaalkosten*): item, source and target languages, unit, quantity and unit price. The service computes `total` (quantity × unit price, to the cent, for each target language); a client cannot send it. They roll up into the summary's translation category. Ordered by creation.";
-}
-
-impl Part for FundApplications {
-    const SEGMENT: &'static str = "fund-applications";
-    const ID_PARAM: &'static str = "fund_application_id";
-    const PLURAL: &'static str = "fund applications";
-    const ABOUT: &'static str = "Fund applications (*fondsaanvragen*): funder, the budget lines covered, amounts requested and granted, status, dates, reference, conditions and reporting duties. The status moves draft → submitted → granted | partially_granted | rejected, and to withdrawn from draft or submitted; any other move is a 409 whose `allowed` lists the possible statuses. Ordered by creation.";
-}
-
-impl Part for Targets {
-    const SEGMENT: &'static str = "targets";
-    const ID_PARAM: &'static str = "target_id";
-    const PLURAL: &'static str = "targets";
-    const ABOUT: &'static str = "Targets (*doelen*): planned figures per theme (reach per target group, partners at or above a ladder level, communication items per channel or language, hours per activity, spend per budget line or category), per quarter or for the whole project. Ordered by creation.";
-}
-
-impl Part for EvaluationMoments {
-    const SEGMENT: &'static str = "evaluation-moments";
-    const ID_PARAM: &'static str = "evaluation_moment_id";
-    const PLURAL: &'static str = "evaluation moments";
-    const ABOUT: &'static str = "Evaluation moments (*evaluatiemomenten*): dated reviews inside the project period, with outcome notes. Ordered by creation.";
-}
-
-impl Part for Roadmap {
-    const SEGMENT: &'static str = "roadmap";
-    const ID_PARAM: &'static str = "step";
-    const PLURAL: &'static str = "roadmap steps";
-    const ABOUT: &'static str = "The nine roadmap steps (1 explore why extra attention is needed … 9 carry it out), created with the project, in step order. Steps cannot be added or removed; their status and notes change.";
-}
-
-impl Part for ProjectPartners {
-    const SEGMENT: &'static str = "partners";
-    const ID_PARAM: &'static str = "project_partner_id";
-    const PLURAL: &'static str = "project partners";
-    const ABOUT: &'static str = "The project's partners: links to the organisation's partner register with the partner's functions (referrer, referral_target, collaboration_partner, knowledge_partner) and the current and desired collaboration level. Every change of the current level is kept in `level_history` with its date. Ordered by creation.";
-}
-
-impl Part for Partners {
-    const SEGMENT: &'static str = "partners";
-    const ID_PARAM: &'static str = "partner_id";
-    const PLURAL: &'static str = "partners";
-    const TAG: &'static str = "partners";
-    const ABOUT: &'static str = "The organisation's partner register, reused across its projects: name, category, notes and optional contact persons (personal data: leave one out to delete it). A partner linked to a project cannot be deleted. Ordered by creation.";
+    section roadmap: Roadmap => RoadmapStep {
+        segment: "roadmap",
+        id: "step",
+        plural: "roadmap steps",
+        about: "The nine roadmap steps (1 explore why extra attention is needed … 9 carry it out), created with the project, in step order. Steps cannot be added or removed; their status and notes change.",
+    },
+    register partner_register: Partners {
+        segment: "partners",
+        id: "partner_id",
+        plural: "partners",
+        tag: "partners",
+        about: "The organisation's partner register, reused across its projects: name, category, notes and optional contact persons (personal data: leave one out to delete it). A partner linked to a project cannot be deleted. Ordered by creation.",
+    },
+    section partners: ProjectPartners => ProjectPartner {
+        segment: "partners",
+        id: "project_partner_id",
+        plural: "project partners",
+        about: "The project's partners: links to the organisation's partner register with the partner's functions (referrer, referral_target, collaboration_partner, knowledge_partner) and the current and desired collaboration level. Every change of the current level is kept in `level_history` with its date. Ordered by creation.",
+    },
 }
