@@ -6,7 +6,6 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use chrono::Utc;
-use diesel::OptionalExtension;
 
 use super::hashing::PasswordHashing;
 use super::jwt::JwtKeys;
@@ -137,7 +136,7 @@ impl Authenticator {
         let user = self
             .db
             .tenant(org, async move |conn| {
-                Ok::<_, ApiError>(models::user::find(conn, org, user_id).await.optional()?)
+                Ok::<_, ApiError>(models::user::find_for_authentication(conn, org, user_id).await?)
             })
             .await?;
         let Some(user) = user else {

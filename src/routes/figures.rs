@@ -4,15 +4,14 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::{Query, RawBody, parse_json};
 use crate::auth::permit::{Permitted, WriteProjects};
-use crate::db::Db;
 use crate::db::monitoring::plan_refs;
 use crate::db::scope::ProjectScope;
+use crate::db::{Conn, Db};
 use crate::domain::plan::Quarter;
 use crate::domain::validation::Invalid;
 use crate::domain::{OrganisationId, ProjectId};
@@ -60,7 +59,7 @@ struct Planned {
 
 /// Checks every group of rows against its project, quarter, report and plan.
 async fn check_groups(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     rows: Vec<Row>,
 ) -> Result<Result<Vec<Planned>, Vec<FieldError>>, ApiError> {

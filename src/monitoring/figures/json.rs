@@ -1,11 +1,57 @@
-//! The `value` of a figure in the JSON form: a number or a string, read as the text a
-//! CSV cell would hold, so that both forms go through the same row parser.
+//! The JSON form of a bulk submission (`{"figures": [...]}`), read into the rows the
+//! CSV form gives too, and the `value` of a figure in it: a number or a string, read as
+//! the text a CSV cell would hold, so that both forms go through the same row parser.
 
 use std::fmt;
 
+use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use utoipa::ToSchema;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType};
 use utoipa::openapi::{RefOr, Type};
+
+use super::{Origin, RawRow};
+
+/// One figure as a JSON client sends it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FigureInput {
+    pub project_id: String,
+    /// `2026-Q3`.
+    pub quarter: String,
+    pub figure: String,
+    /// What the figure is about; see the figure list. Absent for figures of the whole
+    /// quarter.
+    pub subject: Option<String>,
+    /// A whole number, a decimal string (`"1250.50"`), a ladder level or text, as the
+    /// figure needs.
+    #[schema(schema_with = schema)]
+    pub value: FigureValue,
+}
+
+/// A bulk submission as JSON.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FiguresInput {
+    /// At most 10000.
+    pub figures: Vec<FigureInput>,
+}
+
+pub fn from_json(input: FiguresInput) -> Vec<RawRow> {
+    input
+        .figures
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| RawRow {
+            origin: Origin::Json(i),
+            project_id: f.project_id,
+            quarter: f.quarter,
+            figure: f.figure,
+            subject: f.subject,
+            value: f.value.into_text(),
+        })
+        .collect()
+}
 
 /// A figure's value as sent: numbers as their JSON text (`12`, `1250.5`), strings as
 /// they are. Anything else is refused where it stands, with the reason in plain words.

@@ -5,8 +5,8 @@
 //! project) for spend. Actual figures come from the quarterly reports whose state the
 //! caller includes, and for partners from the project partners' level history.
 //!
-//! [`compute`] loads everything once ([`load`]); each theme is a pure function of
-//! those inputs, built on one series builder ([`series`]).
+//! [`compute`] loads everything once ([`load`]; the queries are the store's); each theme
+//! is a pure function of those inputs, built on one series builder ([`series`]).
 
 mod communication;
 mod hours;
@@ -18,12 +18,12 @@ mod spend;
 #[cfg(test)]
 mod test_support;
 
-use diesel_async::AsyncPgConnection;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::reports::ReportState;
+use crate::db::Conn;
 use crate::db::scope::ProjectScope;
 use crate::domain::plan::Quarter;
 use crate::error::ApiError;
@@ -114,7 +114,7 @@ pub struct Progress {
 
 /// Progress of the project in scope, counting the reports `include` names.
 pub async fn compute(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     scope: &ProjectScope,
     include: Include,
 ) -> Result<Progress, ApiError> {

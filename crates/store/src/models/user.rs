@@ -96,6 +96,16 @@ pub async fn find(
         .await
 }
 
+/// User `id` of `org` if there is one: the access-token check, which answers 401
+/// rather than 404 for a user that no longer exists.
+pub async fn find_for_authentication(
+    conn: &mut AsyncPgConnection,
+    org: OrganisationId,
+    id: UserId,
+) -> QueryResult<Option<User>> {
+    find(conn, org, id).await.optional()
+}
+
 pub async fn list(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,

@@ -1,6 +1,7 @@
-//! Quarterly monitoring: reports, their workflow and audit trail ([`reports`]), and
-//! what in the plan a report may refer to.
+//! Quarterly monitoring: reports, their workflow and audit trail ([`reports`]), what
+//! progress is computed from ([`progress`]), and what in the plan a report may refer to.
 
+pub mod progress;
 pub mod reports;
 
 use std::collections::HashSet;

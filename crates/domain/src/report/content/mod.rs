@@ -1,0 +1,193 @@
+//! What a quarterly report holds, what in the plan it refers to, and (in `rules.rs`,
+//! re-exported as [`validate`]) its rules: counts are whole and non-negative, "new"
+//! never exceeds "total", and every figure refers to something in the plan.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::plan::{Activity, Amount, Channel, LanguageCode, Level};
+
+/// The largest count a report accepts.
+pub const MAX_COUNT: u32 = 1_000_000;
+
+/// Caregivers reached in one target group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupReach {
+    pub target_group_id: Uuid,
+    /// Reached for the first time this quarter.
+    pub new: Option<u32>,
+    /// Reached this quarter, new or not; at least `new`.
+    pub total: Option<u32>,
+}
+
+/// Referrals with one project partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerReferrals {
+    /// A partner link of the project (`/projects/{id}/partners`).
+    pub project_partner_id: Uuid,
+    pub received: Option<u32>,
+    pub made: Option<u32>,
+}
+
+/// Reach (*bereik*).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reach {
+    #[serde(default)]
+    pub per_target_group: Vec<TargetGroupReach>,
+    pub key_person_contacts: Option<u32>,
+    pub activity_participants: Option<u32>,
+    pub referrals_received: Option<u32>,
+    pub referrals_made: Option<u32>,
+    /// Optionally, referrals per partner.
+    #[serde(default)]
+    pub per_partner: Vec<PartnerReferrals>,
+}
+
+/// A move on the collaboration ladder this quarter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelChangeReport {
+    pub project_partner_id: Uuid,
+    pub level: Level,
+}
+
+/// The network.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    pub active_partners: Option<u32>,
+    pub new_partners: Option<u32>,
+    pub network_meetings: Option<u32>,
+    #[serde(default)]
+    pub level_changes: Vec<LevelChangeReport>,
+}
+
+/// Communication efforts in one channel and language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommunicationEffort {
+    pub channel: Channel,
+    /// A language of the plan (its target groups, translations or communication
+    /// targets) or Dutch; absent for efforts in no particular language.
+    pub language: Option<LanguageCode>,
+    /// How many: posts, flyers, meetings, broadcasts.
+    pub count: u32,
+    pub estimated_reach: Option<u32>,
+    /// Euros.
+    pub cost: Option<Amount>,
+}
+
+/// Euros spent on one budget line this quarter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetSpend {
+    pub budget_line_id: Uuid,
+    pub amount: Amount,
+}
+
+/// Hours spent on one activity this quarter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoursSpent {
+    /// An activity the plan has hours for.
+    pub activity: Activity,
+    pub hours: Amount,
+}
+
+/// Budget (*budgettering*): money and hours spent this quarter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    #[serde(default)]
+    pub spent: Vec<BudgetSpend>,
+    #[serde(default)]
+    pub hours: Vec<HoursSpent>,
+}
+
+/// The free text of a report; each at most 20000 characters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Narrative {
+    pub developments: Option<String>,
+    pub obstacles: Option<String>,
+    /// Signals from the communities and partners.
+    pub signals: Option<String>,
+    pub next_quarter: Option<String>,
+}
+
+/// Everything a quarterly report says. Every section may be left out (empty).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportContent {
+    #[serde(default)]
+    pub reach: Reach,
+    #[serde(default)]
+    pub network: Network,
+    #[serde(default)]
+    pub communication: Vec<CommunicationEffort>,
+    #[serde(default)]
+    pub budget: Budget,
+    #[serde(default)]
+    pub narrative: Narrative,
+}
+
+/// A line of the plan (or a planned activity) that a report can refer to: what a
+/// delete guard asks about, typed, so that renaming a report field cannot silently
+/// disable a guard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanRef {
+    TargetGroup(Uuid),
+    BudgetLine(Uuid),
+    /// A project partner link, in referrals or in a level change.
+    ProjectPartner(Uuid),
+    /// Hours spent on a planned activity.
+    Activity(Activity),
+}
+
+impl ReportContent {
+    /// Whether any figure of the report refers to `target`.
+    pub fn refers_to(&self, target: PlanRef) -> bool {
+        match target {
+            PlanRef::TargetGroup(id) => self
+                .reach
+                .per_target_group
+                .iter()
+                .any(|r| r.target_group_id == id),
+            PlanRef::BudgetLine(id) => self.budget.spent.iter().any(|s| s.budget_line_id == id),
+            PlanRef::ProjectPartner(id) => {
+                self.reach
+                    .per_partner
+                    .iter()
+                    .any(|p| p.project_partner_id == id)
+                    || self
+                        .network
+                        .level_changes
+                        .iter()
+                        .any(|c| c.project_partner_id == id)
+            }
+            PlanRef::Activity(activity) => self.budget.hours.iter().any(|h| h.activity == activity),
+        }
+    }
+}
+
+/// What in the plan a report may refer to.
+#[derive(Debug, Default)]
+pub struct PlanRefs {
+    pub target_groups: HashSet<Uuid>,
+    pub budget_lines: HashSet<Uuid>,
+    pub partners: HashSet<Uuid>,
+    pub activities: HashSet<Activity>,
+    pub languages: HashSet<String>,
+}
+
+mod rules;
+pub use rules::validate;
+
+#[cfg(test)]
+mod tests;

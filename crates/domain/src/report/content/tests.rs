@@ -1,0 +1,43 @@
+//! Unit tests of what a report refers to.
+
+use super::*;
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+/// A report that refers to target group 1, budget line 2, partner link 3 (referrals),
+/// partner link 4 (a level change) and outreach hours.
+fn report() -> ReportContent {
+    serde_json::from_value(serde_json::json!({
+        "reach": {
+            "per_target_group": [{"target_group_id": id(1), "new": 1, "total": 2}],
+            "per_partner": [{"project_partner_id": id(3), "received": 1}]
+        },
+        "network": {"level_changes": [{"project_partner_id": id(4), "level": "coordinate"}]},
+        "budget": {
+            "spent": [{"budget_line_id": id(2), "amount": "10.00"}],
+            "hours": [{"activity": "outreach", "hours": "4.00"}]
+        }
+    }))
+    .expect("a valid report")
+}
+
+#[test]
+fn every_kind_of_plan_line_a_report_uses_is_found_and_nothing_else() {
+    let report = report();
+    for (target, uses) in [
+        (PlanRef::TargetGroup(id(1)), true),
+        (PlanRef::TargetGroup(id(2)), false),
+        (PlanRef::BudgetLine(id(2)), true),
+        (PlanRef::BudgetLine(id(1)), false),
+        (PlanRef::ProjectPartner(id(3)), true),
+        (PlanRef::ProjectPartner(id(4)), true),
+        (PlanRef::ProjectPartner(id(1)), false),
+        (PlanRef::Activity(Activity::Outreach), true),
+        (PlanRef::Activity(Activity::Coordination), false),
+    ] {
+        assert_eq!(report.refers_to(target), uses, "{target:?}");
+    }
+    assert!(!ReportContent::default().refers_to(PlanRef::TargetGroup(id(1))));
+}

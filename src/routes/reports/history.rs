@@ -1,0 +1,135 @@
+//! A report's past: its closed revisions (as they were when returned or reopened) and
+//! its audit trail.
+
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{QuarterlyReport, existing, quarter_of, report_body};
+use crate::auth::permit::{Allowed, ReadProjects};
+use crate::db::Db;
+use crate::domain::ProjectId;
+use crate::error::ApiError;
+use crate::monitoring::reports::{self, DueDates, ReportEvent, ReportRevision};
+use crate::routes::json_ok;
+use crate::routes::parts::project_scope;
+
+/// The report's closed revisions and the current one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportRevisions {
+    /// Oldest first.
+    pub closed: Vec<ReportRevision>,
+    pub current: QuarterlyReport,
+}
+
+/// The report's audit trail, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportEventList {
+    pub items: Vec<ReportEvent>,
+}
+
+/// List a report's revisions
+///
+/// Every closed revision (as it was when returned or reopened) and the current one.
+#[utoipa::path(
+    tag = "quarterly reports",
+    params(
+        ("project_id" = uuid::Uuid, Path, description = "The project's id."),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+    ),
+    responses((status = 200, description = "The revisions.", body = ReportRevisions))
+)]
+#[get("/projects/{project_id}/quarterly-reports/{quarter}/revisions")]
+pub async fn list_revisions(
+    db: web::Data<Db>,
+    principal: Allowed<ReadProjects>,
+    path: web::Path<(ProjectId, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, raw) = path.into_inner();
+    let quarter = quarter_of(&raw)?;
+    let org = principal.organisation_id;
+    let body = db
+        .tenant(org, async move |conn| {
+            let scope = project_scope(conn, org, id).await?;
+            let row = existing(conn, &scope, quarter, false).await?;
+            let closed = reports::revisions(conn, row.id).await?;
+            let due = DueDates::load(conn, &scope).await?;
+            Ok::<_, ApiError>(ReportRevisions {
+                closed,
+                current: report_body(row, &due),
+            })
+        })
+        .await?;
+    Ok(json_ok(HttpResponse::Ok(), &body))
+}
+
+/// Get one closed revision of a report
+///
+/// A revision as it was closed by a return or a reopen: its state then and its figures,
+/// whole. The revision still open is the report itself.
+#[utoipa::path(
+    tag = "quarterly reports",
+    params(
+        ("project_id" = uuid::Uuid, Path, description = "The project's id."),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("revision" = i32, Path, description = "The revision's number, from 1.", minimum = 1),
+    ),
+    responses((status = 200, description = "The closed revision.", body = ReportRevision))
+)]
+#[get("/projects/{project_id}/quarterly-reports/{quarter}/revisions/{revision}")]
+pub async fn get_revision(
+    db: web::Data<Db>,
+    principal: Allowed<ReadProjects>,
+    path: web::Path<(ProjectId, String, i32)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, raw, revision) = path.into_inner();
+    let quarter = quarter_of(&raw)?;
+    let org = principal.organisation_id;
+    let found = db
+        .tenant(org, async move |conn| {
+            let scope = project_scope(conn, org, id).await?;
+            let row = existing(conn, &scope, quarter, false).await?;
+            let closed = reports::revision(conn, row.id, revision).await?;
+            Ok::<_, ApiError>(closed.ok_or_else(|| {
+                ApiError::NotFound(if revision == row.revision {
+                    format!(
+                        "Revision {revision} of {quarter} is still open; it is the report itself."
+                    )
+                } else {
+                    format!("The report for {quarter} has no closed revision {revision}.")
+                })
+            }))
+        })
+        .await??;
+    Ok(json_ok(HttpResponse::Ok(), &found))
+}
+
+/// Get a report's audit trail
+///
+/// Who created, changed, submitted, accepted, returned or reopened it, when, and why.
+#[utoipa::path(
+    tag = "quarterly reports",
+    params(
+        ("project_id" = uuid::Uuid, Path, description = "The project's id."),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+    ),
+    responses((status = 200, description = "The audit trail.", body = ReportEventList))
+)]
+#[get("/projects/{project_id}/quarterly-reports/{quarter}/events")]
+pub async fn list_events(
+    db: web::Data<Db>,
+    principal: Allowed<ReadProjects>,
+    path: web::Path<(ProjectId, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, raw) = path.into_inner();
+    let quarter = quarter_of(&raw)?;
+    let org = principal.organisation_id;
+    let items = db
+        .tenant(org, async move |conn| {
+            let scope = project_scope(conn, org, id).await?;
+            let row = existing(conn, &scope, quarter, false).await?;
+            Ok::<_, ApiError>(reports::events(conn, row.id).await?)
+        })
+        .await?;
+    Ok(json_ok(HttpResponse::Ok(), &ReportEventList { items }))
+}

@@ -1,0 +1,241 @@
+//! A report's workflow: submit, accept, return and reopen, each a move its state must
+//! allow, with a reason where the move needs one.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{QuarterlyReport, existing, quarter_of, respond};
+use crate::auth::Principal;
+use crate::auth::permit::{Allowed, ReviewReports, WriteProjects};
+use crate::db::Db;
+use crate::domain::ProjectId;
+use crate::error::ApiError;
+use crate::models::{Guarded, Precondition};
+use crate::monitoring::reports::{self, DueDates, ReportAction, ReportState};
+use crate::routes::extract::parse_json;
+use crate::routes::parts::project_scope;
+use crate::routes::{fresh, parse_if_match};
+
+/// Why a report is returned or reopened.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    /// Required to return or reopen; 1 to 4000 characters.
+    #[schema(example = "The reach per target group is missing.", max_length = 4000)]
+    pub reason: Option<String>,
+}
+
+/// One move of the workflow, as the four handlers below call it: `If-Match` is optional,
+/// the body too (unless the move needs a reason).
+async fn act(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    principal: Principal,
+    path: web::Path<(ProjectId, String)>,
+    body: web::Bytes,
+    action: ReportAction,
+) -> Result<HttpResponse, ApiError> {
+    let (project, raw) = path.into_inner();
+    let quarter = quarter_of(&raw)?;
+    let expected = match req.headers().get(header::IF_MATCH) {
+        Some(value) => parse_if_match(Some(value))?,
+        None => Precondition::Any,
+    };
+    let reason = reason(&body, action)?;
+    let org = principal.organisation_id;
+    let (row, due) = db
+        .acting(principal.acting(), async move |conn| {
+            let scope = project_scope(conn, org, project).await?;
+            let current = existing(conn, &scope, quarter, true).await?;
+            if !expected.matches(current.version) {
+                return fresh(Guarded::Stale);
+            }
+            allows(current.state, action)?;
+            let row = reports::act(conn, &current, action, reason.as_deref()).await?;
+            Ok::<_, ApiError>((row, DueDates::load(conn, &scope).await?))
+        })
+        .await?;
+    Ok(respond(HttpResponse::Ok(), row, &due))
+}
+
+/// The reason in an action's body (which may be empty), checked; required for the
+/// moves that need one.
+fn reason(body: &[u8], action: ReportAction) -> Result<Option<String>, ApiError> {
+    let request: ActionRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        ActionRequest { reason: None }
+    } else {
+        parse_json(body)?
+    };
+    Ok(match request.reason {
+        Some(reason) => Some(
+            crate::domain::text::bounded(&reason, 1, 4000)
+                .map_err(|m| ApiError::field("/reason", m))?,
+        ),
+        None if action.needs_reason() => {
+            return Err(ApiError::field(
+                "/reason",
+                format!("is required to {action} a report"),
+            ));
+        }
+        None => None,
+    })
+}
+
+/// A 409 naming the moves allowed, unless a report in `state` allows `action`.
+fn allows(state: ReportState, action: ReportAction) -> Result<(), ApiError> {
+    let allowed = ReportAction::allowed(state);
+    if allowed.contains(&action) {
+        return Ok(());
+    }
+    Err(ApiError::Transition {
+        detail: format!(
+            "A {} report cannot be {}; allowed: {}.",
+            state,
+            action.event(),
+            if allowed.is_empty() {
+                "nothing".to_string()
+            } else {
+                allowed
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ),
+        allowed: allowed.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// Submit a quarterly report
+///
+/// Coordinators and admins. Draft or returned → submitted; the report is then locked.
+/// No `If-Match` needed (one sent is honoured); the body is optional.
+#[utoipa::path(
+    tag = "quarterly reports",
+    params(
+        ("project_id" = uuid::Uuid, Path, description = "The project's id."),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
+    ),
+    request_body(content = Option<ActionRequest>, description = "Optional."),
+    responses((status = 200, description = "Submitted.", body = QuarterlyReport, headers(("ETag" = String))))
+)]
+#[post("/projects/{project_id}/quarterly-reports/{quarter}/submit")]
+pub async fn submit_report(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    principal: Allowed<WriteProjects>,
+    path: web::Path<(ProjectId, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    act(
+        req,
+        db,
+        principal.into_inner(),
+        path,
+        body,
+        ReportAction::Submit,
+    )
+    .await
+}
+
+/// Accept a quarterly report
+///
+/// Admins (funders later). Submitted → accepted.
+#[utoipa::path(
+    tag = "quarterly reports",
+    params(
+        ("project_id" = uuid::Uuid, Path, description = "The project's id."),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
+    ),
+    request_body(content = Option<ActionRequest>, description = "Optional."),
+    responses((status = 200, description = "Accepted.", body = QuarterlyReport, headers(("ETag" = String))))
+)]
+#[post("/projects/{project_id}/quarterly-reports/{quarter}/accept")]
+pub async fn accept_report(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    principal: Allowed<ReviewReports>,
+    path: web::Path<(ProjectId, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    act(
+        req,
+        db,
+        principal.into_inner(),
+        path,
+        body,
+        ReportAction::Accept,
+    )
+    .await
+}
+
+/// Return a quarterly report
+///
+/// Admins (funders later). Submitted → returned, with a `reason`. The revision that was
+/// submitted is closed (it stays readable at `…/revisions/{revision}`) and a new one
+/// starts, which the coordinator can change and submit again.
+#[utoipa::path(
+    tag = "quarterly reports",
+    params(
+        ("project_id" = uuid::Uuid, Path, description = "The project's id."),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
+    ),
+    request_body = ActionRequest,
+    responses((status = 200, description = "Returned.", body = QuarterlyReport, headers(("ETag" = String))))
+)]
+#[post("/projects/{project_id}/quarterly-reports/{quarter}/return")]
+pub async fn return_report(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    principal: Allowed<ReviewReports>,
+    path: web::Path<(ProjectId, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    act(
+        req,
+        db,
+        principal.into_inner(),
+        path,
+        body,
+        ReportAction::Return,
+    )
+    .await
+}
+
+/// Reopen a quarterly report
+///
+/// Admins. Submitted or accepted → draft, with a `reason`. The revision is closed (it
+/// stays readable at `…/revisions/{revision}`) and a new one starts.
+#[utoipa::path(
+    tag = "quarterly reports",
+    params(
+        ("project_id" = uuid::Uuid, Path, description = "The project's id."),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
+    ),
+    request_body = ActionRequest,
+    responses((status = 200, description = "Reopened.", body = QuarterlyReport, headers(("ETag" = String))))
+)]
+#[post("/projects/{project_id}/quarterly-reports/{quarter}/reopen")]
+pub async fn reopen_report(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    principal: Allowed<ReviewReports>,
+    path: web::Path<(ProjectId, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    act(
+        req,
+        db,
+        principal.into_inner(),
+        path,
+        body,
+        ReportAction::Reopen,
+    )
+    .await
+}

@@ -1,0 +1,260 @@
+//! Writing a report: the PUT that creates or replaces it and the merge PATCH, with their
+//! preconditions (`If-Match`, `If-None-Match: *`) and the checks against the plan.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, patch, put, web};
+
+use super::{QuarterlyReport, inside, locked, missing, quarter_of, respond};
+use crate::auth::Principal;
+use crate::auth::permit::{Permitted, WriteProjects};
+use crate::db::monitoring::plan_refs;
+use crate::db::scope::ProjectScope;
+use crate::db::{Conn, Db};
+use crate::domain::ProjectId;
+use crate::domain::plan::Quarter;
+use crate::error::{ApiError, FieldError};
+use crate::models::{Guarded, Precondition};
+use crate::monitoring::content::{self, PlanRefs, ReportContent};
+use crate::monitoring::reports::{self, DueDates, ReportRow};
+use crate::routes::extract::{Json, parse_json};
+use crate::routes::merge_patch::MergePatch;
+use crate::routes::parts::project_scope;
+use crate::routes::{IfMatch, fresh, parse_if_match};
+
+/// The preconditions of a PUT: `If-Match` (required to change an existing report) and
+/// `If-None-Match: *` (only create).
+struct PutConditions {
+    if_match: Option<Precondition>,
+    create_only: bool,
+}
+
+fn put_conditions(req: &HttpRequest) -> Result<PutConditions, ApiError> {
+    let if_match = match req.headers().get(header::IF_MATCH) {
+        Some(value) => Some(parse_if_match(Some(value))?),
+        None => None,
+    };
+    let create_only = match req.headers().get(header::IF_NONE_MATCH) {
+        None => false,
+        Some(value) if value.as_bytes() == b"*" => true,
+        Some(_) => {
+            return Err(ApiError::Validation(vec![FieldError::header(
+                "If-None-Match",
+                "only * is supported: create the report only if there is none",
+            )]));
+        }
+    };
+    Ok(PutConditions {
+        if_match,
+        create_only,
+    })
+}
+
+/// Writes a report: creates it (no report yet) or changes an editable one.
+async fn write(
+    db: &Db,
+    principal: &Principal,
+    project: ProjectId,
+    quarter: Quarter,
+    conditions: PutConditions,
+    change: Change,
+) -> Result<(ReportRow, DueDates, bool), ApiError> {
+    let org = principal.organisation_id;
+    db.acting(principal.acting(), async move |conn| {
+        let scope = project_scope(conn, org, project).await?;
+        inside(&scope, quarter)?;
+        let current = reports::find(conn, &scope, quarter, true).await?;
+        let refs = plan_refs(conn, &scope).await?;
+        let due = DueDates::load(conn, &scope).await?;
+        match current {
+            None => {
+                let row = create(conn, &scope, &refs, quarter, conditions, change).await?;
+                Ok((row, due, true))
+            }
+            Some(current) => {
+                let row = replace(conn, &refs, current, conditions, change).await?;
+                Ok((row, due, false))
+            }
+        }
+    })
+    .await
+}
+
+/// Creates the draft of a quarter that has no report yet.
+async fn create(
+    conn: &mut Conn,
+    scope: &ProjectScope,
+    refs: &PlanRefs,
+    quarter: Quarter,
+    conditions: PutConditions,
+    change: Change,
+) -> Result<ReportRow, ApiError> {
+    let Change::Replace(content) = change else {
+        return Err(missing(quarter));
+    };
+    // Any If-Match, even `*`, needs a current report (RFC 9110 13.1.1).
+    if conditions.if_match.is_some() {
+        return fresh(Guarded::Stale);
+    }
+    let content = content::validate(refs, *content)?;
+    match reports::create(conn, scope, quarter, content)
+        .await
+        .map_err(ApiError::from)
+    {
+        Ok(row) => Ok(row),
+        // Another request created it meanwhile.
+        Err(ApiError::Conflict { .. }) if conditions.create_only => fresh(Guarded::Stale),
+        Err(e) => Err(e),
+    }
+}
+
+/// Changes the current report, if the preconditions hold and it is editable; a retried
+/// PUT of what is stored answers it as it is.
+async fn replace(
+    conn: &mut Conn,
+    refs: &PlanRefs,
+    current: ReportRow,
+    conditions: PutConditions,
+    change: Change,
+) -> Result<ReportRow, ApiError> {
+    let quarter = current.quarter;
+    let content = match change {
+        Change::Replace(content) => *content,
+        Change::Patch(patch) => merge(&current.content.0, patch)?,
+    };
+    let content = content::validate(refs, content)?;
+    if conditions.create_only {
+        return fresh(Guarded::Stale);
+    }
+    // A retried PUT of what is stored already changes nothing.
+    if conditions.if_match.is_none() && current.content.0 == content {
+        return Ok(current);
+    }
+    let Some(expected) = conditions.if_match else {
+        return Err(ApiError::PreconditionRequired(format!(
+            "A report for {quarter} exists: send If-Match with its ETag to change it."
+        )));
+    };
+    if !expected.matches(current.version) {
+        return fresh(Guarded::Stale);
+    }
+    if !current.state.editable() {
+        return Err(locked(&current));
+    }
+    Ok(reports::update(conn, &current, content).await?)
+}
+
+/// What a report PATCH may hold: `ReportContent` field by field.
+pub type ReportContentPatch = MergePatch<ReportContent>;
+
+enum Change {
+    Replace(Box<ReportContent>),
+    Patch(serde_json::Value),
+}
+
+fn merge(current: &ReportContent, patch: serde_json::Value) -> Result<ReportContent, ApiError> {
+    if !patch.is_object() {
+        return Err(ApiError::field(
+            "",
+            "must be a JSON object with the parts to change",
+        ));
+    }
+    let mut document = serde_json::to_value(current).map_err(ApiError::internal)?;
+    crate::routes::merge_patch::merge(&mut document, patch);
+    let bytes = serde_json::to_vec(&document).map_err(ApiError::internal)?;
+    parse_json(&bytes)
+}
+
+/// Create or replace a quarterly report
+///
+/// Coordinators and admins. Creates the quarter's draft when there is none (no
+/// precondition needed; `If-None-Match: *` makes sure), otherwise replaces the figures
+/// of a draft or returned report, which needs `If-Match`. A submitted or accepted report
+/// is locked (409). The quarter must lie in the project period, and every figure must
+/// refer to the plan: its target groups, partners, budget lines, activities with
+/// planned hours, and languages (of target groups, translations or communication
+/// targets, or Dutch). Idempotent: the same body twice changes nothing.
+#[utoipa::path(
+    tag = "quarterly reports",
+    params(
+        ("project_id" = uuid::Uuid, Path, description = "The project's id."),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("If-Match" = Option<String>, Header, description = "The report's ETag; required when it exists."),
+        ("If-None-Match" = Option<String>, Header, description = "`*`: create only."),
+    ),
+    request_body = ReportContent,
+    responses(
+        (status = 200, description = "Replaced.", body = QuarterlyReport, headers(("ETag" = String))),
+        (status = 201, description = "Created.", body = QuarterlyReport, headers(("ETag" = String), ("Location" = String))),
+    )
+)]
+#[put("/projects/{project_id}/quarterly-reports/{quarter}")]
+pub async fn put_report(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    Permitted(principal, Json(body)): Permitted<WriteProjects, Json<ReportContent>>,
+    path: web::Path<(ProjectId, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (project, raw) = path.into_inner();
+    let quarter = quarter_of(&raw)?;
+    let conditions = put_conditions(&req)?;
+    let (row, due, created) = write(
+        &db,
+        &principal,
+        project,
+        quarter,
+        conditions,
+        Change::Replace(Box::new(body)),
+    )
+    .await?;
+    if created {
+        let mut response = HttpResponse::Created();
+        response.insert_header((header::LOCATION, req.path().to_string()));
+        Ok(respond(response, row, &due))
+    } else {
+        Ok(respond(HttpResponse::Ok(), row, &due))
+    }
+}
+
+/// Update a quarterly report
+///
+/// Coordinators and admins. A JSON merge patch (RFC 7396) of the report's figures:
+/// sections and fields sent replace (lists as a whole), `null` clears. Only a draft or
+/// returned report changes.
+#[utoipa::path(
+    tag = "quarterly reports",
+    params(
+        ("project_id" = uuid::Uuid, Path, description = "The project's id."),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+    ),
+    request_body(
+        description = "Any part of a `ReportContent`.",
+        content(
+            (ReportContentPatch = "application/merge-patch+json"),
+            (ReportContentPatch = "application/json"),
+        ),
+    ),
+    responses((status = 200, description = "Updated.", body = QuarterlyReport, headers(("ETag" = String))))
+)]
+#[patch("/projects/{project_id}/quarterly-reports/{quarter}")]
+pub async fn patch_report(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    Permitted(principal, Json(body)): Permitted<WriteProjects, Json<serde_json::Value>>,
+    path: web::Path<(ProjectId, String)>,
+    IfMatch(expected): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let (project, raw) = path.into_inner();
+    let quarter = quarter_of(&raw)?;
+    let mut conditions = put_conditions(&req)?;
+    conditions.if_match = Some(expected);
+    let (row, due, _) = write(
+        &db,
+        &principal,
+        project,
+        quarter,
+        conditions,
+        Change::Patch(body),
+    )
+    .await?;
+    Ok(respond(HttpResponse::Ok(), row, &due))
+}
