@@ -4,6 +4,8 @@
 
 use uuid::Uuid;
 
+use crate::domain::{BudgetLineId, ProjectPartnerId, TargetGroupId};
+
 use super::{Origin, Row, Subject, Value};
 use crate::domain::plan::Amount;
 use crate::domain::report::Figure;
@@ -56,18 +58,24 @@ pub fn apply(content: &mut ReportContent, row: &Row, landing: &mut Landing) {
         Value::Amount(a) => *a,
         _ => Amount::ZERO,
     };
+    // The figure says what kind of line its subject's id names.
     let id = match row.subject {
         Subject::Id(id) => id,
         _ => Uuid::nil(),
     };
+    let (group, link, line) = (
+        TargetGroupId::from(id),
+        ProjectPartnerId::from(id),
+        BudgetLineId::from(id),
+    );
     match row.figure {
         ReachNew | ReachTotal => {
             let list = &mut content.reach.per_target_group;
             let i = slot(
                 list,
-                |r| r.target_group_id == id,
+                |r| r.target_group_id == group,
                 || TargetGroupReach {
-                    target_group_id: id,
+                    target_group_id: group,
                     new: None,
                     total: None,
                 },
@@ -89,9 +97,9 @@ pub fn apply(content: &mut ReportContent, row: &Row, landing: &mut Landing) {
             let list = &mut content.reach.per_partner;
             let i = slot(
                 list,
-                |r| r.project_partner_id == id,
+                |r| r.project_partner_id == link,
                 || PartnerReferrals {
-                    project_partner_id: id,
+                    project_partner_id: link,
                     received: None,
                     made: None,
                 },
@@ -114,9 +122,9 @@ pub fn apply(content: &mut ReportContent, row: &Row, landing: &mut Landing) {
                 let list = &mut content.network.level_changes;
                 let i = slot(
                     list,
-                    |c| c.project_partner_id == id,
+                    |c| c.project_partner_id == link,
                     || LevelChangeReport {
-                        project_partner_id: id,
+                        project_partner_id: link,
                         level,
                     },
                 );
@@ -161,9 +169,9 @@ pub fn apply(content: &mut ReportContent, row: &Row, landing: &mut Landing) {
             let list = &mut content.budget.spent;
             let i = slot(
                 list,
-                |s| s.budget_line_id == id,
+                |s| s.budget_line_id == line,
                 || BudgetSpend {
-                    budget_line_id: id,
+                    budget_line_id: line,
                     amount: Amount::ZERO,
                 },
             );

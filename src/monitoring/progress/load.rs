@@ -2,7 +2,7 @@
 //! level history, loaded in one go (by the store, [`crate::db::monitoring::progress`])
 //! so that the themes need no database.
 
-use uuid::Uuid;
+use crate::domain::{ProjectPartnerId, TargetGroupId};
 
 use super::Include;
 use crate::db::Conn;
@@ -24,9 +24,9 @@ pub struct Inputs {
     pub reports: Vec<QuarterReport>,
     pub targets: Vec<Target>,
     /// The project's target groups, oldest first.
-    pub target_groups: Vec<Uuid>,
+    pub target_groups: Vec<TargetGroupId>,
     /// The project's partner links.
-    pub partner_links: Vec<Uuid>,
+    pub partner_links: Vec<ProjectPartnerId>,
     pub level_history: Vec<LevelReached>,
     pub planned_hours: Vec<PlannedHours>,
     /// The project's budget lines, oldest first.

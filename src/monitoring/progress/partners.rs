@@ -1,8 +1,8 @@
 //! Partners: links at or above each targeted ladder level at the end of each quarter.
 
+use crate::domain::ProjectPartnerId;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use uuid::Uuid;
 
 use super::Series;
 use super::load::{Inputs, LevelReached};
@@ -58,7 +58,7 @@ fn of_level(inputs: &Inputs, level: Level) -> Series {
 
 /// The level a link had on `day`: the one reached last on or before it (of two reached
 /// on the same day, the later entry).
-fn level_at(history: &[LevelReached], link: Uuid, day: NaiveDate) -> Option<Level> {
+fn level_at(history: &[LevelReached], link: ProjectPartnerId, day: NaiveDate) -> Option<Level> {
     history
         .iter()
         .filter(|h| h.project_partner_id == link && h.reached_on <= day)
@@ -69,6 +69,7 @@ fn level_at(history: &[LevelReached], link: Uuid, day: NaiveDate) -> Option<Leve
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use uuid::Uuid;
 
     use super::*;
     use crate::monitoring::progress::load::Target;
@@ -80,7 +81,7 @@ mod tests {
 
     fn reached(link: u128, name: &str, day: &str) -> LevelReached {
         LevelReached {
-            project_partner_id: Uuid::from_u128(link),
+            project_partner_id: Uuid::from_u128(link).into(),
             level: level(name),
             reached_on: day.parse().expect("a date"),
         }
@@ -97,7 +98,11 @@ mod tests {
     fn partners_at_or_above_each_targeted_level_at_quarter_end() {
         let inputs = Inputs {
             quarters: quarters(2),
-            partner_links: vec![Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)],
+            partner_links: vec![
+                Uuid::from_u128(1).into(),
+                Uuid::from_u128(2).into(),
+                Uuid::from_u128(3).into(),
+            ],
             level_history: vec![
                 reached(1, "collaborate", "2026-02-10"),
                 reached(1, "work_as_one", "2026-05-01"),
@@ -146,7 +151,7 @@ mod tests {
             reached(1, "coordinate", "2026-04-01"),
             reached(2, "work_as_one", "2026-01-01"),
         ];
-        let link = Uuid::from_u128(1);
+        let link = ProjectPartnerId::from(Uuid::from_u128(1));
         let cases = [
             ("2026-01-14", None),
             ("2026-01-15", Some("coordinate")),
@@ -165,7 +170,7 @@ mod tests {
     fn no_partner_targets_no_series() {
         let inputs = Inputs {
             quarters: quarters(1),
-            partner_links: vec![Uuid::from_u128(1)],
+            partner_links: vec![Uuid::from_u128(1).into()],
             level_history: vec![reached(1, "collaborate", "2026-01-01")],
             targets: vec![target(TargetTheme::Partners, Some(1), "1")],
             ..Inputs::default()

@@ -1,7 +1,7 @@
 //! Reach: caregivers reached for the first time, per target group and all together.
 
+use crate::domain::TargetGroupId;
 use rust_decimal::Decimal;
-use uuid::Uuid;
 
 use super::Series;
 use super::load::Inputs;
@@ -17,7 +17,7 @@ pub fn series(inputs: &Inputs) -> Vec<Series> {
 }
 
 /// `None`: every group.
-fn of_group(inputs: &Inputs, group: Option<Uuid>) -> Series {
+fn of_group(inputs: &Inputs, group: Option<TargetGroupId>) -> Series {
     let planned: Planned = inputs
         .targets
         .iter()
@@ -46,6 +46,7 @@ fn of_group(inputs: &Inputs, group: Option<Uuid>) -> Series {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use uuid::Uuid;
 
     use super::*;
     use crate::monitoring::content::{Reach, ReportContent, TargetGroupReach};
@@ -54,7 +55,7 @@ mod tests {
         quarters, report, rows, subjects, target, totals,
     };
 
-    fn reached(group: Uuid, new: Option<u32>) -> TargetGroupReach {
+    fn reached(group: TargetGroupId, new: Option<u32>) -> TargetGroupReach {
         TargetGroupReach {
             target_group_id: group,
             new,
@@ -74,7 +75,10 @@ mod tests {
 
     #[test]
     fn reach_is_all_groups_then_each_group_in_order() {
-        let (g1, g2) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let (g1, g2) = (
+            TargetGroupId::from(Uuid::from_u128(1)),
+            TargetGroupId::from(Uuid::from_u128(2)),
+        );
         let for_group = |group, quarter, planned| Target {
             target_group_id: Some(group),
             ..target(TargetTheme::Reach, quarter, planned)

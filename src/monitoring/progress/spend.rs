@@ -1,7 +1,7 @@
 //! Spend: euros per budget line against its phases (per quarter) and amount (for the
 //! project), and per budget category.
 
-use uuid::Uuid;
+use crate::domain::BudgetLineId;
 
 use super::Series;
 use super::load::{BudgetLine, Inputs};
@@ -71,7 +71,7 @@ fn planned_for(line: &BudgetLine) -> Planned {
     planned
 }
 
-fn spent_on(inputs: &Inputs, line: Uuid) -> Actual {
+fn spent_on(inputs: &Inputs, line: BudgetLineId) -> Actual {
     series::per_report(&inputs.reports, |content| {
         content
             .budget
@@ -86,6 +86,7 @@ fn spent_on(inputs: &Inputs, line: Uuid) -> Actual {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use uuid::Uuid;
 
     use super::*;
     use crate::db::json::JsonDoc;
@@ -104,7 +105,7 @@ mod tests {
             })
             .collect();
         BudgetLine {
-            id: Uuid::from_u128(id),
+            id: Uuid::from_u128(id).into(),
             category,
             amount: amount(total),
             phases: JsonDoc(phases),
@@ -115,7 +116,7 @@ mod tests {
         let spent = amounts
             .iter()
             .map(|(id, a)| BudgetSpend {
-                budget_line_id: Uuid::from_u128(*id),
+                budget_line_id: Uuid::from_u128(*id).into(),
                 amount: amount(a),
             })
             .collect();
@@ -149,7 +150,7 @@ mod tests {
     #[test]
     fn spend_per_budget_line_in_line_order() {
         let per_line = per_budget_line(&inputs());
-        let (l1, l2, l3) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let [l1, l2, l3] = [1, 2, 3].map(|n| BudgetLineId::from(Uuid::from_u128(n)));
         assert_eq!(
             subjects(&per_line),
             [

@@ -8,10 +8,10 @@ use std::collections::HashSet;
 
 use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
 
 use crate::domain::plan::{Activity, LanguageCode};
 use crate::domain::report::content::PlanRefs;
+use crate::domain::{BudgetLineId, ProjectPartnerId, TargetGroupId};
 use crate::error::StoreResult;
 use crate::schema::{
     budget_lines, planned_hours, project_partners, target_groups, targets, translation_costs,
@@ -26,7 +26,7 @@ pub async fn plan_refs(
     scope: &ProjectScope,
 ) -> StoreResult<PlanRefs> {
     let (org, project) = (scope.org, scope.project_id());
-    let groups: Vec<(Uuid, Vec<LanguageCode>)> = target_groups::table
+    let groups: Vec<(TargetGroupId, Vec<LanguageCode>)> = target_groups::table
         .filter(target_groups::organisation_id.eq(org))
         .filter(target_groups::project_id.eq(project))
         .select((target_groups::id, target_groups::languages))
@@ -69,7 +69,7 @@ pub async fn plan_refs(
             .filter(budget_lines::project_id.eq(project))
             .select(budget_lines::id)
             .for_key_share()
-            .load::<Uuid>(conn)
+            .load::<BudgetLineId>(conn)
             .await?
             .into_iter()
             .collect(),
@@ -78,7 +78,7 @@ pub async fn plan_refs(
             .filter(project_partners::project_id.eq(project))
             .select(project_partners::id)
             .for_key_share()
-            .load::<Uuid>(conn)
+            .load::<ProjectPartnerId>(conn)
             .await?
             .into_iter()
             .collect(),

@@ -7,13 +7,12 @@ use chrono::NaiveDate;
 use diesel::{ExpressionMethods, QueryDsl, QueryResult, Queryable};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
-use uuid::Uuid;
 
 use super::reports::{self, ReportRow};
 use crate::domain::plan::{
     Activity, Amount, BudgetCategory, Channel, LanguageCode, Level, Quarter, TargetTheme,
 };
-use crate::domain::{OrganisationId, ProjectId};
+use crate::domain::{BudgetLineId, OrganisationId, ProjectId, ProjectPartnerId, TargetGroupId};
 use crate::error::StoreResult;
 use crate::json::JsonList;
 use crate::plan::budget_lines::Phase;
@@ -27,7 +26,7 @@ use crate::scope::ProjectScope;
 pub struct Target {
     pub theme: TargetTheme,
     pub quarter: Option<Quarter>,
-    pub target_group_id: Option<Uuid>,
+    pub target_group_id: Option<TargetGroupId>,
     pub ladder_level: Option<Level>,
     pub channel: Option<Channel>,
     pub language: Option<LanguageCode>,
@@ -37,7 +36,7 @@ pub struct Target {
 /// A partner link reaching a ladder level on a day.
 #[derive(Debug, Clone, Copy, Queryable)]
 pub struct LevelReached {
-    pub project_partner_id: Uuid,
+    pub project_partner_id: ProjectPartnerId,
     pub level: Level,
     pub reached_on: NaiveDate,
 }
@@ -53,7 +52,7 @@ pub struct PlannedHours {
 /// A budget line: its amount for the project and its phases per quarter.
 #[derive(Debug, Clone, Queryable)]
 pub struct BudgetLine {
-    pub id: Uuid,
+    pub id: BudgetLineId,
     pub category: BudgetCategory,
     pub amount: Amount,
     pub phases: JsonList<Phase>,
@@ -66,9 +65,9 @@ pub struct ProgressRows {
     pub reports: Vec<ReportRow>,
     pub targets: Vec<Target>,
     /// The project's target groups, oldest first.
-    pub target_groups: Vec<Uuid>,
+    pub target_groups: Vec<TargetGroupId>,
     /// The project's partner links.
-    pub partner_links: Vec<Uuid>,
+    pub partner_links: Vec<ProjectPartnerId>,
     pub level_history: Vec<LevelReached>,
     pub planned_hours: Vec<PlannedHours>,
     /// The project's budget lines, oldest first.
@@ -116,7 +115,7 @@ async fn target_groups(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
     project: ProjectId,
-) -> QueryResult<Vec<Uuid>> {
+) -> QueryResult<Vec<TargetGroupId>> {
     target_groups::table
         .filter(target_groups::organisation_id.eq(org))
         .filter(target_groups::project_id.eq(project))
@@ -130,7 +129,7 @@ async fn partner_links(
     conn: &mut AsyncPgConnection,
     org: OrganisationId,
     project: ProjectId,
-) -> QueryResult<Vec<Uuid>> {
+) -> QueryResult<Vec<ProjectPartnerId>> {
     project_partners::table
         .filter(project_partners::organisation_id.eq(org))
         .filter(project_partners::project_id.eq(project))

@@ -185,8 +185,7 @@ impl Lines for BudgetLines {
         if !used.is_empty() {
             return Err(StoreError::referenced(Self::NOUN, "targets", &used));
         }
-        let reports =
-            quarters_referring(conn, scope, PlanRef::BudgetLine(current.id.into())).await?;
+        let reports = quarters_referring(conn, scope, PlanRef::BudgetLine(current.id)).await?;
         if !reports.is_empty() {
             return Err(StoreError::referenced(
                 Self::NOUN,

@@ -333,8 +333,7 @@ impl Lines for ProjectPartners {
         scope: &'c ProjectScope,
         current: &'c ProjectPartner,
     ) -> StoreResult<()> {
-        let reports =
-            quarters_referring(conn, scope, PlanRef::ProjectPartner(current.id.into())).await?;
+        let reports = quarters_referring(conn, scope, PlanRef::ProjectPartner(current.id)).await?;
         if !reports.is_empty() {
             return Err(StoreError::referenced(
                 Self::NOUN,

@@ -136,8 +136,7 @@ impl Lines for TargetGroups {
         if !used.is_empty() {
             return Err(StoreError::referenced(Self::NOUN, "targets", &used));
         }
-        let reports =
-            quarters_referring(conn, scope, PlanRef::TargetGroup(current.id.into())).await?;
+        let reports = quarters_referring(conn, scope, PlanRef::TargetGroup(current.id)).await?;
         if !reports.is_empty() {
             return Err(StoreError::referenced(
                 Self::NOUN,

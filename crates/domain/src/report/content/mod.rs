@@ -6,7 +6,8 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
+
+use crate::{BudgetLineId, ProjectPartnerId, TargetGroupId};
 
 use crate::plan::{Activity, Amount, Channel, LanguageCode, Level};
 
@@ -17,7 +18,8 @@ pub const MAX_COUNT: u32 = 1_000_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetGroupReach {
-    pub target_group_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub target_group_id: TargetGroupId,
     /// Reached for the first time this quarter.
     pub new: Option<u32>,
     /// Reached this quarter, new or not; at least `new`.
@@ -29,7 +31,8 @@ pub struct TargetGroupReach {
 #[serde(deny_unknown_fields)]
 pub struct PartnerReferrals {
     /// A partner link of the project (`/projects/{id}/partners`).
-    pub project_partner_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub project_partner_id: ProjectPartnerId,
     pub received: Option<u32>,
     pub made: Option<u32>,
 }
@@ -53,7 +56,8 @@ pub struct Reach {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LevelChangeReport {
-    pub project_partner_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub project_partner_id: ProjectPartnerId,
     pub level: Level,
 }
 
@@ -87,7 +91,8 @@ pub struct CommunicationEffort {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetSpend {
-    pub budget_line_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub budget_line_id: BudgetLineId,
     pub amount: Amount,
 }
 
@@ -142,10 +147,10 @@ pub struct ReportContent {
 /// disable a guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlanRef {
-    TargetGroup(Uuid),
-    BudgetLine(Uuid),
+    TargetGroup(TargetGroupId),
+    BudgetLine(BudgetLineId),
     /// A project partner link, in referrals or in a level change.
-    ProjectPartner(Uuid),
+    ProjectPartner(ProjectPartnerId),
     /// Hours spent on a planned activity.
     Activity(Activity),
 }
@@ -179,9 +184,9 @@ impl ReportContent {
 /// What in the plan a report may refer to.
 #[derive(Debug, Default)]
 pub struct PlanRefs {
-    pub target_groups: HashSet<Uuid>,
-    pub budget_lines: HashSet<Uuid>,
-    pub partners: HashSet<Uuid>,
+    pub target_groups: HashSet<TargetGroupId>,
+    pub budget_lines: HashSet<BudgetLineId>,
+    pub partners: HashSet<ProjectPartnerId>,
     pub activities: HashSet<Activity>,
     pub languages: HashSet<String>,
 }

@@ -2,7 +2,7 @@
 //! never exceeds "total", each subject appears once, and every figure refers to
 //! something in the plan ([`PlanRefs`]).
 
-use uuid::Uuid;
+use crate::{BudgetLineId, ProjectPartnerId, TargetGroupId};
 
 use super::{MAX_COUNT, PlanRefs, ReportContent};
 use crate::plan::{Activity, Channel, LanguageCode};
@@ -55,7 +55,7 @@ pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportCon
     let mut errors = Errors::default();
 
     let reach = &content.reach;
-    let groups: Vec<Uuid> = reach
+    let groups: Vec<TargetGroupId> = reach
         .per_target_group
         .iter()
         .map(|r| r.target_group_id)
@@ -113,7 +113,7 @@ pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportCon
             format!("must not exceed active_partners ({active})"),
         ));
     }
-    let partner_of = |errors: &mut Errors, pointer: String, id: Uuid| {
+    let partner_of = |errors: &mut Errors, pointer: String, id: ProjectPartnerId| {
         if !refs.partners.contains(&id) {
             errors.push(FieldError::body(
                 pointer,
@@ -121,7 +121,7 @@ pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportCon
             ));
         }
     };
-    let referral_partners: Vec<Uuid> = reach
+    let referral_partners: Vec<ProjectPartnerId> = reach
         .per_partner
         .iter()
         .map(|r| r.project_partner_id)
@@ -143,7 +143,7 @@ pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportCon
         count(&mut errors, format!("{at}/received"), r.received);
         count(&mut errors, format!("{at}/made"), r.made);
     }
-    let moved: Vec<Uuid> = content
+    let moved: Vec<ProjectPartnerId> = content
         .network
         .level_changes
         .iter()
@@ -186,7 +186,7 @@ pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportCon
             errors.check(&format!("{at}/cost"), cost.at_most(10_000_000));
         }
     }
-    let lines: Vec<Uuid> = content
+    let lines: Vec<BudgetLineId> = content
         .budget
         .spent
         .iter()

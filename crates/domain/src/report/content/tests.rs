@@ -1,6 +1,7 @@
 //! Unit tests of what a report refers to.
 
 use super::*;
+use uuid::Uuid;
 
 fn id(n: u128) -> Uuid {
     Uuid::from_u128(n)
@@ -27,17 +28,17 @@ fn report() -> ReportContent {
 fn every_kind_of_plan_line_a_report_uses_is_found_and_nothing_else() {
     let report = report();
     for (target, uses) in [
-        (PlanRef::TargetGroup(id(1)), true),
-        (PlanRef::TargetGroup(id(2)), false),
-        (PlanRef::BudgetLine(id(2)), true),
-        (PlanRef::BudgetLine(id(1)), false),
-        (PlanRef::ProjectPartner(id(3)), true),
-        (PlanRef::ProjectPartner(id(4)), true),
-        (PlanRef::ProjectPartner(id(1)), false),
+        (PlanRef::TargetGroup(id(1).into()), true),
+        (PlanRef::TargetGroup(id(2).into()), false),
+        (PlanRef::BudgetLine(id(2).into()), true),
+        (PlanRef::BudgetLine(id(1).into()), false),
+        (PlanRef::ProjectPartner(id(3).into()), true),
+        (PlanRef::ProjectPartner(id(4).into()), true),
+        (PlanRef::ProjectPartner(id(1).into()), false),
         (PlanRef::Activity(Activity::Outreach), true),
         (PlanRef::Activity(Activity::Coordination), false),
     ] {
         assert_eq!(report.refers_to(target), uses, "{target:?}");
     }
-    assert!(!ReportContent::default().refers_to(PlanRef::TargetGroup(id(1))));
+    assert!(!ReportContent::default().refers_to(PlanRef::TargetGroup(id(1).into())));
 }
