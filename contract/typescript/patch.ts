@@ -177,3 +177,29 @@ export const figureBoolean: Figure = { ...figure, value: true };
 export const figureNull: Figure = { ...figure, value: null };
 // @ts-expect-error a figure's value is a number or text
 export const figureObject: Figure = { ...figure, value: { amount: 12 } };
+
+// The whole-plan PUT: every section's lines are typed (the part's own fields, the line's
+// `id`, `step` for the roadmap, and the read-only fields a GET shows), so a plan read
+// with GET can be sent back, and a wrong field is refused at compile time.
+type PlanDocument = NonNullable<
+  paths["/api/v1/projects/{project_id}/plan"]["put"]["requestBody"]
+>["content"]["application/json"];
+const basics = { name: "Mantelzorg Oost", start_date: "2026-01-01", end_date: "2026-12-31" };
+export const plan: PlanDocument = {
+  project: basics,
+  target_groups: [
+    {
+      id: "0192f0c1-8f7e-7c3a-9a57-3c1f3c2b8d13",
+      name: "Turkish-Dutch caregivers in Oost",
+      languages: ["tr", "nl"],
+      created_at: "2026-01-05T10:00:00Z",
+    },
+  ],
+  roadmap: [{ step: 3, status: "done", notes: null }],
+};
+// @ts-expect-error a section's line takes no unknown fields
+export const planUnknownField: PlanDocument = { project: basics, target_groups: [{ name: "x", colour: "red" }] };
+// @ts-expect-error a roadmap line names its step
+export const planStepless: PlanDocument = { project: basics, roadmap: [{ status: "done" }] };
+// @ts-expect-error a section is a list of lines, not any object
+export const planLoose: PlanDocument = { project: basics, hours: [42] };

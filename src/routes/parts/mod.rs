@@ -2,9 +2,11 @@
 //! the partner register: list, create, get, replace, merge-patch and delete, with the
 //! same roles, ETags, preconditions, paging and errors everywhere.
 //!
-//! A part says what is particular to it by implementing [`Part`]: its types, its rules
-//! and its queries. [`PartService`] registers its routes with actix and documents them in
-//! the OpenAPI document, so the two cannot disagree.
+//! A part's storage (its types, rules and queries) is the store's [`Lines`]; [`Part`]
+//! adds the names it is routed and documented under. Both come together in one entry of
+//! `plan_parts!` (`src/plan/mod.rs`), whose `part_operations!` ([`operations`]) writes
+//! the part's handlers under `#[utoipa::path]` and registers them, so the routes and the
+//! OpenAPI document cannot disagree.
 
 use std::str::FromStr;
 

@@ -1,5 +1,5 @@
 //! The contract every plan part keeps, written once and run against every part in
-//! [`parts::PARTS`]: the generic part service (`src/routes/parts.rs`) serves them all,
+//! [`parts::PARTS`]: the generic part handlers (`src/routes/parts/`) serve them all,
 //! so a new part gets these tests by adding one entry to the table.
 //!
 //! Each contract is one test that runs every part on a server of its own and reports

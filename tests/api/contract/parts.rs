@@ -1,5 +1,5 @@
-//! The table: one entry per part that `src/routes/mod.rs` registers as a
-//! `PartService`. A new part needs one entry here, and the contracts run against it.
+//! The table: one entry per part that `plan_parts!` (`src/plan/mod.rs`) declares. A new
+//! part needs one entry here, and the contracts run against it.
 
 use std::future::Future;
 use std::pin::Pin;
