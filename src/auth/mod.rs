@@ -13,6 +13,7 @@ pub mod password;
 pub mod permit;
 mod principal;
 pub mod rate_limit;
+pub mod sessions;
 
 pub use principal::{Actor, Authenticator, Principal};
 

@@ -10,6 +10,7 @@ use chrono::Utc;
 use super::hashing::PasswordHashing;
 use super::jwt::JwtKeys;
 use super::rate_limit::RateLimits;
+use super::sessions::Sessions;
 use super::{api_token, password};
 use crate::db::Db;
 use crate::domain::{OrganisationId, Permission, Role, UserId};
@@ -64,6 +65,7 @@ pub struct Authenticator {
     dummy_hash: String,
     passwords: PasswordHashing,
     limits: RateLimits,
+    sessions: Sessions,
 }
 
 impl Authenticator {
@@ -80,6 +82,7 @@ impl Authenticator {
             dummy_hash,
             passwords,
             limits,
+            sessions: Sessions::default(),
         })
     }
 
@@ -94,6 +97,12 @@ impl Authenticator {
 
     pub fn limits(&self) -> &RateLimits {
         &self.limits
+    }
+
+    /// The user checks of access tokens, remembered for a moment; a change to a user
+    /// made here forgets theirs.
+    pub fn sessions(&self) -> &Sessions {
+        &self.sessions
     }
 
     pub fn dummy_hash(&self) -> &str {
@@ -133,6 +142,13 @@ impl Authenticator {
             .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
         let org = OrganisationId::from_uuid(claims.org);
         let user_id = UserId::from_uuid(claims.sub);
+        if let Some(role) = self.sessions.recall(org, user_id, claims.sv) {
+            return Ok(Principal {
+                organisation_id: org,
+                role,
+                actor: Actor::User(user_id),
+            });
+        }
         let user = self
             .db
             .tenant(org, async move |conn| {
@@ -155,6 +171,8 @@ impl Authenticator {
                     .into(),
             ));
         }
+        self.sessions
+            .remember(org, user.id, user.session_version, user.role);
         Ok(Principal {
             organisation_id: org,
             role: user.role,

@@ -168,6 +168,7 @@ pub async fn change_password(
         Ok::<_, ApiError>(user::set_password(conn, org, id, &new_hash).await?)
     })
     .await?;
+    authenticator.sessions().forget(id);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -282,6 +283,7 @@ pub async fn get_user(
 #[patch("/users/{user_id}")]
 pub async fn update_user(
     db: web::Data<Db>,
+    authenticator: web::Data<Authenticator>,
     Permitted(principal, Json(request)): Permitted<ManageUsers, Json<UpdateUserRequest>>,
     path: web::Path<UserId>,
     IfMatch(expected): IfMatch,
@@ -313,6 +315,7 @@ pub async fn update_user(
             Ok::<_, ApiError>(updated)
         })
         .await?;
+    authenticator.sessions().forget(id);
     Ok(json_ok(
         with_etag(HttpResponse::Ok(), updated.version),
         &UserResponse::from(updated),
@@ -350,6 +353,7 @@ fn keeps_an_admin(active_admins: i64) -> Result<(), ApiError> {
 #[delete("/users/{user_id}")]
 pub async fn delete_user(
     db: web::Data<Db>,
+    authenticator: web::Data<Authenticator>,
     principal: Allowed<ManageUsers>,
     path: web::Path<UserId>,
     IfMatch(expected): IfMatch,
@@ -366,5 +370,6 @@ pub async fn delete_user(
         keeps_an_admin(user::count_active_admins(conn, org).await?)
     })
     .await?;
+    authenticator.sessions().forget(id);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -26,4 +26,5 @@ mod rate_limits;
 mod record;
 mod reports;
 mod tenancy;
+mod transactions;
 mod users;

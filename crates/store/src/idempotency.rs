@@ -3,7 +3,9 @@
 //! transaction and saves its answer there; a retry gets that answer back.
 
 use diesel::{ExpressionMethods, QueryDsl, QueryResult};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 
 use crate::domain::OrganisationId;
 use crate::domain::idempotency::IdempotencyKey;
@@ -25,7 +27,7 @@ pub enum Claim {
 /// claimed it. A concurrent request with the same key waits on the row until the first
 /// one commits (then replays it) or rolls back (then claims it).
 pub async fn claim(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     key: &IdempotencyKey,
     hash: &[u8],
@@ -66,7 +68,7 @@ pub async fn claim(
 
 /// Saves the answer of the request that claimed `key`, in its transaction.
 pub async fn save(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     key: &IdempotencyKey,
     status: u16,

@@ -12,6 +12,7 @@
 //!   nothing else.
 //! - [`SystemDb::system`]: the CLI, as the owner, across organisations. Never in a request.
 
+mod conn;
 pub mod error;
 pub mod idempotency;
 pub mod json;
@@ -29,7 +30,7 @@ use diesel::result::Error as DieselError;
 use diesel_async::pooled_connection::{
     AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
 };
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_async::{AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use mantelmonitor_domain as domain;
@@ -37,14 +38,14 @@ use mantelmonitor_domain as domain;
 use crate::domain::OrganisationId;
 use crate::domain::audit::Acting;
 
-pub use diesel_async::pooled_connection::deadpool::PoolError;
 /// The connection a transaction body is handed, to pass on to store functions.
-pub type Conn = AsyncPgConnection;
+pub use conn::Conn;
 /// A failed query, as the store's functions report it (the HTTP layer picks a status).
 pub use diesel::result::{DatabaseErrorKind, Error as QueryError};
+pub use diesel_async::pooled_connection::deadpool::PoolError;
 pub use error::{StoreError, StoreResult};
 pub use roles::{APP_ROLE, AUTH_ROLE, Connections};
-type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
+type Pool = diesel_async::pooled_connection::deadpool::Pool<Conn>;
 
 /// The migrations, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
@@ -74,23 +75,25 @@ where
 /// What every transaction method takes: an async closure over the connection whose
 /// future is `Send`, written once here instead of in each method's bounds.
 pub trait TxBody<T, E>:
-    for<'c> AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
-    + for<'c> AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
+    for<'c> AsyncFnOnce(&'c mut Conn) -> Result<T, E>
+    + for<'c> AsyncFunc<&'c mut Conn, Result<T, E>, Fut: Send>
     + Send
 {
 }
 
 impl<F, T, E> TxBody<T, E> for F where
-    F: for<'c> AsyncFnOnce(&'c mut AsyncPgConnection) -> Result<T, E>
-        + for<'c> AsyncFunc<&'c mut AsyncPgConnection, Result<T, E>, Fut: Send>
+    F: for<'c> AsyncFnOnce(&'c mut Conn) -> Result<T, E>
+        + for<'c> AsyncFunc<&'c mut Conn, Result<T, E>, Fut: Send>
         + Send
 {
 }
 
 fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, String> {
+    // No test query at check-out: a connection whose socket closed (a restarted server)
+    // is known broken without one and leaves the pool (see `Conn::is_broken`).
     let mut config = ManagerConfig::default();
-    config.recycling_method = RecyclingMethod::Verified;
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
+    config.recycling_method = RecyclingMethod::Fast;
+    let manager = AsyncDieselConnectionManager::<Conn>::new_with_config(url, config);
     Pool::builder(manager)
         .max_size(size)
         .wait_timeout(Some(timeout))
@@ -101,50 +104,32 @@ fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Runs `body` in a transaction on a connection of `pool`, after the statements in
-/// `setup` (settings for the transaction). When the connection was lost underway (the
-/// server restarted, a network fault), the answer is "connection lost" whatever step
-/// failed, so the caller hears 503, and the broken connection leaves the pool.
-async fn in_transaction<T, E, F>(pool: &Pool, setup: Option<String>, body: F) -> Result<T, E>
+/// Runs `body` in a transaction on a connection of `pool`, begun by `start` (`BEGIN` and
+/// the settings for the transaction), which goes out with the body's first statement.
+/// When the connection was lost underway (the server restarted, a network fault), the
+/// answer is "connection lost" whatever step failed, so the caller hears 503, and the
+/// broken connection leaves the pool.
+async fn in_transaction<T, E, F>(pool: &Pool, start: String, body: F) -> Result<T, E>
 where
     F: TxBody<T, E>,
     T: Send + 'static,
     E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
 {
     use diesel_async::pooled_connection::PoolableConnection;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicU8, Ordering};
-    const STAGE_BEGIN: u8 = 0;
-    const STAGE_BODY: u8 = 1;
-    const STAGE_COMMIT: u8 = 2;
     let mut conn = pool.get().await?;
-    // BEGIN fails only when the database does (a connection ended by a restart between
-    // its check-out test and BEGIN, before the driver has noticed it closed). COMMIT fails
-    // for a deferred constraint or a lost connection: a ping tells which.
-    let stage = Arc::new(AtomicU8::new(STAGE_BEGIN));
-    let reached = Arc::clone(&stage);
-    let result = conn
-        .transaction(async move |conn| {
-            reached.store(STAGE_BODY, Ordering::Relaxed);
-            if let Some(setup) = setup {
-                conn.batch_execute(&setup).await?;
-            }
-            let result = body(conn).await;
-            if result.is_ok() {
-                reached.store(STAGE_COMMIT, Ordering::Relaxed);
-            }
-            result
-        })
-        .await;
-    let lost = match (&result, stage.load(Ordering::Relaxed)) {
-        (Ok(_), _) => false,
-        (Err(_), _) if conn.is_broken() => true,
-        (Err(_), STAGE_BEGIN) => true,
-        (Err(_), STAGE_COMMIT) => conn.batch_execute("SELECT 1").await.is_err(),
-        (Err(_), _) => false,
+    conn.begin_deferred(start).await?;
+    // As diesel-async's own `transaction`: commit on success (a failed commit is the
+    // answer), roll back on failure (the body's error is the answer unless the rollback
+    // itself failed).
+    let result = match body(&mut conn).await {
+        Ok(value) => conn.end(true).await.map(|()| value).map_err(E::from),
+        Err(error) => match conn.end(false).await {
+            Ok(()) | Err(DieselError::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(E::from(rollback)),
+        },
     };
     match result {
-        Err(error) if lost => {
+        Err(error) if PoolableConnection::is_broken(&mut *conn) => {
             tracing::warn!(
                 ?error,
                 "the database connection was lost during a transaction"
@@ -226,17 +211,17 @@ impl Db {
         // Every setting is transaction-local: it ends with COMMIT or ROLLBACK, so a
         // pooled connection never carries one caller's organisation to the next. The id
         // and the actor tag are made of a UUID and a fixed word, so formatting them into
-        // the statement is safe. SET TRANSACTION must come before the first query.
+        // the statement is safe.
         let actor = actor.unwrap_or_default();
-        let isolation = if snapshot {
-            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
+        let begin = if snapshot {
+            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
         } else {
-            ""
+            "BEGIN"
         };
-        let setup = format!(
-            "{isolation}SELECT set_config('app.organisation_id', '{organisation}', true), set_config('app.actor', '{actor}', true)"
+        let start = format!(
+            "{begin}; SELECT set_config('app.organisation_id', '{organisation}', true), set_config('app.actor', '{actor}', true)"
         );
-        in_transaction(&self.app, Some(setup), body).await
+        in_transaction(&self.app, start, body).await
     }
 
     /// Runs `body` in a transaction as the role that finds callers: it reads users and API
@@ -248,7 +233,7 @@ impl Db {
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
-        in_transaction(&self.auth, None, body).await
+        in_transaction(&self.auth, "BEGIN".into(), body).await
     }
 
     /// True when a request connection can be had and answers.
@@ -280,7 +265,7 @@ impl SystemDb {
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
-        in_transaction(&self.pool, None, body).await
+        in_transaction(&self.pool, "BEGIN".into(), body).await
     }
 }
 

@@ -1,9 +1,9 @@
 //! What a query runs within: the caller's organisation, or one of its projects. Two
 //! types, so that a project query cannot be handed an organisation-wide scope.
 
+use crate::Conn;
 use chrono::NaiveDate;
 use diesel::QueryResult;
-use diesel_async::AsyncPgConnection;
 
 use crate::domain::{OrganisationId, ProjectId};
 use crate::models::project::{self, Project};
@@ -34,11 +34,7 @@ impl ProjectScope {
 
     /// The project `id` of `org` under a share lock; `NotFound` when it is not there
     /// (or not the organisation's).
-    pub async fn share(
-        conn: &mut AsyncPgConnection,
-        org: OrganisationId,
-        id: ProjectId,
-    ) -> QueryResult<Self> {
+    pub async fn share(conn: &mut Conn, org: OrganisationId, id: ProjectId) -> QueryResult<Self> {
         project::share(conn, org, id).await.map(Self::new)
     }
 

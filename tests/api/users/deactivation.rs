@@ -65,3 +65,39 @@ async fn a_session_from_the_same_second_as_a_deactivation_stays_ended_after_reac
     assert_eq!(on.status(), 200);
     problem(app.get("/api/v1/users/me", &old_token).await, 401).await;
 }
+
+#[tokio::test]
+async fn a_session_ended_behind_the_service_s_back_ends_within_a_second() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    let app = spawn_app().await;
+    let org = app.tenant("Elders beëindigd").await;
+    let user = create_user(&app, &org.token, "coordinator").await;
+    let token = app.login(&user.email, PASSWORD).await;
+    assert_eq!(status_of(&app, "/api/v1/users/me", &token).await, 200);
+
+    // Another instance of the service (or the CLI) ends the session: this one hears of
+    // it only from the database.
+    let mut owner = AsyncPgConnection::establish(&app.database_url)
+        .await
+        .unwrap();
+    let ended = diesel::sql_query(format!(
+        "UPDATE users SET session_version = session_version + 1 WHERE id = '{}'",
+        user.id
+    ))
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    assert_eq!(ended, 1);
+    let started = std::time::Instant::now();
+    let mut status = 200;
+    while started.elapsed() < std::time::Duration::from_millis(1_500) {
+        status = status_of(&app, "/api/v1/users/me", &token).await;
+        if status == 401 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let took = started.elapsed();
+    assert_eq!(status, 401, "the ended session still works after {took:?}");
+    assert!(took < std::time::Duration::from_secs(1), "took {took:?}");
+}

@@ -2,7 +2,9 @@
 //! record (`user:<id>`, `api_token:<id>`) with the user's or token's name.
 
 use diesel::{ExpressionMethods, QueryDsl};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use uuid::Uuid;
 
 use crate::domain::OrganisationId;
@@ -25,7 +27,7 @@ fn parse(tag: Option<&str>) -> Option<(&str, Uuid)> {
 
 /// The actors behind `tags`, in order, with their names looked up in two queries.
 async fn named(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     tags: &[Option<&str>],
 ) -> diesel::QueryResult<Vec<Option<ChangeActor>>> {
@@ -82,7 +84,7 @@ async fn named(
 
 /// `rows` each with the actor of its tag.
 pub async fn attach<R>(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     rows: Vec<R>,
     tag: impl Fn(&R) -> Option<&str>,

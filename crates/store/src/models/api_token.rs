@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 
 use super::{Guarded, Keyset, Page, Precondition, after_keyset};
 use crate::domain::{ApiTokenId, OrganisationId, Role, UserId};
@@ -46,7 +48,7 @@ pub struct NewApiToken {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-pub async fn create(conn: &mut AsyncPgConnection, new: &NewApiToken) -> QueryResult<ApiToken> {
+pub async fn create(conn: &mut Conn, new: &NewApiToken) -> QueryResult<ApiToken> {
     diesel::insert_into(api_tokens::table)
         .values(new)
         .returning(ApiToken::as_returning())
@@ -56,7 +58,7 @@ pub async fn create(conn: &mut AsyncPgConnection, new: &NewApiToken) -> QueryRes
 
 /// Finds a token by id in any organisation: authentication, before a caller is known.
 pub async fn find_for_authentication(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     id: ApiTokenId,
 ) -> QueryResult<Option<ApiToken>> {
     api_tokens::table
@@ -69,7 +71,7 @@ pub async fn find_for_authentication(
 
 /// Records use, at most once a minute per token, so that reads do not turn into a
 /// write on every request.
-pub async fn touch(conn: &mut AsyncPgConnection, id: ApiTokenId) -> QueryResult<()> {
+pub async fn touch(conn: &mut Conn, id: ApiTokenId) -> QueryResult<()> {
     diesel::update(
         api_tokens::table
             .filter(api_tokens::id.eq(id))
@@ -83,11 +85,7 @@ pub async fn touch(conn: &mut AsyncPgConnection, id: ApiTokenId) -> QueryResult<
     .map(|_| ())
 }
 
-pub async fn find(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-    id: ApiTokenId,
-) -> QueryResult<ApiToken> {
+pub async fn find(conn: &mut Conn, org: OrganisationId, id: ApiTokenId) -> QueryResult<ApiToken> {
     api_tokens::table
         .filter(api_tokens::organisation_id.eq(org))
         .filter(api_tokens::id.eq(id))
@@ -98,7 +96,7 @@ pub async fn find(
 }
 
 pub async fn list(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     limit: i64,
     after: Option<Keyset>,
@@ -118,7 +116,7 @@ pub async fn list(
 
 /// Revokes a token; `Ok(None)` when it was revoked already.
 pub async fn revoke(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     id: ApiTokenId,
     expected: Precondition,

@@ -4,7 +4,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::sql;
 use diesel::sql_types::{Bool, Date};
 use diesel::{ExpressionMethods, QueryDsl, Queryable};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use uuid::Uuid;
 
 use super::actors::{self, ChangeActor};
@@ -54,7 +56,7 @@ pub struct AuditFilter {
 
 /// A page of events, newest first, before event id `before` when given.
 pub async fn list(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     filter: &AuditFilter,
     limit: i64,

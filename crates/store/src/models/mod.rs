@@ -15,9 +15,7 @@ use uuid::Uuid;
 
 /// Today in the Netherlands, where the organisations work (from the database clock): a
 /// level reached this evening is dated today, and a report is due by the Dutch date.
-pub async fn today(
-    conn: &mut diesel_async::AsyncPgConnection,
-) -> diesel::QueryResult<chrono::NaiveDate> {
+pub async fn today(conn: &mut crate::Conn) -> diesel::QueryResult<chrono::NaiveDate> {
     use diesel_async::RunQueryDsl;
     diesel::select(diesel::dsl::sql::<diesel::sql_types::Date>(
         "(now() AT TIME ZONE 'Europe/Amsterdam')::date",

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 
 use super::{Guarded, Precondition};
 use crate::domain::OrganisationId;
@@ -37,10 +39,7 @@ pub struct OrganisationChanges {
     pub report_due_days: Option<i32>,
 }
 
-pub async fn create(
-    conn: &mut AsyncPgConnection,
-    new: &NewOrganisation,
-) -> QueryResult<Organisation> {
+pub async fn create(conn: &mut Conn, new: &NewOrganisation) -> QueryResult<Organisation> {
     diesel::insert_into(organisations::table)
         .values(new)
         .returning(Organisation::as_returning())
@@ -48,7 +47,7 @@ pub async fn create(
         .await
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, org: OrganisationId) -> QueryResult<Organisation> {
+pub async fn find(conn: &mut Conn, org: OrganisationId) -> QueryResult<Organisation> {
     organisations::table
         .filter(organisations::id.eq(org))
         .select(Organisation::as_select())
@@ -57,7 +56,7 @@ pub async fn find(conn: &mut AsyncPgConnection, org: OrganisationId) -> QueryRes
 }
 
 pub async fn update(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     expected: Precondition,
     changes: &OrganisationChanges,

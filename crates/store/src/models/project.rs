@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 
 use super::{Guarded, Keyset, Page, Precondition, after_keyset};
 use crate::domain::project::{OrganisationRole, ProjectStatus};
@@ -71,7 +73,7 @@ pub struct ProjectFilter {
     pub active_to: Option<NaiveDate>,
 }
 
-pub async fn create(conn: &mut AsyncPgConnection, new: &NewProject) -> QueryResult<Project> {
+pub async fn create(conn: &mut Conn, new: &NewProject) -> QueryResult<Project> {
     diesel::insert_into(projects::table)
         .values(new)
         .returning(Project::as_returning())
@@ -79,11 +81,7 @@ pub async fn create(conn: &mut AsyncPgConnection, new: &NewProject) -> QueryResu
         .await
 }
 
-pub async fn find(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-    id: ProjectId,
-) -> QueryResult<Project> {
+pub async fn find(conn: &mut Conn, org: OrganisationId, id: ProjectId) -> QueryResult<Project> {
     projects::table
         .filter(projects::organisation_id.eq(org))
         .filter(projects::id.eq(id))
@@ -93,7 +91,7 @@ pub async fn find(
 }
 
 pub async fn list(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     filter: &ProjectFilter,
     limit: i64,
@@ -122,11 +120,7 @@ pub async fn list(
 
 /// Locks the project row and returns it, so a read-check-write sequence sees no
 /// concurrent change in between.
-pub async fn lock(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-    id: ProjectId,
-) -> QueryResult<Project> {
+pub async fn lock(conn: &mut Conn, org: OrganisationId, id: ProjectId) -> QueryResult<Project> {
     projects::table
         .filter(projects::organisation_id.eq(org))
         .filter(projects::id.eq(id))
@@ -138,11 +132,7 @@ pub async fn lock(
 
 /// Reads the project under a share lock: its lines can be written, but its period
 /// cannot change until the transaction ends.
-pub async fn share(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-    id: ProjectId,
-) -> QueryResult<Project> {
+pub async fn share(conn: &mut Conn, org: OrganisationId, id: ProjectId) -> QueryResult<Project> {
     projects::table
         .filter(projects::organisation_id.eq(org))
         .filter(projects::id.eq(id))
@@ -154,7 +144,7 @@ pub async fn share(
 
 /// Applies `changes` to a project locked with [`lock`] at version `current`.
 pub async fn update(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     id: ProjectId,
     current: i64,
@@ -191,7 +181,7 @@ struct QuarterName {
 }
 
 pub async fn delete(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     id: ProjectId,
     expected: Precondition,

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 
 use super::{Guarded, Keyset, Page, Precondition, after_keyset};
 use crate::domain::{OrganisationId, Role, UserId};
@@ -53,10 +55,7 @@ pub struct UserChanges {
 
 /// Finds the user with this email in any organisation, with the password hash: sign-in,
 /// before a caller is known (the sign-in role; the request role cannot read hashes).
-pub async fn find_by_email(
-    conn: &mut AsyncPgConnection,
-    email: &str,
-) -> QueryResult<Option<(User, String)>> {
+pub async fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<(User, String)>> {
     users::table
         .filter(
             diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = lower(")
@@ -71,7 +70,7 @@ pub async fn find_by_email(
 
 /// The password hash of user `id` of `org`, to check a current password (the sign-in role).
 pub async fn password_hash(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     id: UserId,
 ) -> QueryResult<String> {
@@ -83,11 +82,7 @@ pub async fn password_hash(
         .await
 }
 
-pub async fn find(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-    id: UserId,
-) -> QueryResult<User> {
+pub async fn find(conn: &mut Conn, org: OrganisationId, id: UserId) -> QueryResult<User> {
     users::table
         .filter(users::organisation_id.eq(org))
         .filter(users::id.eq(id))
@@ -99,7 +94,7 @@ pub async fn find(
 /// User `id` of `org` if there is one: the access-token check, which answers 401
 /// rather than 404 for a user that no longer exists.
 pub async fn find_for_authentication(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     id: UserId,
 ) -> QueryResult<Option<User>> {
@@ -107,7 +102,7 @@ pub async fn find_for_authentication(
 }
 
 pub async fn list(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     limit: i64,
     after: Option<Keyset>,
@@ -124,7 +119,7 @@ pub async fn list(
     Ok(Page::from_rows(rows, limit, User::keyset))
 }
 
-pub async fn create(conn: &mut AsyncPgConnection, new: &NewUser) -> QueryResult<User> {
+pub async fn create(conn: &mut Conn, new: &NewUser) -> QueryResult<User> {
     diesel::insert_into(users::table)
         .values(new)
         .returning(User::as_returning())
@@ -134,10 +129,7 @@ pub async fn create(conn: &mut AsyncPgConnection, new: &NewUser) -> QueryResult<
 
 /// Locks the organisation's active admins, so that concurrent changes to admins are
 /// serialised and the last admin cannot be removed by two requests at once.
-pub async fn lock_active_admins(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-) -> QueryResult<Vec<UserId>> {
+pub async fn lock_active_admins(conn: &mut Conn, org: OrganisationId) -> QueryResult<Vec<UserId>> {
     users::table
         .filter(users::organisation_id.eq(org))
         .filter(users::role.eq(Role::Admin))
@@ -148,10 +140,7 @@ pub async fn lock_active_admins(
         .await
 }
 
-pub async fn count_active_admins(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-) -> QueryResult<i64> {
+pub async fn count_active_admins(conn: &mut Conn, org: OrganisationId) -> QueryResult<i64> {
     users::table
         .filter(users::organisation_id.eq(org))
         .filter(users::role.eq(Role::Admin))
@@ -161,11 +150,7 @@ pub async fn count_active_admins(
         .await
 }
 
-async fn lock_version(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-    id: UserId,
-) -> QueryResult<i64> {
+async fn lock_version(conn: &mut Conn, org: OrganisationId, id: UserId) -> QueryResult<i64> {
     users::table
         .filter(users::organisation_id.eq(org))
         .filter(users::id.eq(id))
@@ -176,7 +161,7 @@ async fn lock_version(
 }
 
 pub async fn update(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     id: UserId,
     expected: Precondition,
@@ -207,7 +192,7 @@ pub async fn update(
 
 /// Stores a new password hash and ends every session issued before.
 pub async fn set_password(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     id: UserId,
     password_hash: &str,
@@ -229,7 +214,7 @@ pub async fn set_password(
 }
 
 pub async fn delete(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     id: UserId,
     expected: Precondition,

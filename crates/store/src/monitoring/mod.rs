@@ -7,7 +7,9 @@ pub mod reports;
 use std::collections::HashSet;
 
 use diesel::{ExpressionMethods, QueryDsl};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 
 use crate::domain::plan::{Activity, LanguageCode};
 use crate::domain::report::content::PlanRefs;
@@ -21,10 +23,7 @@ use crate::scope::ProjectScope;
 /// Reads what the plan offers, holding a key-share lock on those lines until the
 /// transaction ends: a concurrent delete of a line waits, and then sees the report
 /// that uses it (409), or the report sees the line gone (422).
-pub async fn plan_refs(
-    conn: &mut AsyncPgConnection,
-    scope: &ProjectScope,
-) -> StoreResult<PlanRefs> {
+pub async fn plan_refs(conn: &mut Conn, scope: &ProjectScope) -> StoreResult<PlanRefs> {
     let (org, project) = (scope.org, scope.project_id());
     let groups: Vec<(TargetGroupId, Vec<LanguageCode>)> = target_groups::table
         .filter(target_groups::organisation_id.eq(org))

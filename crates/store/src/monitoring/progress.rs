@@ -5,7 +5,9 @@
 
 use chrono::NaiveDate;
 use diesel::{ExpressionMethods, QueryDsl, QueryResult, Queryable};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use rust_decimal::Decimal;
 
 use super::reports::{self, ReportRow};
@@ -76,7 +78,7 @@ pub struct ProgressRows {
 
 /// Loads what progress reads of the project in scope. The queries run one after the
 /// other in this order (reports first), as they always have.
-pub async fn load(conn: &mut AsyncPgConnection, scope: &ProjectScope) -> StoreResult<ProgressRows> {
+pub async fn load(conn: &mut Conn, scope: &ProjectScope) -> StoreResult<ProgressRows> {
     let (org, project) = (scope.org, scope.project_id());
     let reports = reports::all(conn, scope).await?;
     Ok(ProgressRows {
@@ -91,7 +93,7 @@ pub async fn load(conn: &mut AsyncPgConnection, scope: &ProjectScope) -> StoreRe
 }
 
 async fn targets(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     project: ProjectId,
 ) -> QueryResult<Vec<Target>> {
@@ -112,7 +114,7 @@ async fn targets(
 }
 
 async fn target_groups(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     project: ProjectId,
 ) -> QueryResult<Vec<TargetGroupId>> {
@@ -126,7 +128,7 @@ async fn target_groups(
 }
 
 async fn partner_links(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     project: ProjectId,
 ) -> QueryResult<Vec<ProjectPartnerId>> {
@@ -139,7 +141,7 @@ async fn partner_links(
 }
 
 async fn level_history(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     project: ProjectId,
 ) -> QueryResult<Vec<LevelReached>> {
@@ -157,7 +159,7 @@ async fn level_history(
 }
 
 async fn planned_hours(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     project: ProjectId,
 ) -> QueryResult<Vec<PlannedHours>> {
@@ -174,7 +176,7 @@ async fn planned_hours(
 }
 
 async fn budget_lines(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     project: ProjectId,
 ) -> QueryResult<Vec<BudgetLine>> {

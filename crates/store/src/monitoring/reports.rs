@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::{ExpressionMethods, QueryDsl, Queryable, Selectable, SelectableHelper};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -36,7 +38,7 @@ pub struct ReportRow {
 }
 
 pub async fn find(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     scope: &ProjectScope,
     quarter: Quarter,
     lock: bool,
@@ -54,10 +56,7 @@ pub async fn find(
     })
 }
 
-pub async fn all(
-    conn: &mut AsyncPgConnection,
-    scope: &ProjectScope,
-) -> StoreResult<Vec<ReportRow>> {
+pub async fn all(conn: &mut Conn, scope: &ProjectScope) -> StoreResult<Vec<ReportRow>> {
     Ok(quarterly_reports::table
         .filter(quarterly_reports::organisation_id.eq(scope.org))
         .filter(quarterly_reports::project_id.eq(scope.project_id()))
@@ -69,7 +68,7 @@ pub async fn all(
 
 /// Creates the draft of a quarter.
 pub async fn create(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     scope: &ProjectScope,
     quarter: Quarter,
     content: ReportContent,
@@ -90,7 +89,7 @@ pub async fn create(
 
 /// Replaces the figures of an editable report.
 pub async fn update(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     current: &ReportRow,
     content: ReportContent,
 ) -> StoreResult<ReportRow> {
@@ -112,7 +111,7 @@ pub async fn update(
 /// or reopen and writes the event with the transaction's actor and `reason` (triggers
 /// quarterly_report_guard and quarterly_report_event).
 pub async fn act(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     current: &ReportRow,
     action: ReportAction,
     reason: Option<&str>,
@@ -144,10 +143,7 @@ pub struct ReportRevision {
     pub closed_at: DateTime<Utc>,
 }
 
-pub async fn revisions(
-    conn: &mut AsyncPgConnection,
-    report: Uuid,
-) -> StoreResult<Vec<ReportRevision>> {
+pub async fn revisions(conn: &mut Conn, report: Uuid) -> StoreResult<Vec<ReportRevision>> {
     Ok(quarterly_report_revisions::table
         .filter(quarterly_report_revisions::report_id.eq(report))
         .order(quarterly_report_revisions::revision)
@@ -162,7 +158,7 @@ pub async fn revisions(
 }
 
 pub async fn revision(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     report: Uuid,
     revision: i32,
 ) -> StoreResult<Option<ReportRevision>> {
@@ -198,7 +194,7 @@ pub struct ReportEvent {
     pub at: DateTime<Utc>,
 }
 
-pub async fn events(conn: &mut AsyncPgConnection, report: Uuid) -> StoreResult<Vec<ReportEvent>> {
+pub async fn events(conn: &mut Conn, report: Uuid) -> StoreResult<Vec<ReportEvent>> {
     Ok(quarterly_report_events::table
         .filter(quarterly_report_events::report_id.eq(report))
         .order(quarterly_report_events::id)
@@ -224,7 +220,7 @@ pub struct DueDates {
 }
 
 impl DueDates {
-    pub async fn load(conn: &mut AsyncPgConnection, scope: &ProjectScope) -> StoreResult<Self> {
+    pub async fn load(conn: &mut Conn, scope: &ProjectScope) -> StoreResult<Self> {
         let days: i32 = organisations::table
             .filter(organisations::id.eq(scope.org))
             .select(organisations::report_due_days)
@@ -256,7 +252,7 @@ impl DueDates {
 /// The quarters whose report refers to `target`, so that what a report uses cannot be
 /// deleted.
 pub async fn quarters_referring(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     scope: &ProjectScope,
     target: PlanRef,
 ) -> StoreResult<Vec<String>> {

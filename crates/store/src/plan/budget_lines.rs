@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel::{AsChangeset, ExpressionMethods, Insertable, QueryDsl, Queryable, Selectable};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -151,7 +153,7 @@ impl Lines for BudgetLines {
         }
     }
     async fn check<'c>(
-        _conn: &'c mut AsyncPgConnection,
+        _conn: &'c mut Conn,
         scope: &'c ProjectScope,
         _current: Option<&'c BudgetLine>,
         input: BudgetLineInput,
@@ -159,7 +161,7 @@ impl Lines for BudgetLines {
         validate(scope, input)
     }
     async fn delete<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         current: &'c BudgetLine,
     ) -> StoreResult<()> {

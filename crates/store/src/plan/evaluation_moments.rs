@@ -1,8 +1,8 @@
 //! Evaluation moments (*evaluatiemomenten*): dated reviews in the plan.
 
+use crate::Conn;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::{AsChangeset, Insertable, Queryable, Selectable};
-use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -117,7 +117,7 @@ impl Lines for EvaluationMoments {
         }
     }
     async fn check<'c>(
-        _conn: &'c mut AsyncPgConnection,
+        _conn: &'c mut Conn,
         scope: &'c ProjectScope,
         _current: Option<&'c EvaluationMoment>,
         input: EvaluationMomentInput,
@@ -125,7 +125,7 @@ impl Lines for EvaluationMoments {
         validate(scope, input)
     }
     async fn delete<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         current: &'c EvaluationMoment,
     ) -> StoreResult<()> {

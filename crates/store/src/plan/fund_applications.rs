@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::{AsChangeset, ExpressionMethods, Insertable, QueryDsl, Queryable, Selectable};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -306,7 +308,7 @@ pub fn validate(
 
 /// The ids of the project's budget lines.
 pub async fn budget_line_ids(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     scope: &ProjectScope,
 ) -> StoreResult<Vec<BudgetLineId>> {
     Ok(budget_lines::table
@@ -342,7 +344,7 @@ impl Lines for FundApplications {
     }
 
     async fn store<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         _key: Option<FundApplicationId>,
         current: Option<&'c FundApplication>,
@@ -376,7 +378,7 @@ impl Lines for FundApplications {
         }
     }
     async fn check<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         _current: Option<&'c FundApplication>,
         input: FundApplicationInput,
@@ -385,7 +387,7 @@ impl Lines for FundApplications {
         validate(scope, &lines, input)
     }
     async fn delete<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         current: &'c FundApplication,
     ) -> StoreResult<()> {

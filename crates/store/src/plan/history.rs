@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel::{ExpressionMethods, QueryDsl, Queryable};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use uuid::Uuid;
 
 use crate::domain::{OrganisationId, ProjectId};
@@ -37,7 +39,7 @@ pub struct PlanChange {
 
 /// A page of changes, newest first, before change id `before` when given.
 pub async fn list(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     project: ProjectId,
     limit: i64,

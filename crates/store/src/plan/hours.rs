@@ -1,9 +1,9 @@
 //! Planned hours (*uren*): hours per activity per quarter, with the hourly rate that
 //! prices them.
 
+use crate::Conn;
 use chrono::{DateTime, Utc};
 use diesel::{AsChangeset, Insertable, Queryable, Selectable};
-use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -114,7 +114,7 @@ impl Lines for Hours {
         }
     }
     async fn check<'c>(
-        _conn: &'c mut AsyncPgConnection,
+        _conn: &'c mut Conn,
         scope: &'c ProjectScope,
         _current: Option<&'c PlannedHours>,
         input: PlannedHoursInput,
@@ -123,7 +123,7 @@ impl Lines for Hours {
     }
 
     async fn delete<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         current: &'c PlannedHours,
     ) -> StoreResult<()> {

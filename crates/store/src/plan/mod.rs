@@ -8,7 +8,7 @@ use std::fmt::Display;
 use std::future::Future;
 use std::str::FromStr;
 
-use diesel_async::AsyncPgConnection;
+use crate::Conn;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
@@ -37,7 +37,7 @@ pub mod translation_costs;
 /// lock), an organisation part's from the caller's organisation alone.
 pub trait LineScope: Sized + Send + Sync + 'static {
     fn open(
-        conn: &mut AsyncPgConnection,
+        conn: &mut Conn,
         org: OrganisationId,
         project: Option<ProjectId>,
     ) -> impl Future<Output = StoreResult<Self>> + Send;
@@ -45,7 +45,7 @@ pub trait LineScope: Sized + Send + Sync + 'static {
 
 impl LineScope for OrgScope {
     async fn open(
-        _conn: &mut AsyncPgConnection,
+        _conn: &mut Conn,
         org: OrganisationId,
         _project: Option<ProjectId>,
     ) -> StoreResult<Self> {
@@ -55,7 +55,7 @@ impl LineScope for OrgScope {
 
 impl LineScope for ProjectScope {
     async fn open(
-        conn: &mut AsyncPgConnection,
+        conn: &mut Conn,
         org: OrganisationId,
         project: Option<ProjectId>,
     ) -> StoreResult<Self> {
@@ -109,7 +109,7 @@ pub trait Lines: 'static {
 
     /// At most `limit + 1` items after `after`, in list order.
     fn list<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c Self::Scope,
         limit: i64,
         after: Option<Keyset>,
@@ -117,7 +117,7 @@ pub trait Lines: 'static {
 
     /// One item; `lock` takes a row lock for a following write.
     fn find<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c Self::Scope,
         key: Self::Key,
         lock: bool,
@@ -126,7 +126,7 @@ pub trait Lines: 'static {
     /// Checks an input against the project and the rest of the plan: `Invalid` names
     /// each field, `Transition` a move the item's lifecycle does not allow.
     fn check<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c Self::Scope,
         current: Option<&'c Self::Output>,
         input: Self::Input,
@@ -135,7 +135,7 @@ pub trait Lines: 'static {
     /// Inserts (no `current`) or updates the item `current`, which `key` names. A new
     /// item always gets an id of the service's, whatever a client sent.
     fn store<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c Self::Scope,
         key: Option<Self::Key>,
         current: Option<&'c Self::Output>,
@@ -149,7 +149,7 @@ pub trait Lines: 'static {
 
     /// Deletes the item; `Conflict` when other lines or reports still refer to it.
     fn delete<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c Self::Scope,
         current: &'c Self::Output,
     ) -> impl Future<Output = StoreResult<()>> + Send + 'c;
@@ -199,7 +199,7 @@ impl NewIds {
 
 /// Runs `body` in a savepoint: a constraint the database refuses (a repeated activity
 /// and quarter, say) rolls back that line alone, so a document can report every error.
-pub async fn savepoint<T, F>(conn: &mut AsyncPgConnection, body: F) -> StoreResult<T>
+pub async fn savepoint<T, F>(conn: &mut Conn, body: F) -> StoreResult<T>
 where
     T: Send,
     F: crate::TxBody<T, StoreError>,
@@ -211,7 +211,7 @@ where
 /// Lets the plan's unique keys wait for the end of the transaction: a whole plan may
 /// pass through a state that breaks one (two target groups swapping names, a line
 /// replaced by a new one for the same quarter).
-pub async fn defer_unique_keys(conn: &mut AsyncPgConnection) -> StoreResult<()> {
+pub async fn defer_unique_keys(conn: &mut Conn) -> StoreResult<()> {
     use diesel_async::RunQueryDsl;
     diesel::sql_query(
         "SET CONSTRAINTS target_groups_name_key, planned_hours_activity_quarter_key, \
@@ -223,7 +223,7 @@ pub async fn defer_unique_keys(conn: &mut AsyncPgConnection) -> StoreResult<()> 
 }
 
 /// Checks the deferred keys and references now, while the request can still say so.
-pub async fn check_deferred_now(conn: &mut AsyncPgConnection) -> StoreResult<()> {
+pub async fn check_deferred_now(conn: &mut Conn) -> StoreResult<()> {
     use diesel_async::RunQueryDsl;
     diesel::sql_query("SET CONSTRAINTS ALL IMMEDIATE")
         .execute(conn)
@@ -242,7 +242,7 @@ macro_rules! line_queries {
         /// id of a new line: ids are unique across organisations, so a chosen one that
         /// is taken elsewhere would tell the client so.
         async fn store_row(
-            conn: &mut diesel_async::AsyncPgConnection,
+            conn: &mut $crate::Conn,
             scope: &$crate::scope::ProjectScope,
             current: Option<($id, i64)>,
             fields: $fields,
@@ -282,7 +282,7 @@ macro_rules! line_queries {
         }
 
         async fn find_row(
-            conn: &mut diesel_async::AsyncPgConnection,
+            conn: &mut $crate::Conn,
             scope: &$crate::scope::ProjectScope,
             id: $id,
             lock: bool,
@@ -302,7 +302,7 @@ macro_rules! line_queries {
         }
 
         async fn list_rows(
-            conn: &mut diesel_async::AsyncPgConnection,
+            conn: &mut $crate::Conn,
             scope: &$crate::scope::ProjectScope,
             limit: i64,
             after: Option<$crate::models::Keyset>,
@@ -322,7 +322,7 @@ macro_rules! line_queries {
         }
 
         async fn delete_row(
-            conn: &mut diesel_async::AsyncPgConnection,
+            conn: &mut $crate::Conn,
             scope: &$crate::scope::ProjectScope,
             id: $id,
         ) -> $crate::error::StoreResult<()> {
@@ -348,7 +348,7 @@ macro_rules! line_methods {
     ($row:ty, $fields:ty, $id:ty) => {
         $crate::plan::line_methods!($row, $fields, $id, reading);
         async fn store<'c>(
-            conn: &'c mut diesel_async::AsyncPgConnection,
+            conn: &'c mut $crate::Conn,
             scope: &'c $crate::scope::ProjectScope,
             _key: Option<$id>,
             current: Option<&'c $row>,
@@ -366,7 +366,7 @@ macro_rules! line_methods {
             item.id
         }
         async fn list<'c>(
-            conn: &'c mut diesel_async::AsyncPgConnection,
+            conn: &'c mut $crate::Conn,
             scope: &'c $crate::scope::ProjectScope,
             limit: i64,
             after: Option<$crate::models::Keyset>,
@@ -374,7 +374,7 @@ macro_rules! line_methods {
             list_rows(conn, scope, limit, after).await
         }
         async fn find<'c>(
-            conn: &'c mut diesel_async::AsyncPgConnection,
+            conn: &'c mut $crate::Conn,
             scope: &'c $crate::scope::ProjectScope,
             key: $id,
             lock: bool,

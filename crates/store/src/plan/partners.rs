@@ -7,7 +7,9 @@ use diesel::{
     AsChangeset, BoolExpressionMethods, ExpressionMethods, Insertable, QueryDsl, Queryable,
     Selectable, SelectableHelper,
 };
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -140,7 +142,7 @@ pub fn validate(input: PartnerInput) -> StoreResult<PartnerFields> {
 
 /// One partner of the organisation.
 pub async fn find(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     id: PartnerId,
     lock: bool,
@@ -182,7 +184,7 @@ impl Lines for Partners {
         }
     }
     async fn list<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c OrgScope,
         limit: i64,
         after: Option<Keyset>,
@@ -198,7 +200,7 @@ impl Lines for Partners {
             .await?)
     }
     async fn find<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c OrgScope,
         key: PartnerId,
         lock: bool,
@@ -206,7 +208,7 @@ impl Lines for Partners {
         find(conn, scope.org, key, lock).await
     }
     async fn check<'c>(
-        _conn: &'c mut AsyncPgConnection,
+        _conn: &'c mut Conn,
         _scope: &'c OrgScope,
         _current: Option<&'c Partner>,
         input: PartnerInput,
@@ -214,7 +216,7 @@ impl Lines for Partners {
         validate(input)
     }
     async fn store<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c OrgScope,
         _key: Option<PartnerId>,
         current: Option<&'c Partner>,
@@ -250,7 +252,7 @@ impl Lines for Partners {
         })
     }
     async fn delete<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c OrgScope,
         current: &'c Partner,
     ) -> StoreResult<()> {

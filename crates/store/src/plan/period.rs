@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use diesel::QueryableByName;
 use diesel::sql_types::{Date, Text, Uuid as SqlUuid};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use uuid::Uuid;
 
 use crate::domain::ProjectId;
@@ -52,7 +54,7 @@ SELECT part, id, what FROM spans WHERE first_day > $3 OR last_day < $2 ORDER BY 
 
 /// The lines that would fall outside `[start, end]`, as a 409; `Ok` when none would.
 pub async fn check(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     project: ProjectId,
     start: NaiveDate,
     end: NaiveDate,

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::{AsChangeset, ExpressionMethods, Insertable, QueryDsl, Queryable, Selectable};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -112,7 +114,7 @@ line_queries!(project_partners, LinkRow, LinkFields, ProjectPartnerId);
 
 /// Adds partner names and level histories to link rows.
 pub async fn complete(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     rows: Vec<LinkRow>,
 ) -> StoreResult<Vec<ProjectPartner>> {
@@ -165,11 +167,7 @@ pub async fn complete(
         .collect())
 }
 
-async fn one(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-    row: LinkRow,
-) -> StoreResult<ProjectPartner> {
+async fn one(conn: &mut Conn, org: OrganisationId, row: LinkRow) -> StoreResult<ProjectPartner> {
     complete(conn, org, vec![row])
         .await?
         .pop()
@@ -177,10 +175,7 @@ async fn one(
 }
 
 /// The ids of the organisation's partners.
-pub async fn partner_ids(
-    conn: &mut AsyncPgConnection,
-    org: OrganisationId,
-) -> StoreResult<Vec<PartnerId>> {
+pub async fn partner_ids(conn: &mut Conn, org: OrganisationId) -> StoreResult<Vec<PartnerId>> {
     Ok(partners::table
         .filter(partners::organisation_id.eq(org))
         .select(partners::id)
@@ -287,7 +282,7 @@ impl Lines for ProjectPartners {
             && input.notes == item.notes
     }
     async fn list<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         limit: i64,
         after: Option<Keyset>,
@@ -296,7 +291,7 @@ impl Lines for ProjectPartners {
         complete(conn, scope.org, rows).await
     }
     async fn find<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         key: ProjectPartnerId,
         lock: bool,
@@ -305,7 +300,7 @@ impl Lines for ProjectPartners {
         one(conn, scope.org, row).await
     }
     async fn check<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         current: Option<&'c ProjectPartner>,
         input: ProjectPartnerInput,
@@ -319,7 +314,7 @@ impl Lines for ProjectPartners {
         )
     }
     async fn store<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         _key: Option<ProjectPartnerId>,
         current: Option<&'c ProjectPartner>,
@@ -329,7 +324,7 @@ impl Lines for ProjectPartners {
         one(conn, scope.org, row).await
     }
     async fn delete<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         current: &'c ProjectPartner,
     ) -> StoreResult<()> {

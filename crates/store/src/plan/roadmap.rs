@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel::{AsChangeset, ExpressionMethods, QueryDsl, Queryable, Selectable, SelectableHelper};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -104,7 +106,7 @@ pub fn validate(input: RoadmapStepInput) -> StoreResult<RoadmapStepFields> {
 
 /// Stores a step's status and notes.
 pub async fn update_step(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     scope: &ProjectScope,
     step: i16,
     version: i64,
@@ -179,7 +181,7 @@ impl Lines for Roadmap {
         }
     }
     async fn list<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         limit: i64,
         after: Option<Keyset>,
@@ -199,7 +201,7 @@ impl Lines for Roadmap {
         Ok(rows.into_iter().map(RoadmapStep::from).collect())
     }
     async fn find<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         key: StepNumber,
         lock: bool,
@@ -217,7 +219,7 @@ impl Lines for Roadmap {
         Ok(row.into())
     }
     async fn check<'c>(
-        _conn: &'c mut AsyncPgConnection,
+        _conn: &'c mut Conn,
         _scope: &'c ProjectScope,
         _current: Option<&'c RoadmapStep>,
         input: RoadmapStepInput,
@@ -225,7 +227,7 @@ impl Lines for Roadmap {
         validate(input)
     }
     async fn store<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         key: Option<StepNumber>,
         current: Option<&'c RoadmapStep>,
@@ -241,7 +243,7 @@ impl Lines for Roadmap {
         }
     }
     async fn delete<'c>(
-        _conn: &'c mut AsyncPgConnection,
+        _conn: &'c mut Conn,
         _scope: &'c ProjectScope,
         _current: &'c RoadmapStep,
     ) -> StoreResult<()> {

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use diesel::{ExpressionMethods, QueryDsl};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -108,7 +110,7 @@ pub struct PlanSummary {
 }
 
 pub async fn compute(
-    conn: &mut AsyncPgConnection,
+    conn: &mut Conn,
     org: OrganisationId,
     project: ProjectId,
 ) -> StoreResult<PlanSummary> {

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -114,7 +116,7 @@ impl Lines for TargetGroups {
     }
 
     async fn check<'c>(
-        _conn: &'c mut AsyncPgConnection,
+        _conn: &'c mut Conn,
         _scope: &'c ProjectScope,
         _current: Option<&'c TargetGroup>,
         input: TargetGroupInput,
@@ -123,7 +125,7 @@ impl Lines for TargetGroups {
     }
 
     async fn delete<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         current: &'c TargetGroup,
     ) -> StoreResult<()> {

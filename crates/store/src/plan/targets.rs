@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel::{AsChangeset, ExpressionMethods, Insertable, QueryDsl, Queryable, Selectable};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::Conn;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -109,7 +111,7 @@ pub struct Subjects {
     pub budget_lines: Vec<BudgetLineId>,
 }
 
-pub async fn subjects(conn: &mut AsyncPgConnection, scope: &ProjectScope) -> StoreResult<Subjects> {
+pub async fn subjects(conn: &mut Conn, scope: &ProjectScope) -> StoreResult<Subjects> {
     let target_groups = target_groups::table
         .filter(target_groups::organisation_id.eq(scope.org))
         .filter(target_groups::project_id.eq(scope.project_id()))
@@ -268,7 +270,7 @@ impl Lines for Targets {
         }
     }
     async fn check<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         _current: Option<&'c Target>,
         input: TargetInput,
@@ -277,7 +279,7 @@ impl Lines for Targets {
         validate(scope, &subjects, input)
     }
     async fn delete<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         current: &'c Target,
     ) -> StoreResult<()> {

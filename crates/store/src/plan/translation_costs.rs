@@ -2,9 +2,9 @@
 //! what price. The service computes the total; they roll up into the summary's
 //! translation category.
 
+use crate::Conn;
 use chrono::{DateTime, Utc};
 use diesel::{AsChangeset, Insertable, Queryable, Selectable};
-use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -168,7 +168,7 @@ impl Lines for TranslationCosts {
         }
     }
     async fn check<'c>(
-        _conn: &'c mut AsyncPgConnection,
+        _conn: &'c mut Conn,
         _scope: &'c ProjectScope,
         _current: Option<&'c TranslationCost>,
         input: TranslationCostInput,
@@ -176,7 +176,7 @@ impl Lines for TranslationCosts {
         validate(input)
     }
     async fn delete<'c>(
-        conn: &'c mut AsyncPgConnection,
+        conn: &'c mut Conn,
         scope: &'c ProjectScope,
         current: &'c TranslationCost,
     ) -> StoreResult<()> {

@@ -1,0 +1,159 @@
+//! The connection a transaction runs on: a diesel-async Postgres connection that sends the
+//! start of its transaction (BEGIN, the isolation level, the tenant settings) together
+//! with the transaction's first statement, in one round trip.
+//!
+//! Each statement to Postgres costs a round trip, and on a small machine the round trip
+//! costs more than the query. A transaction begun the ordinary way waits for `BEGIN`,
+//! then for the settings, then for the first query. Here the start is *deferred*: it
+//! is queued in front of the first statement the transaction sends, pipelined on the
+//! same socket (tokio-postgres answers requests in the order they were queued), so a
+//! one-query read costs two round trips (start and query together, then `COMMIT`) instead
+//! of four. A transaction that sends nothing sends no `BEGIN` and no `COMMIT` either.
+//!
+//! The transaction manager is diesel-async's own: it counts the depth (a savepoint inside
+//! the transaction is a `SAVEPOINT`), marks a connection whose transaction was abandoned
+//! as broken so the pool drops it, and handles failed commits. Only the wire changes.
+
+use diesel::QueryResult;
+use diesel::connection::{CacheSize, Instrumentation};
+use diesel::query_builder::{AsQuery, QueryFragment, QueryId};
+use diesel_async::pooled_connection::PoolableConnection;
+use diesel_async::{
+    AnsiTransactionManager, AsyncConnection, AsyncConnectionCore, AsyncPgConnection,
+    SimpleAsyncConnection, TransactionManager,
+};
+use futures_util::future::{BoxFuture, FutureExt, try_join};
+
+type Inner = AsyncPgConnection;
+
+/// A Postgres connection whose transaction start rides with its first statement.
+pub struct Conn {
+    inner: Inner,
+    /// The start of the open transaction, not yet sent.
+    deferred: Option<String>,
+}
+
+impl Conn {
+    /// Opens a transaction whose start, `start` (`BEGIN` and whatever must follow it
+    /// before the first query), goes out with the transaction's first statement.
+    pub(crate) async fn begin_deferred(&mut self, start: String) -> QueryResult<()> {
+        // The manager is told a transaction began (so that a nested one is a savepoint
+        // and an abandoned one breaks the connection); the empty SQL sends nothing.
+        AnsiTransactionManager::begin_transaction_sql(self, "").await?;
+        self.deferred = Some(start);
+        Ok(())
+    }
+
+    /// Ends the open transaction: commits, or rolls back when `commit` is false.
+    pub(crate) async fn end(&mut self, commit: bool) -> QueryResult<()> {
+        if commit {
+            AnsiTransactionManager::commit_transaction(self).await
+        } else {
+            AnsiTransactionManager::rollback_transaction(self).await
+        }
+    }
+
+    /// The deferred start, taken: the caller sends it.
+    fn take_start(&mut self) -> Option<String> {
+        self.deferred.take()
+    }
+
+    /// `future` (a statement on the inner connection), preceded on the wire by `start`.
+    fn after_start<'a, R: Send + 'a>(
+        inner: &'a Inner,
+        start: Option<String>,
+        future: BoxFuture<'a, QueryResult<R>>,
+    ) -> BoxFuture<'a, QueryResult<R>> {
+        match start {
+            None => future,
+            Some(start) => {
+                let mut shared = inner;
+                // `try_join` polls the start first, so it is queued first; both answers
+                // arrive in the same round trip. When the start fails, the transaction
+                // is aborted and the statement fails with it.
+                let start = async move { shared.batch_execute(&start).await };
+                try_join(start, future).map(|r| r.map(|(_, r)| r)).boxed()
+            }
+        }
+    }
+}
+
+impl SimpleAsyncConnection for Conn {
+    async fn batch_execute(&mut self, query: &str) -> QueryResult<()> {
+        match self.take_start() {
+            None if query.is_empty() => Ok(()),
+            None => self.inner.batch_execute(query).await,
+            // The transaction sent nothing: there is nothing to commit or roll back.
+            Some(_) if query == "COMMIT" || query == "ROLLBACK" => Ok(()),
+            Some(start) => self.inner.batch_execute(&format!("{start}; {query}")).await,
+        }
+    }
+}
+
+impl AsyncConnectionCore for Conn {
+    type ExecuteFuture<'conn, 'query> = BoxFuture<'conn, QueryResult<usize>>;
+    type LoadFuture<'conn, 'query> = BoxFuture<'conn, QueryResult<Self::Stream<'conn, 'query>>>;
+    type Stream<'conn, 'query> = <Inner as AsyncConnectionCore>::Stream<'conn, 'query>;
+    type Row<'conn, 'query> = <Inner as AsyncConnectionCore>::Row<'conn, 'query>;
+    type Backend = diesel::pg::Pg;
+
+    fn load<'conn, 'query, T>(&'conn mut self, source: T) -> Self::LoadFuture<'conn, 'query>
+    where
+        T: AsQuery + 'query,
+        T::Query: QueryFragment<Self::Backend> + QueryId + 'query,
+    {
+        let start = self.take_start();
+        let mut inner: &'conn Inner = &self.inner;
+        let load = AsyncConnectionCore::load(&mut inner, source);
+        Self::after_start(&self.inner, start, load)
+    }
+
+    fn execute_returning_count<'conn, 'query, T>(
+        &'conn mut self,
+        source: T,
+    ) -> Self::ExecuteFuture<'conn, 'query>
+    where
+        T: QueryFragment<Self::Backend> + QueryId + 'query,
+    {
+        let start = self.take_start();
+        let mut inner: &'conn Inner = &self.inner;
+        let execute = AsyncConnectionCore::execute_returning_count(&mut inner, source);
+        Self::after_start(&self.inner, start, execute)
+    }
+}
+
+impl AsyncConnection for Conn {
+    type TransactionManager = AnsiTransactionManager;
+
+    async fn establish(database_url: &str) -> diesel::ConnectionResult<Self> {
+        Ok(Conn {
+            inner: Inner::establish(database_url).await?,
+            deferred: None,
+        })
+    }
+
+    fn transaction_state(&mut self) -> &mut AnsiTransactionManager {
+        self.inner.transaction_state()
+    }
+
+    fn instrumentation(&mut self) -> &mut dyn Instrumentation {
+        self.inner.instrumentation()
+    }
+
+    fn set_instrumentation(&mut self, instrumentation: impl Instrumentation) {
+        self.inner.set_instrumentation(instrumentation);
+    }
+
+    fn set_prepared_statement_cache_size(&mut self, size: CacheSize) {
+        self.inner.set_prepared_statement_cache_size(size);
+    }
+}
+
+impl PoolableConnection for Conn {
+    /// Broken when the socket closed (a restarted server, a network fault) or a
+    /// transaction was left open: the pool drops it instead of handing it out. This
+    /// replaces a test query at every check-out.
+    fn is_broken(&mut self) -> bool {
+        self.deferred.is_some() || PoolableConnection::is_broken(&mut self.inner)
+    }
+}

@@ -1,0 +1,127 @@
+//! A request's transaction: its start (BEGIN and the tenant settings) goes out with its
+//! first statement, and what it leaves behind on a pooled connection is nothing.
+
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use mantelmonitor::db::Db;
+use mantelmonitor::domain::OrganisationId;
+use mantelmonitor::error::ApiError;
+
+use crate::helpers::{Count, spawn_app};
+
+#[derive(QueryableByName)]
+struct Seen {
+    #[diesel(sql_type = Nullable<Text>)]
+    organisation: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    txid: i64,
+}
+
+const SEEN: &str =
+    "SELECT current_setting('app.organisation_id', true) AS organisation, txid_current() AS txid";
+
+async fn seen_twice(db: &Db, org: OrganisationId) -> (Seen, Seen) {
+    db.tenant(org, async move |conn| {
+        let first = diesel::sql_query(SEEN).get_result::<Seen>(conn).await?;
+        let second = diesel::sql_query(SEEN).get_result::<Seen>(conn).await?;
+        Ok::<_, ApiError>((first, second))
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .unwrap()
+}
+
+/// Connections of the request role left inside a transaction.
+async fn idle_in_transaction(owner: &str) -> i64 {
+    let mut conn = AsyncPgConnection::establish(owner).await.unwrap();
+    diesel::sql_query(
+        "SELECT count(*) AS n FROM pg_stat_activity \
+         WHERE usename = 'mantelmonitor_app' AND datname = current_database() \
+           AND state IN ('idle in transaction', 'idle in transaction (aborted)')",
+    )
+    .get_result::<Count>(&mut conn)
+    .await
+    .unwrap()
+    .n
+}
+
+#[tokio::test]
+async fn each_transaction_sees_its_own_organisation_throughout_on_one_pooled_connection() {
+    let app = spawn_app().await;
+    let a = app.tenant("Transactie A").await;
+    let b = app.tenant("Transactie B").await;
+    let [org_a, org_b] =
+        [&a, &b].map(|t| OrganisationId::from_uuid(t.organisation_id.parse().unwrap()));
+    // One connection, so every transaction below runs on the same one.
+    let db = Db::new(&app.connections, 1, std::time::Duration::from_secs(5)).unwrap();
+
+    let (first, second) = seen_twice(&db, org_a).await;
+    assert_eq!(
+        first.organisation.as_deref(),
+        Some(a.organisation_id.as_str())
+    );
+    assert_eq!(second.organisation, first.organisation);
+    assert_eq!(
+        first.txid, second.txid,
+        "both statements ran in one transaction"
+    );
+
+    // A transaction that fails part-way leaves nothing behind for the next one.
+    let failed = db
+        .tenant(org_a, async move |conn| {
+            diesel::sql_query(SEEN).get_result::<Seen>(conn).await?;
+            diesel::sql_query("SELECT 1/0 AS n")
+                .get_result::<Count>(conn)
+                .await
+                .map_err(ApiError::from)
+        })
+        .await;
+    assert!(failed.is_err());
+    // So does one that sends nothing at all.
+    db.tenant(org_a, async move |_| Ok::<_, ApiError>(()))
+        .await
+        .unwrap();
+
+    let (first_b, second_b) = seen_twice(&db, org_b).await;
+    assert_eq!(
+        first_b.organisation.as_deref(),
+        Some(b.organisation_id.as_str())
+    );
+    assert_eq!(first_b.txid, second_b.txid);
+    assert_ne!(first_b.txid, first.txid, "a new transaction");
+
+    // Read-only snapshots are transactions too, and refuse writes.
+    let write = db
+        .snapshot(org_b, async move |conn| {
+            diesel::sql_query("CREATE TEMPORARY TABLE scratch (n int)")
+                .execute(conn)
+                .await
+                .map_err(ApiError::from)
+        })
+        .await;
+    assert!(write.unwrap_err().to_string().contains("read-only"));
+    assert_eq!(idle_in_transaction(&app.database_url).await, 0);
+}
+
+#[tokio::test]
+async fn requests_leave_no_connection_inside_a_transaction() {
+    let app = spawn_app().await;
+    let tenant = app.tenant("Geen open transacties").await;
+    for path in [
+        "/api/v1/projects",
+        "/api/v1/organisation",
+        "/api/v1/users/me",
+    ] {
+        let response = app.get(path, &tenant.token).await;
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    let response = app
+        .get(
+            &format!("/api/v1/projects/{}", uuid::Uuid::new_v4()),
+            &tenant.token,
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(idle_in_transaction(&app.database_url).await, 0);
+}
