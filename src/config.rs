@@ -44,6 +44,11 @@ pub struct Settings {
     pub db_timeout: Duration,
     /// `MANTELMONITOR_MAX_BODY_BYTES`: larger request bodies get 413.
     pub max_body_bytes: usize,
+    /// `MANTELMONITOR_MAX_FIGURES_BYTES`: the same for bulk quarterly figures.
+    pub max_figures_bytes: usize,
+    /// `MANTELMONITOR_USER_RECHECK_MS`: how long an access token's user check is trusted
+    /// (at most a second, so a session ended anywhere ends within one).
+    pub user_recheck: Duration,
     /// `MANTELMONITOR_WORKERS`: HTTP worker threads.
     pub workers: usize,
     /// `MANTELMONITOR_SHUTDOWN_TIMEOUT_SECONDS`: grace period for in-flight requests.
@@ -213,6 +218,18 @@ impl Settings {
                 1_024,
                 104_857_600,
             )? as usize,
+            max_figures_bytes: number(
+                "MANTELMONITOR_MAX_FIGURES_BYTES",
+                16_777_216,
+                1_024,
+                104_857_600,
+            )? as usize,
+            user_recheck: Duration::from_millis(number(
+                "MANTELMONITOR_USER_RECHECK_MS",
+                500,
+                0,
+                1_000,
+            )?),
             workers: number("MANTELMONITOR_WORKERS", default_workers, 1, 256)? as usize,
             shutdown_timeout: Duration::from_secs(number(
                 "MANTELMONITOR_SHUTDOWN_TIMEOUT_SECONDS",

@@ -14,10 +14,11 @@ use crate::auth::Authenticator;
 use crate::auth::hashing::PasswordHashing;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::rate_limit::RateLimits;
+use crate::auth::sessions::Sessions;
 use crate::config::Settings;
 use crate::db::{self, Db};
 use crate::error::ApiError;
-use crate::routes::{self, extract::BodyLimit};
+use crate::routes::{self, extract::BodyLimit, extract::FiguresLimit};
 use crate::{openapi, telemetry};
 use mantelmonitor_embedded_pg::{EmbeddedOptions, EmbeddedPostgres, ServiceLock, find_bin_dir};
 
@@ -213,6 +214,7 @@ impl Application {
                 keys,
                 PasswordHashing::per_core(settings.password_queue_timeout),
                 RateLimits::from_settings(settings),
+                Sessions::new(settings.user_recheck),
             )
             .map_err(|e| StartupError::Config(e.to_string()))?,
         );
@@ -226,12 +228,14 @@ impl Application {
         let routes = web::Data::new(RouteTable::from(&document));
         let db = web::Data::new(db);
         let body_limit = BodyLimit(settings.max_body_bytes);
+        let figures_limit = FiguresLimit(settings.max_figures_bytes);
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(db.clone())
                 .app_data(authenticator.clone())
                 .app_data(routes.clone())
                 .app_data(body_limit)
+                .app_data(figures_limit)
                 .app_data(web::PathConfig::default().error_handler(|e, req| {
                     let detail = format!("No such resource: {e}.");
                     match req.app_data::<web::Data<RouteTable>>() {

@@ -74,6 +74,7 @@ impl Authenticator {
         keys: JwtKeys,
         passwords: PasswordHashing,
         limits: RateLimits,
+        sessions: Sessions,
     ) -> Result<Self, argon2::password_hash::Error> {
         let dummy_hash = password::hash(&password::generate())?;
         Ok(Self {
@@ -82,7 +83,7 @@ impl Authenticator {
             dummy_hash,
             passwords,
             limits,
-            sessions: Sessions::default(),
+            sessions,
         })
     }
 

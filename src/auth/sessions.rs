@@ -3,19 +3,16 @@
 //! Every request with an access token must find its user still active, with the role it
 //! has now and the session version the token was signed for (a password change or a
 //! deactivation raises it). Asking Postgres on every request costs a transaction of its
-//! own; here the answer is kept for [`RECHECK_AFTER`], keyed by the session version, so
-//! a token ended by a change made through this process ends at once (the change forgets
-//! the user), and one ended elsewhere (another instance, the CLI) ends within that time.
+//! own; here the answer is kept for a moment (`MANTELMONITOR_USER_RECHECK_MS`, 500 ms
+//! by default, at most a second), keyed by the session version, so a token ended by a
+//! change made through this process ends at once (the change forgets the user), and one
+//! ended elsewhere (another instance, the CLI) ends within that time.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use crate::domain::{OrganisationId, Role, UserId};
-
-/// How long a user check is trusted: under a second, so a revocation anywhere ends
-/// access within one.
-pub const RECHECK_AFTER: Duration = Duration::from_millis(500);
 
 /// Entries kept at most; beyond it the stale ones go, and if that is not enough, all.
 const CAPACITY: usize = 10_000;
@@ -29,14 +26,23 @@ struct Seen {
 }
 
 /// Users found active a moment ago, with their role and session version.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Sessions {
     seen: RwLock<HashMap<UserId, Seen>>,
+    /// How long a user check is trusted; zero: not at all.
+    recheck_after: Duration,
 }
 
 impl Sessions {
+    pub fn new(recheck_after: Duration) -> Self {
+        Sessions {
+            seen: RwLock::default(),
+            recheck_after,
+        }
+    }
+
     /// The role of `user`, if they were found active in `organisation` with
-    /// `session_version` less than [`RECHECK_AFTER`] ago.
+    /// `session_version` less than the recheck time ago.
     pub fn recall(
         &self,
         organisation: OrganisationId,
@@ -48,7 +54,7 @@ impl Sessions {
             .filter(|s| {
                 s.organisation == organisation
                     && s.session_version == session_version
-                    && s.at.elapsed() < RECHECK_AFTER
+                    && s.at.elapsed() < self.recheck_after
             })
             .map(|s| s.role)
     }
@@ -61,9 +67,12 @@ impl Sessions {
         session_version: i32,
         role: Role,
     ) {
+        if self.recheck_after.is_zero() {
+            return;
+        }
         let mut seen = self.seen.write().unwrap_or_else(|e| e.into_inner());
         if seen.len() >= CAPACITY {
-            seen.retain(|_, s| s.at.elapsed() < RECHECK_AFTER);
+            seen.retain(|_, s| s.at.elapsed() < self.recheck_after);
             if seen.len() >= CAPACITY {
                 seen.clear();
             }
@@ -93,6 +102,8 @@ impl Sessions {
 mod tests {
     use super::*;
 
+    const RECHECK_AFTER: Duration = Duration::from_millis(500);
+
     fn ids() -> (OrganisationId, UserId) {
         (
             OrganisationId::from_uuid(uuid::Uuid::new_v4()),
@@ -102,7 +113,7 @@ mod tests {
 
     #[test]
     fn a_user_check_is_recalled_only_for_the_same_organisation_and_session_version() {
-        let sessions = Sessions::default();
+        let sessions = Sessions::new(RECHECK_AFTER);
         let (org, user) = ids();
         assert_eq!(sessions.recall(org, user, 3), None);
         sessions.remember(org, user, 3, Role::Coordinator);
@@ -119,7 +130,7 @@ mod tests {
 
     #[test]
     fn a_forgotten_or_stale_user_check_is_asked_again() {
-        let sessions = Sessions::default();
+        let sessions = Sessions::new(RECHECK_AFTER);
         let (org, user) = ids();
         sessions.remember(org, user, 0, Role::Admin);
         sessions.forget(user);
@@ -130,8 +141,16 @@ mod tests {
     }
 
     #[test]
+    fn with_no_recheck_time_nothing_is_remembered() {
+        let sessions = Sessions::new(Duration::ZERO);
+        let (org, user) = ids();
+        sessions.remember(org, user, 0, Role::Admin);
+        assert_eq!(sessions.recall(org, user, 0), None);
+    }
+
+    #[test]
     fn the_cache_stays_bounded() {
-        let sessions = Sessions::default();
+        let sessions = Sessions::new(RECHECK_AFTER);
         let org = OrganisationId::from_uuid(uuid::Uuid::new_v4());
         for _ in 0..CAPACITY + 5 {
             let user = UserId::from_uuid(uuid::Uuid::new_v4());

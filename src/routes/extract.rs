@@ -16,6 +16,24 @@ use crate::error::{ApiError, FieldError};
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
+/// The largest bulk figures body accepted, set from `MANTELMONITOR_MAX_FIGURES_BYTES`.
+#[derive(Debug, Clone, Copy)]
+pub struct FiguresLimit(pub usize);
+
+/// A bulk figures body: a [`RawBody`] within the [`FiguresLimit`].
+pub struct FiguresBody(pub RawBody);
+
+impl FromRequest for FiguresBody {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<FiguresLimit>().map_or(16_777_216, |l| l.0);
+        let body = RawBody::read(req, payload, limit);
+        Box::pin(async move { body.await.map(FiguresBody) })
+    }
+}
+
 /// A JSON request body. Wrong content type: 415. Too large: 413. Not JSON: 400.
 /// JSON of the wrong shape (types, unknown or missing fields): 422 with a pointer.
 pub struct Json<T>(pub T);
@@ -69,6 +87,17 @@ impl FromRequest for RawBody {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req.app_data::<BodyLimit>().map_or(1_048_576, |l| l.0);
+        Self::read(req, payload, limit)
+    }
+}
+
+impl RawBody {
+    /// Reads the body, at most `limit` bytes (413 beyond).
+    fn read(
+        req: &HttpRequest,
+        payload: &mut Payload,
+        limit: usize,
+    ) -> Pin<Box<dyn Future<Output = Result<Self, ApiError>>>> {
         let content_type = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -87,7 +116,9 @@ impl FromRequest for RawBody {
             if declared_length.is_some_and(|n| n > limit) {
                 return Err(too_large());
             }
-            let mut bytes = web::BytesMut::new();
+            // Room for what the client says it sends, so a large body is not copied as
+            // it grows.
+            let mut bytes = web::BytesMut::with_capacity(declared_length.unwrap_or(0));
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| {
                     ApiError::bad_request(format!("The request body could not be read: {e}"))

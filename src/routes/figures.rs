@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::extract::{Query, RawBody, parse_json};
+use super::extract::{FiguresBody, Query, parse_json};
 use crate::auth::permit::{Permitted, WriteProjects};
 use crate::db::monitoring::plan_refs;
 use crate::db::scope::ProjectScope;
@@ -20,7 +20,7 @@ use crate::idempotency::{self, Claim};
 use crate::models::project as projects;
 use crate::monitoring::content::{self, PlanRefs, ReportContent};
 use crate::monitoring::figures::{
-    self, FiguresInput, FiguresOutcome, Landing, MAX_ROWS, ReportOutcome, Row,
+    self, FiguresInput, FiguresOutcome, Landing, MAX_ROWS, Parsed, ReportOutcome, Row,
 };
 use crate::monitoring::reports::{self, ReportRow};
 
@@ -185,39 +185,36 @@ async fn check_groups(
 pub async fn submit_figures(
     req: HttpRequest,
     db: web::Data<Db>,
-    Permitted(principal, body): Permitted<WriteProjects, RawBody>,
+    Permitted(principal, FiguresBody(body)): Permitted<WriteProjects, FiguresBody>,
     Query(query): Query<FiguresQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency::key(&req)?;
     let dry_run = query.dry_run.unwrap_or(false);
     let essence = body.essence().unwrap_or_default();
-    let raw = if body.is_json() {
-        figures::from_json(parse_json::<FiguresInput>(&body.bytes)?)
+    let mut parsed = Parsed::default();
+    if body.is_json() {
+        figures::from_json(parse_json::<FiguresInput>(&body.bytes)?, &mut parsed);
     } else if essence == "text/csv" {
-        figures::from_csv(&body.bytes).map_err(too_many)?
+        figures::from_csv(&body.bytes, &mut parsed).map_err(too_many)?;
     } else {
         return Err(ApiError::UnsupportedMediaType(format!(
             "Send the figures as application/json or text/csv, not {}.",
             body.content_type.as_deref().unwrap_or("missing")
         )));
     };
-    if raw.is_empty() {
+    let Parsed {
+        rows,
+        mut errors,
+        count,
+    } = parsed;
+    if count == 0 {
         return Err(ApiError::field("", "has no figures"));
     }
-    if raw.len() > MAX_ROWS {
+    if count > MAX_ROWS {
         return Err(ApiError::field(
             "",
-            format!("has {} rows; at most {MAX_ROWS} per request", raw.len()),
+            format!("has {count} rows; at most {MAX_ROWS} per request"),
         ));
-    }
-    let count = raw.len();
-    let mut rows = Vec::with_capacity(count);
-    let mut errors = Vec::new();
-    for row in raw {
-        match figures::parse(row) {
-            Ok(row) => rows.push(row),
-            Err(found) => errors.extend(found),
-        }
     }
     // A figure set twice would leave only the last row standing; the client meant one.
     errors.extend(figures::strict::repeated(&rows));

@@ -46,7 +46,7 @@ pub async fn get_summary(
 ) -> Result<HttpResponse, ApiError> {
     let (org, id) = (principal.organisation_id, path.into_inner());
     let summary = db
-        .snapshot(org, async move |conn| {
+        .tenant(org, async move |conn| {
             projects::find(conn, org, id)
                 .await
                 .map_err(project_missing)?;
@@ -73,7 +73,7 @@ pub async fn get_plan(
 ) -> Result<HttpResponse, ApiError> {
     let (org, id) = (principal.organisation_id, path.into_inner());
     let plan = db
-        .snapshot(org, async move |conn| {
+        .tenant(org, async move |conn| {
             let project = projects::find(conn, org, id)
                 .await
                 .map_err(project_missing)?;

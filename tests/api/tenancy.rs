@@ -5,7 +5,8 @@ use diesel::QueryableByName;
 use diesel::sql_types::{Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use mantelmonitor::db::Db;
-use mantelmonitor::domain::OrganisationId;
+use mantelmonitor::domain::audit::{Acting, Actor};
+use mantelmonitor::domain::{OrganisationId, UserId};
 use mantelmonitor::error::ApiError;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -130,9 +131,13 @@ async fn a_query_that_forgets_its_organisation_filter_still_sees_only_its_own_ro
     conn.batch_execute("ROLLBACK").await.unwrap();
 
     // Writing a row for another organisation is refused by WITH CHECK.
+    let who = Acting {
+        organisation: OrganisationId::from_uuid(org_b),
+        actor: Actor::User(UserId::from_uuid(uuid::Uuid::new_v4())),
+    };
     let insert = app
         .db
-        .tenant(OrganisationId::from_uuid(org_b), async move |conn| {
+        .acting(who, async move |conn| {
             diesel::sql_query(format!(
                 "INSERT INTO projects (id, organisation_id, name, start_date, end_date) \
                      VALUES (gen_random_uuid(), '{org_a}', 'smuggled', '2026-01-01', '2026-12-31')"

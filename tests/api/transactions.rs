@@ -93,7 +93,7 @@ async fn each_transaction_sees_its_own_organisation_throughout_on_one_pooled_con
 
     // Read-only snapshots are transactions too, and refuse writes.
     let write = db
-        .snapshot(org_b, async move |conn| {
+        .tenant(org_b, async move |conn| {
             diesel::sql_query("CREATE TEMPORARY TABLE scratch (n int)")
                 .execute(conn)
                 .await

@@ -10,6 +10,11 @@
 //! one-query read costs two round trips (start and query together, then `COMMIT`) instead
 //! of four. A transaction that sends nothing sends no `BEGIN` and no `COMMIT` either.
 //!
+//! A read-only transaction (every request that only reads) does not wait for its
+//! `COMMIT` either: it cannot fail (it wrote nothing, and Postgres refuses its writes),
+//! so it is queued on the socket and the connection goes back to the pool; whoever uses
+//! the connection next is answered after it. A read costs one round trip.
+//!
 //! The transaction manager is diesel-async's own: it counts the depth (a savepoint inside
 //! the transaction is a `SAVEPOINT`), marks a connection whose transaction was abandoned
 //! as broken so the pool drops it, and handles failed commits. Only the wire changes.
@@ -22,6 +27,8 @@ use diesel_async::{
     AnsiTransactionManager, AsyncConnection, AsyncConnectionCore, AsyncPgConnection,
     SimpleAsyncConnection, TransactionManager,
 };
+use std::future::Future;
+
 use futures_util::future::{BoxFuture, FutureExt, try_join};
 
 type Inner = AsyncPgConnection;
@@ -31,17 +38,42 @@ pub struct Conn {
     inner: Inner,
     /// The start of the open transaction, not yet sent.
     deferred: Option<String>,
+    /// The open transaction is read-only.
+    read_only: bool,
 }
 
 impl Conn {
     /// Opens a transaction whose start, `start` (`BEGIN` and whatever must follow it
     /// before the first query), goes out with the transaction's first statement.
-    pub(crate) async fn begin_deferred(&mut self, start: String) -> QueryResult<()> {
+    /// `read_only` says that `start` makes the transaction read-only (Postgres then
+    /// refuses its writes), so that its commit need not be waited for.
+    pub(crate) async fn begin_deferred(
+        &mut self,
+        start: String,
+        read_only: bool,
+    ) -> QueryResult<()> {
         // The manager is told a transaction began (so that a nested one is a savepoint
         // and an abandoned one breaks the connection); the empty SQL sends nothing.
         AnsiTransactionManager::begin_transaction_sql(self, "").await?;
         self.deferred = Some(start);
+        self.read_only = read_only;
         Ok(())
+    }
+
+    /// True in a read-only transaction: it can take no row locks, and needs none, since
+    /// it reads one snapshot (see `Db::tenant`).
+    pub fn reads_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Queues `query` on the socket without waiting for its answer: polled once, the
+    /// statement is sent (tokio-postgres queues it on the first poll and drops the
+    /// answer of a request nobody waits for).
+    fn send_only(&mut self, query: &str) {
+        let mut shared: &Inner = &self.inner;
+        let mut future = std::pin::pin!(shared.batch_execute(query));
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        let _ = future.as_mut().poll(&mut context);
     }
 
     /// Ends the open transaction: commits, or rolls back when `commit` is false.
@@ -82,6 +114,11 @@ impl SimpleAsyncConnection for Conn {
     async fn batch_execute(&mut self, query: &str) -> QueryResult<()> {
         match self.take_start() {
             None if query.is_empty() => Ok(()),
+            None if query == "COMMIT" && self.read_only => {
+                self.read_only = false;
+                self.send_only(query);
+                Ok(())
+            }
             None => self.inner.batch_execute(query).await,
             // The transaction sent nothing: there is nothing to commit or roll back.
             Some(_) if query == "COMMIT" || query == "ROLLBACK" => Ok(()),
@@ -129,6 +166,7 @@ impl AsyncConnection for Conn {
         Ok(Conn {
             inner: Inner::establish(database_url).await?,
             deferred: None,
+            read_only: false,
         })
     }
 

@@ -3,7 +3,7 @@
 //! get `QueryResult`s and typed errors and choose a status themselves.
 //!
 //! Three ways in, each on connections of its own role (see [`roles`]):
-//! - [`Db::tenant`] (and `snapshot`, `acting`): every request after authentication, logged
+//! - [`Db::tenant`] (reads) and [`Db::acting`] (writes): every request after authentication, logged
 //!   in as the non-owning role `mantelmonitor_app`, with the caller's organisation set
 //!   transaction-locally, so row-level security hides every other organisation even if a
 //!   query forgets its filter.
@@ -14,6 +14,22 @@
 
 mod conn;
 pub mod error;
+
+/// Runs `$query` (with the diesel-async method `$run`) under the row lock `$lock`
+/// (`for_share`, `for_key_share`) in a transaction that may write, and without it in a
+/// read-only one ([`Db::tenant`]), which cannot take row locks and needs none: it reads
+/// one snapshot, which no writer changes.
+macro_rules! locked {
+    ($conn:expr, $query:expr, $lock:ident, $run:ident) => {{
+        let conn: &mut $crate::Conn = $conn;
+        if conn.reads_only() {
+            $query.$run(conn).await
+        } else {
+            $query.$lock().$run(conn).await
+        }
+    }};
+}
+pub(crate) use locked;
 pub mod idempotency;
 pub mod json;
 pub mod models;
@@ -109,7 +125,12 @@ fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, String> {
 /// When the connection was lost underway (the server restarted, a network fault), the
 /// answer is "connection lost" whatever step failed, so the caller hears 503, and the
 /// broken connection leaves the pool.
-async fn in_transaction<T, E, F>(pool: &Pool, start: String, body: F) -> Result<T, E>
+async fn in_transaction<T, E, F>(
+    pool: &Pool,
+    start: String,
+    read_only: bool,
+    body: F,
+) -> Result<T, E>
 where
     F: TxBody<T, E>,
     T: Send + 'static,
@@ -117,7 +138,7 @@ where
 {
     use diesel_async::pooled_connection::PoolableConnection;
     let mut conn = pool.get().await?;
-    conn.begin_deferred(start).await?;
+    conn.begin_deferred(start, read_only).await?;
     // As diesel-async's own `transaction`: commit on success (a failed commit is the
     // answer), roll back on failure (the body's error is the answer unless the rollback
     // itself failed).
@@ -162,20 +183,12 @@ impl Db {
         })
     }
 
-    /// Runs `body` in a transaction that sees only `organisation`'s rows.
+    /// Runs `body` in a read-only transaction that sees only `organisation`'s rows, on
+    /// one snapshot (REPEATABLE READ): an answer assembled from several queries (the
+    /// whole plan, its summary) agrees with itself while writers carry on, without a
+    /// row lock. Postgres refuses its writes, so its commit cannot fail and is not
+    /// waited for: a one-query read is one round trip.
     pub async fn tenant<T, E, F>(&self, organisation: OrganisationId, body: F) -> Result<T, E>
-    where
-        F: TxBody<T, E>,
-        T: Send + 'static,
-        E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
-    {
-        self.scoped(organisation, None, false, body).await
-    }
-
-    /// Like [`Db::tenant`], read-only on one snapshot (REPEATABLE READ): for answers
-    /// assembled from several queries (the whole plan, its summary) that must agree with
-    /// each other while writers carry on.
-    pub async fn snapshot<T, E, F>(&self, organisation: OrganisationId, body: F) -> Result<T, E>
     where
         F: TxBody<T, E>,
         T: Send + 'static,
@@ -184,8 +197,9 @@ impl Db {
         self.scoped(organisation, None, true, body).await
     }
 
-    /// Like [`Db::tenant`] for `who.organisation`, and records `who.actor`, so that the
-    /// histories and audit trails (written by triggers) say who made each change.
+    /// A transaction that may write, seeing only `who.organisation`'s rows, and records
+    /// `who.actor`, so that the histories and audit trails (written by triggers) say who
+    /// made each change.
     pub async fn acting<T, E, F>(&self, who: Acting, body: F) -> Result<T, E>
     where
         F: TxBody<T, E>,
@@ -200,7 +214,7 @@ impl Db {
         &self,
         organisation: OrganisationId,
         actor: Option<String>,
-        snapshot: bool,
+        read_only: bool,
         body: F,
     ) -> Result<T, E>
     where
@@ -213,7 +227,7 @@ impl Db {
         // and the actor tag are made of a UUID and a fixed word, so formatting them into
         // the statement is safe.
         let actor = actor.unwrap_or_default();
-        let begin = if snapshot {
+        let begin = if read_only {
             "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
         } else {
             "BEGIN"
@@ -221,7 +235,7 @@ impl Db {
         let start = format!(
             "{begin}; SELECT set_config('app.organisation_id', '{organisation}', true), set_config('app.actor', '{actor}', true)"
         );
-        in_transaction(&self.app, start, body).await
+        in_transaction(&self.app, start, read_only, body).await
     }
 
     /// Runs `body` in a transaction as the role that finds callers: it reads users and API
@@ -233,7 +247,7 @@ impl Db {
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
-        in_transaction(&self.auth, "BEGIN".into(), body).await
+        in_transaction(&self.auth, "BEGIN".into(), false, body).await
     }
 
     /// True when a request connection can be had and answers.
@@ -265,7 +279,7 @@ impl SystemDb {
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
-        in_transaction(&self.pool, "BEGIN".into(), body).await
+        in_transaction(&self.pool, "BEGIN".into(), false, body).await
     }
 }
 

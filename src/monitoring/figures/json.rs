@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType};
 use utoipa::openapi::{RefOr, Type};
 
-use super::{Origin, RawRow};
+use super::{Origin, Parsed, RawRow};
 
 /// One figure as a JSON client sends it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -33,24 +33,22 @@ pub struct FigureInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FiguresInput {
-    /// At most 10000.
+    #[schema(max_items = 100_000)]
     pub figures: Vec<FigureInput>,
 }
 
-pub fn from_json(input: FiguresInput) -> Vec<RawRow> {
-    input
-        .figures
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| RawRow {
+/// Parses each row of `input` into `parsed`.
+pub fn from_json(input: FiguresInput, parsed: &mut Parsed) {
+    for (i, f) in input.figures.into_iter().enumerate() {
+        parsed.push(RawRow {
             origin: Origin::Json(i),
             project_id: f.project_id,
             quarter: f.quarter,
             figure: f.figure,
             subject: f.subject,
             value: f.value.into_text(),
-        })
-        .collect()
+        });
+    }
 }
 
 /// A figure's value as sent: numbers as their JSON text (`12`, `1250.5`), strings as

@@ -26,7 +26,31 @@ pub use parse::parse;
 pub use sheet::from_csv;
 
 /// The most rows one submission may carry.
-pub const MAX_ROWS: usize = 10_000;
+pub const MAX_ROWS: usize = 100_000;
+
+/// Rows parsed as they are read, so that a submission is held once as text (the body)
+/// and once parsed, never as a list of raw cells as well.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub rows: Vec<Row>,
+    /// What the rows that did not parse got wrong.
+    pub errors: Vec<FieldError>,
+    /// Rows read, including those beyond [`MAX_ROWS`], which are counted and not parsed.
+    pub count: usize,
+}
+
+impl Parsed {
+    pub fn push(&mut self, raw: RawRow) {
+        self.count += 1;
+        if self.count > MAX_ROWS {
+            return;
+        }
+        match parse(raw) {
+            Ok(row) => self.rows.push(row),
+            Err(found) => self.errors.extend(found),
+        }
+    }
+}
 
 /// Where a row came from, to name it in errors.
 #[derive(Debug, Clone, Copy)]

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Origin, RawRow, strict};
+use super::{Origin, Parsed, RawRow, strict};
 use crate::error::FieldError;
 
 /// Column names, English or Dutch.
@@ -20,15 +20,20 @@ fn column(name: &str) -> Option<&'static str> {
 
 /// Reads CSV: comma or semicolon separated (whichever the header uses), UTF-8 with or
 /// without a byte-order mark, headers in English or Dutch. A quote that never closes
-/// and a row with more or fewer cells than the header are refused, not guessed at.
-pub fn from_csv(body: &[u8]) -> Result<Vec<RawRow>, Vec<FieldError>> {
+/// and a row with more or fewer cells than the header are refused, not guessed at. Each
+/// row is parsed into `parsed` as it is read; what cannot be read as CSV is the error.
+pub fn from_csv(body: &[u8], parsed: &mut Parsed) -> Result<(), Vec<FieldError>> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let Ok(text) = std::str::from_utf8(body) else {
         return Err(vec![FieldError::cell(1, "", "the file is not UTF-8")]);
     };
     // Excel writes CRLF; with plain LF the reader's line numbers are the file's.
-    let text = text.replace("\r\n", "\n");
-    let text = text.as_str();
+    let text = if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let text = text.as_ref();
     let header = text.lines().next().unwrap_or_default();
     let delimiter = if header.matches(';').count() > header.matches(',').count() {
         b';'
@@ -82,10 +87,11 @@ pub fn from_csv(body: &[u8]) -> Result<Vec<RawRow>, Vec<FieldError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+    let mut record = csv::StringRecord::new();
+    loop {
+        let record = match reader.read_record(&mut record) {
+            Ok(true) => &record,
+            Ok(false) => break,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or_default();
                 errors.push(FieldError::cell(line, "", format!("unreadable row: {e}")));
@@ -117,7 +123,7 @@ pub fn from_csv(body: &[u8]) -> Result<Vec<RawRow>, Vec<FieldError>> {
                 .to_string()
         };
         let subject = get("subject");
-        rows.push(RawRow {
+        parsed.push(RawRow {
             origin: Origin::Csv(line),
             project_id: get("project_id"),
             quarter: get("quarter"),
@@ -127,7 +133,7 @@ pub fn from_csv(body: &[u8]) -> Result<Vec<RawRow>, Vec<FieldError>> {
         });
     }
     if errors.is_empty() {
-        Ok(rows)
+        Ok(())
     } else {
         Err(errors)
     }

@@ -45,7 +45,7 @@ pub async fn get_progress(
     let (org, id) = (principal.organisation_id, path.into_inner());
     let include = query.include.unwrap_or_default();
     let progress = db
-        .snapshot(org, async move |conn| {
+        .tenant(org, async move |conn| {
             let project = projects::find(conn, org, id)
                 .await
                 .map_err(project_missing)?;

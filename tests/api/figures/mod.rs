@@ -7,6 +7,7 @@
 mod csv;
 mod csv_refused;
 mod json;
+mod limits;
 mod planned;
 mod retries;
 mod tenancy;

@@ -130,16 +130,18 @@ pub async fn lock(conn: &mut Conn, org: OrganisationId, id: ProjectId) -> QueryR
         .await
 }
 
-/// Reads the project under a share lock: its lines can be written, but its period
-/// cannot change until the transaction ends.
+/// Reads the project under a share lock (in a transaction that may write): its lines can
+/// be written, but its period cannot change until the transaction ends.
 pub async fn share(conn: &mut Conn, org: OrganisationId, id: ProjectId) -> QueryResult<Project> {
-    projects::table
-        .filter(projects::organisation_id.eq(org))
-        .filter(projects::id.eq(id))
-        .select(Project::as_select())
-        .for_share()
-        .first(conn)
-        .await
+    crate::locked!(
+        conn,
+        projects::table
+            .filter(projects::organisation_id.eq(org))
+            .filter(projects::id.eq(id))
+            .select(Project::as_select()),
+        for_share,
+        first
+    )
 }
 
 /// Applies `changes` to a project locked with [`lock`] at version `current`.

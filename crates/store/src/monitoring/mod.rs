@@ -25,13 +25,15 @@ use crate::scope::ProjectScope;
 /// that uses it (409), or the report sees the line gone (422).
 pub async fn plan_refs(conn: &mut Conn, scope: &ProjectScope) -> StoreResult<PlanRefs> {
     let (org, project) = (scope.org, scope.project_id());
-    let groups: Vec<(TargetGroupId, Vec<LanguageCode>)> = target_groups::table
-        .filter(target_groups::organisation_id.eq(org))
-        .filter(target_groups::project_id.eq(project))
-        .select((target_groups::id, target_groups::languages))
-        .for_key_share()
-        .load(conn)
-        .await?;
+    let groups: Vec<(TargetGroupId, Vec<LanguageCode>)> = locked!(
+        conn,
+        target_groups::table
+            .filter(target_groups::organisation_id.eq(org))
+            .filter(target_groups::project_id.eq(project))
+            .select((target_groups::id, target_groups::languages)),
+        for_key_share,
+        load
+    )?;
     let translations: Vec<(LanguageCode, Vec<LanguageCode>)> = translation_costs::table
         .filter(translation_costs::organisation_id.eq(org))
         .filter(translation_costs::project_id.eq(project))
@@ -63,33 +65,48 @@ pub async fn plan_refs(conn: &mut Conn, scope: &ProjectScope) -> StoreResult<Pla
     );
     Ok(PlanRefs {
         target_groups: groups.into_iter().map(|(id, _)| id).collect(),
-        budget_lines: budget_lines::table
-            .filter(budget_lines::organisation_id.eq(org))
-            .filter(budget_lines::project_id.eq(project))
-            .select(budget_lines::id)
-            .for_key_share()
-            .load::<BudgetLineId>(conn)
-            .await?
-            .into_iter()
-            .collect(),
-        partners: project_partners::table
-            .filter(project_partners::organisation_id.eq(org))
-            .filter(project_partners::project_id.eq(project))
-            .select(project_partners::id)
-            .for_key_share()
-            .load::<ProjectPartnerId>(conn)
-            .await?
-            .into_iter()
-            .collect(),
-        activities: planned_hours::table
-            .filter(planned_hours::organisation_id.eq(org))
-            .filter(planned_hours::project_id.eq(project))
-            .select(planned_hours::activity)
-            .for_key_share()
-            .load::<Activity>(conn)
-            .await?
-            .into_iter()
-            .collect(),
+        budget_lines: {
+            let rows: Vec<BudgetLineId> = locked!(
+                conn,
+                budget_lines::table
+                    .filter(budget_lines::organisation_id.eq(org))
+                    .filter(budget_lines::project_id.eq(project))
+                    .select(budget_lines::id),
+                for_key_share,
+                load
+            )?;
+            rows
+        }
+        .into_iter()
+        .collect(),
+        partners: {
+            let rows: Vec<ProjectPartnerId> = locked!(
+                conn,
+                project_partners::table
+                    .filter(project_partners::organisation_id.eq(org))
+                    .filter(project_partners::project_id.eq(project))
+                    .select(project_partners::id),
+                for_key_share,
+                load
+            )?;
+            rows
+        }
+        .into_iter()
+        .collect(),
+        activities: {
+            let rows: Vec<Activity> = locked!(
+                conn,
+                planned_hours::table
+                    .filter(planned_hours::organisation_id.eq(org))
+                    .filter(planned_hours::project_id.eq(project))
+                    .select(planned_hours::activity),
+                for_key_share,
+                load
+            )?;
+            rows
+        }
+        .into_iter()
+        .collect(),
         languages,
     })
 }

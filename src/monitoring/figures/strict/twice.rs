@@ -17,10 +17,18 @@ fn name(origin: Origin) -> String {
     }
 }
 
-fn list(names: &[String]) -> String {
+/// Rows named in one message at most; the rest are counted. Every row still gets its
+/// own error, but a message naming all of 100,000 rows, on each of them, would not fit
+/// in memory.
+const NAMED: usize = 10;
+
+fn list(names: &[String], total: usize) -> String {
     match names {
         [] => String::new(),
-        [one] => one.clone(),
+        [one] if total == 1 => one.clone(),
+        _ if total > names.len() => {
+            format!("{} and {} more rows", names.join(", "), total - names.len())
+        }
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
@@ -44,10 +52,10 @@ pub fn repeated(rows: &[Row]) -> Vec<FieldError> {
         if origins.len() < 2 {
             continue;
         }
-        let names: Vec<String> = origins.iter().copied().map(name).collect();
+        let names: Vec<String> = origins.iter().take(NAMED).copied().map(name).collect();
         let message = format!(
             "{} all set {} of {} for the same subject; set each figure once per request",
-            list(&names),
+            list(&names, origins.len()),
             key.2,
             key.1
         );
@@ -226,6 +234,30 @@ mod tests {
             errors[0]
                 .message
                 .starts_with("/figures/0 and /figures/2 all set reach_new")
+        );
+    }
+
+    #[test]
+    fn a_figure_set_by_many_rows_names_ten_and_counts_the_rest_on_every_row() {
+        let p = ProjectId::generate();
+        let rows: Vec<Row> = (2..100_002)
+            .map(|line| {
+                row(
+                    Origin::Csv(line),
+                    p,
+                    "2025-Q1",
+                    Figure::KeyPersonContacts,
+                    Subject::None,
+                )
+            })
+            .collect();
+        let errors = repeated(&rows);
+        assert_eq!(errors.len(), 100_000, "every row is named by its own error");
+        assert_eq!(
+            errors[99_999].message,
+            "line 2, line 3, line 4, line 5, line 6, line 7, line 8, line 9, line 10, line 11 \
+             and 99990 more rows all set key_person_contacts of 2025-Q1 for the same subject; \
+             set each figure once per request"
         );
     }
 }
