@@ -125,3 +125,35 @@ async fn requests_leave_no_connection_inside_a_transaction() {
     assert_eq!(response.status(), 404);
     assert_eq!(idle_in_transaction(&app.database_url).await, 0);
 }
+
+#[tokio::test]
+async fn pipelined_statements_run_inside_the_transaction_in_whatever_order_they_are_polled() {
+    use futures_util::future::try_join;
+    let app = spawn_app().await;
+    let a = app.tenant("Gepijplijnd").await;
+    let org = OrganisationId::from_uuid(a.organisation_id.parse().unwrap());
+    let db = Db::new(&app.connections, 1, std::time::Duration::from_secs(5)).unwrap();
+    let (first, second) = db
+        .tenant(org, async move |conn| {
+            // Made first, polled last: the transaction's start, which goes with the
+            // first statement made, still goes out before either statement.
+            let mut shared: &mantelmonitor::db::Conn = conn;
+            let made_first = diesel::sql_query(SEEN).get_result::<Seen>(&mut shared);
+            let polled_first = async {
+                let mut shared: &mantelmonitor::db::Conn = conn;
+                diesel::sql_query(SEEN)
+                    .get_result::<Seen>(&mut shared)
+                    .await
+            };
+            let (first, second) = try_join(polled_first, made_first).await?;
+            Ok::<_, ApiError>((first, second))
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .unwrap();
+    for s in [&first, &second] {
+        assert_eq!(s.organisation.as_deref(), Some(a.organisation_id.as_str()));
+    }
+    assert_eq!(first.txid, second.txid, "one transaction");
+    assert_eq!(idle_in_transaction(&app.database_url).await, 0);
+}

@@ -36,8 +36,9 @@ type Inner = AsyncPgConnection;
 /// A Postgres connection whose transaction start rides with its first statement.
 pub struct Conn {
     inner: Inner,
-    /// The start of the open transaction, not yet sent.
-    deferred: Option<String>,
+    /// The start of the open transaction, not yet sent. Behind a lock because statements
+    /// may be pipelined on a shared reference (`&Conn`).
+    deferred: std::sync::Mutex<Option<String>>,
     /// The open transaction is read-only.
     read_only: bool,
 }
@@ -55,7 +56,7 @@ impl Conn {
         // The manager is told a transaction began (so that a nested one is a savepoint
         // and an abandoned one breaks the connection); the empty SQL sends nothing.
         AnsiTransactionManager::begin_transaction_sql(self, "").await?;
-        self.deferred = Some(start);
+        *self.deferred.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(start);
         self.read_only = read_only;
         Ok(())
     }
@@ -86,8 +87,18 @@ impl Conn {
     }
 
     /// The deferred start, taken: the caller sends it.
-    fn take_start(&mut self) -> Option<String> {
-        self.deferred.take()
+    fn take_start(&self) -> Option<String> {
+        self.deferred
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+
+    fn start_pending(&mut self) -> bool {
+        self.deferred
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
     }
 
     /// `future` (a statement on the inner connection), preceded on the wire by `start`.
@@ -100,11 +111,19 @@ impl Conn {
             None => future,
             Some(start) => {
                 let mut shared = inner;
-                // `try_join` polls the start first, so it is queued first; both answers
-                // arrive in the same round trip. When the start fails, the transaction
-                // is aborted and the statement fails with it.
-                let start = async move { shared.batch_execute(&start).await };
-                try_join(start, future).map(|r| r.map(|(_, r)| r)).boxed()
+                let mut start = async move { shared.batch_execute(&start).await }.boxed();
+                // Polled once now, the start is queued on the socket before any statement
+                // made after this one (pipelined statements may be polled in any order);
+                // both answers arrive in the same round trip. When the start fails, the
+                // transaction is aborted and the statement fails with it.
+                let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+                match start.as_mut().poll(&mut context) {
+                    std::task::Poll::Ready(Ok(())) => future,
+                    std::task::Poll::Ready(Err(e)) => futures_util::future::ready(Err(e)).boxed(),
+                    std::task::Poll::Pending => {
+                        try_join(start, future).map(|r| r.map(|(_, r)| r)).boxed()
+                    }
+                }
             }
         }
     }
@@ -139,10 +158,8 @@ impl AsyncConnectionCore for Conn {
         T: AsQuery + 'query,
         T::Query: QueryFragment<Self::Backend> + QueryId + 'query,
     {
-        let start = self.take_start();
-        let mut inner: &'conn Inner = &self.inner;
-        let load = AsyncConnectionCore::load(&mut inner, source);
-        Self::after_start(&self.inner, start, load)
+        let mut shared: &'conn Conn = self;
+        AsyncConnectionCore::load(&mut shared, source)
     }
 
     fn execute_returning_count<'conn, 'query, T>(
@@ -152,10 +169,54 @@ impl AsyncConnectionCore for Conn {
     where
         T: QueryFragment<Self::Backend> + QueryId + 'query,
     {
-        let start = self.take_start();
-        let mut inner: &'conn Inner = &self.inner;
+        let mut shared: &'conn Conn = self;
+        AsyncConnectionCore::execute_returning_count(&mut shared, source)
+    }
+}
+
+/// Statements on a shared reference can be pipelined: several futures made and polled
+/// together (`try_join`) go out together and are answered in one round trip.
+impl SimpleAsyncConnection for &Conn {
+    async fn batch_execute(&mut self, query: &str) -> QueryResult<()> {
+        let mut inner: &Inner = &self.inner;
+        match self.take_start() {
+            None => inner.batch_execute(query).await,
+            Some(start) => inner.batch_execute(&format!("{start}; {query}")).await,
+        }
+    }
+}
+
+impl<'a> AsyncConnectionCore for &'a Conn {
+    type ExecuteFuture<'conn, 'query> = BoxFuture<'a, QueryResult<usize>>;
+    type LoadFuture<'conn, 'query> = BoxFuture<'a, QueryResult<Self::Stream<'conn, 'query>>>;
+    type Stream<'conn, 'query> = <Inner as AsyncConnectionCore>::Stream<'conn, 'query>;
+    type Row<'conn, 'query> = <Inner as AsyncConnectionCore>::Row<'conn, 'query>;
+    type Backend = diesel::pg::Pg;
+
+    fn load<'conn, 'query, T>(&'conn mut self, source: T) -> Self::LoadFuture<'conn, 'query>
+    where
+        T: AsQuery + 'query,
+        T::Query: QueryFragment<Self::Backend> + QueryId + 'query,
+    {
+        let this: &'a Conn = self;
+        let start = this.take_start();
+        let mut inner: &'a Inner = &this.inner;
+        let load = AsyncConnectionCore::load(&mut inner, source);
+        Conn::after_start(&this.inner, start, load)
+    }
+
+    fn execute_returning_count<'conn, 'query, T>(
+        &'conn mut self,
+        source: T,
+    ) -> Self::ExecuteFuture<'conn, 'query>
+    where
+        T: QueryFragment<Self::Backend> + QueryId + 'query,
+    {
+        let this: &'a Conn = self;
+        let start = this.take_start();
+        let mut inner: &'a Inner = &this.inner;
         let execute = AsyncConnectionCore::execute_returning_count(&mut inner, source);
-        Self::after_start(&self.inner, start, execute)
+        Conn::after_start(&this.inner, start, execute)
     }
 }
 
@@ -165,7 +226,7 @@ impl AsyncConnection for Conn {
     async fn establish(database_url: &str) -> diesel::ConnectionResult<Self> {
         Ok(Conn {
             inner: Inner::establish(database_url).await?,
-            deferred: None,
+            deferred: std::sync::Mutex::new(None),
             read_only: false,
         })
     }
@@ -192,6 +253,6 @@ impl PoolableConnection for Conn {
     /// transaction was left open: the pool drops it instead of handing it out. This
     /// replaces a test query at every check-out.
     fn is_broken(&mut self) -> bool {
-        self.deferred.is_some() || PoolableConnection::is_broken(&mut self.inner)
+        self.start_pending() || PoolableConnection::is_broken(&mut self.inner)
     }
 }

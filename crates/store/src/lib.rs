@@ -15,21 +15,35 @@
 mod conn;
 pub mod error;
 
-/// Runs `$query` (with the diesel-async method `$run`) under the row lock `$lock`
-/// (`for_share`, `for_key_share`) in a transaction that may write, and without it in a
-/// read-only one ([`Db::tenant`]), which cannot take row locks and needs none: it reads
-/// one snapshot, which no writer changes.
+/// A future running `$query` (with the diesel-async method `$run`) under the row lock
+/// `$lock` (`for_share`, `for_key_share`) in a transaction that may write, and without it
+/// in a read-only one ([`Db::tenant`]), which cannot take row locks and needs none: it
+/// reads one snapshot, which no writer changes. `$conn` is a `&Conn` (or `&mut Conn`):
+/// several such futures polled together are pipelined.
 macro_rules! locked {
     ($conn:expr, $query:expr, $lock:ident, $run:ident) => {{
-        let conn: &mut $crate::Conn = $conn;
-        if conn.reads_only() {
-            $query.$run(conn).await
-        } else {
-            $query.$lock().$run(conn).await
+        let mut conn: &$crate::Conn = $conn;
+        let query = $query;
+        async move {
+            if conn.reads_only() {
+                query.$run(&mut conn).await
+            } else {
+                query.$lock().$run(&mut conn).await
+            }
         }
     }};
 }
+/// A future running `$query` with the diesel-async method `$run` on `$conn` (a `&Conn`),
+/// to be pipelined with others.
+macro_rules! query {
+    ($conn:expr, $query:expr, $run:ident) => {{
+        let mut conn: &$crate::Conn = $conn;
+        let query = $query;
+        async move { query.$run(&mut conn).await }
+    }};
+}
 pub(crate) use locked;
+pub(crate) use query;
 pub mod idempotency;
 pub mod json;
 pub mod models;

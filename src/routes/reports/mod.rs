@@ -99,7 +99,7 @@ fn missing(quarter: Quarter) -> ApiError {
 
 /// The report of `quarter`, or 404; `lock` takes it FOR UPDATE.
 async fn existing(
-    conn: &mut Conn,
+    conn: &Conn,
     scope: &ProjectScope,
     quarter: Quarter,
     lock: bool,

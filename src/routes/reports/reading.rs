@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::future::try_join;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -60,8 +61,9 @@ pub async fn list_quarters(
         .tenant(org, async move |conn| {
             let scope = project_scope(conn, org, id).await?;
             let (start, end) = scope.period();
-            let rows = reports::all(conn, &scope).await?;
-            let due = DueDates::load(conn, &scope).await?;
+            let rows = async { reports::all(conn, &scope).await.map_err(ApiError::from) };
+            let due = async { DueDates::load(conn, &scope).await.map_err(ApiError::from) };
+            let (rows, due) = try_join(rows, due).await?;
             let today = crate::models::today(conn).await?;
             Ok::<_, ApiError>(statuses(Quarter::spanning(start, end), &rows, &due, today))
         })
@@ -124,8 +126,9 @@ pub async fn get_report(
     let (row, due) = db
         .tenant(org, async move |conn| {
             let scope = project_scope(conn, org, id).await?;
-            let row = existing(conn, &scope, quarter, false).await?;
-            Ok::<_, ApiError>((row, DueDates::load(conn, &scope).await?))
+            // Pipelined: one round trip for both.
+            let due = async { DueDates::load(conn, &scope).await.map_err(ApiError::from) };
+            try_join(existing(conn, &scope, quarter, false), due).await
         })
         .await?;
     Ok(respond(HttpResponse::Ok(), row, &due))

@@ -3,6 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, put, web};
+use futures_util::future::try_join3;
 
 use super::{QuarterlyReport, inside, locked, missing, quarter_of, respond};
 use crate::auth::Principal;
@@ -62,9 +63,13 @@ async fn write(
     db.acting(principal.acting(), async move |conn| {
         let scope = project_scope(conn, org, project).await?;
         inside(&scope, quarter)?;
-        let current = reports::find(conn, &scope, quarter, true).await?;
-        let refs = plan_refs(conn, &scope).await?;
-        let due = DueDates::load(conn, &scope).await?;
+        // Pipelined: one round trip for the three.
+        let (current, refs, due) = try_join3(
+            reports::find(conn, &scope, quarter, true),
+            plan_refs(conn, &scope),
+            DueDates::load(conn, &scope),
+        )
+        .await?;
         match current {
             None => {
                 let row = create(conn, &scope, &refs, quarter, conditions, change).await?;

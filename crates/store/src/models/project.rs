@@ -142,6 +142,7 @@ pub async fn share(conn: &mut Conn, org: OrganisationId, id: ProjectId) -> Query
         for_share,
         first
     )
+    .await
 }
 
 /// Applies `changes` to a project locked with [`lock`] at version `current`.

@@ -23,9 +23,11 @@ use crate::scope::ProjectScope;
 /// Reads what the plan offers, holding a key-share lock on those lines until the
 /// transaction ends: a concurrent delete of a line waits, and then sees the report
 /// that uses it (409), or the report sees the line gone (422).
-pub async fn plan_refs(conn: &mut Conn, scope: &ProjectScope) -> StoreResult<PlanRefs> {
+/// The six reads are pipelined: one round trip.
+pub async fn plan_refs(conn: &Conn, scope: &ProjectScope) -> StoreResult<PlanRefs> {
+    use futures_util::future::{try_join, try_join3};
     let (org, project) = (scope.org, scope.project_id());
-    let groups: Vec<(TargetGroupId, Vec<LanguageCode>)> = locked!(
+    let groups = locked!(
         conn,
         target_groups::table
             .filter(target_groups::organisation_id.eq(org))
@@ -33,22 +35,66 @@ pub async fn plan_refs(conn: &mut Conn, scope: &ProjectScope) -> StoreResult<Pla
             .select((target_groups::id, target_groups::languages)),
         for_key_share,
         load
-    )?;
-    let translations: Vec<(LanguageCode, Vec<LanguageCode>)> = translation_costs::table
-        .filter(translation_costs::organisation_id.eq(org))
-        .filter(translation_costs::project_id.eq(project))
-        .select((
-            translation_costs::source_language,
-            translation_costs::target_languages,
-        ))
-        .load(conn)
-        .await?;
-    let target_languages: Vec<Option<LanguageCode>> = targets::table
-        .filter(targets::organisation_id.eq(org))
-        .filter(targets::project_id.eq(project))
-        .select(targets::language)
-        .load(conn)
-        .await?;
+    );
+    let translations = query!(
+        conn,
+        translation_costs::table
+            .filter(translation_costs::organisation_id.eq(org))
+            .filter(translation_costs::project_id.eq(project))
+            .select((
+                translation_costs::source_language,
+                translation_costs::target_languages,
+            )),
+        load
+    );
+    let target_languages = query!(
+        conn,
+        targets::table
+            .filter(targets::organisation_id.eq(org))
+            .filter(targets::project_id.eq(project))
+            .select(targets::language),
+        load
+    );
+    let budget_lines = locked!(
+        conn,
+        budget_lines::table
+            .filter(budget_lines::organisation_id.eq(org))
+            .filter(budget_lines::project_id.eq(project))
+            .select(budget_lines::id),
+        for_key_share,
+        load
+    );
+    let partners = locked!(
+        conn,
+        project_partners::table
+            .filter(project_partners::organisation_id.eq(org))
+            .filter(project_partners::project_id.eq(project))
+            .select(project_partners::id),
+        for_key_share,
+        load
+    );
+    let activities = locked!(
+        conn,
+        planned_hours::table
+            .filter(planned_hours::organisation_id.eq(org))
+            .filter(planned_hours::project_id.eq(project))
+            .select(planned_hours::activity),
+        for_key_share,
+        load
+    );
+    #[allow(clippy::type_complexity)]
+    let ((groups, translations, target_languages), (budget_lines, partners, activities)): (
+        (
+            Vec<(TargetGroupId, Vec<LanguageCode>)>,
+            Vec<(LanguageCode, Vec<LanguageCode>)>,
+            Vec<Option<LanguageCode>>,
+        ),
+        (Vec<BudgetLineId>, Vec<ProjectPartnerId>, Vec<Activity>),
+    ) = try_join(
+        try_join3(groups, translations, target_languages),
+        try_join3(budget_lines, partners, activities),
+    )
+    .await?;
     let mut languages: HashSet<String> = HashSet::from(["nl".to_string()]);
     for (_, codes) in &groups {
         languages.extend(codes.iter().map(|c| c.as_str().to_string()));
@@ -65,48 +111,9 @@ pub async fn plan_refs(conn: &mut Conn, scope: &ProjectScope) -> StoreResult<Pla
     );
     Ok(PlanRefs {
         target_groups: groups.into_iter().map(|(id, _)| id).collect(),
-        budget_lines: {
-            let rows: Vec<BudgetLineId> = locked!(
-                conn,
-                budget_lines::table
-                    .filter(budget_lines::organisation_id.eq(org))
-                    .filter(budget_lines::project_id.eq(project))
-                    .select(budget_lines::id),
-                for_key_share,
-                load
-            )?;
-            rows
-        }
-        .into_iter()
-        .collect(),
-        partners: {
-            let rows: Vec<ProjectPartnerId> = locked!(
-                conn,
-                project_partners::table
-                    .filter(project_partners::organisation_id.eq(org))
-                    .filter(project_partners::project_id.eq(project))
-                    .select(project_partners::id),
-                for_key_share,
-                load
-            )?;
-            rows
-        }
-        .into_iter()
-        .collect(),
-        activities: {
-            let rows: Vec<Activity> = locked!(
-                conn,
-                planned_hours::table
-                    .filter(planned_hours::organisation_id.eq(org))
-                    .filter(planned_hours::project_id.eq(project))
-                    .select(planned_hours::activity),
-                for_key_share,
-                load
-            )?;
-            rows
-        }
-        .into_iter()
-        .collect(),
+        budget_lines: budget_lines.into_iter().collect(),
+        partners: partners.into_iter().collect(),
+        activities: activities.into_iter().collect(),
         languages,
     })
 }

@@ -38,12 +38,13 @@ pub struct ReportRow {
 }
 
 pub async fn find(
-    conn: &mut Conn,
+    mut conn: &Conn,
     scope: &ProjectScope,
     quarter: Quarter,
     lock: bool,
 ) -> StoreResult<Option<ReportRow>> {
     use diesel::OptionalExtension;
+    let conn = &mut conn;
     let query = quarterly_reports::table
         .filter(quarterly_reports::organisation_id.eq(scope.org))
         .filter(quarterly_reports::project_id.eq(scope.project_id()))
@@ -56,7 +57,8 @@ pub async fn find(
     })
 }
 
-pub async fn all(conn: &mut Conn, scope: &ProjectScope) -> StoreResult<Vec<ReportRow>> {
+pub async fn all(mut conn: &Conn, scope: &ProjectScope) -> StoreResult<Vec<ReportRow>> {
+    let conn = &mut conn;
     Ok(quarterly_reports::table
         .filter(quarterly_reports::organisation_id.eq(scope.org))
         .filter(quarterly_reports::project_id.eq(scope.project_id()))
@@ -220,19 +222,28 @@ pub struct DueDates {
 }
 
 impl DueDates {
-    pub async fn load(conn: &mut Conn, scope: &ProjectScope) -> StoreResult<Self> {
-        let days: i32 = organisations::table
-            .filter(organisations::id.eq(scope.org))
-            .select(organisations::report_due_days)
-            .first(conn)
-            .await?;
-        let duties: Vec<JsonDoc<Vec<ReportingDuty>>> = fund_applications::table
-            .filter(fund_applications::organisation_id.eq(scope.org))
-            .filter(fund_applications::project_id.eq(scope.project_id()))
-            .filter(fund_applications::status.ne_all([FundStatus::Rejected, FundStatus::Withdrawn]))
-            .select(fund_applications::reporting_duties)
-            .load(conn)
-            .await?;
+    /// Two reads, pipelined.
+    pub async fn load(conn: &Conn, scope: &ProjectScope) -> StoreResult<Self> {
+        let days = crate::query!(
+            conn,
+            organisations::table
+                .filter(organisations::id.eq(scope.org))
+                .select(organisations::report_due_days),
+            first
+        );
+        let duties = crate::query!(
+            conn,
+            fund_applications::table
+                .filter(fund_applications::organisation_id.eq(scope.org))
+                .filter(fund_applications::project_id.eq(scope.project_id()))
+                .filter(
+                    fund_applications::status.ne_all([FundStatus::Rejected, FundStatus::Withdrawn])
+                )
+                .select(fund_applications::reporting_duties),
+            load
+        );
+        let (days, duties): (i32, Vec<JsonDoc<Vec<ReportingDuty>>>) =
+            futures_util::future::try_join(days, duties).await?;
         Ok(DueDates {
             days,
             duties: duties.into_iter().flat_map(|d| d.0).collect(),
