@@ -507,6 +507,14 @@ def report(results, cases, statements, half_rate, bulk, rows, body_bytes, busy, 
         f"{low_bulk:,.0f}–{max(bulk):,.0f} rows/s | — | — | ≥ {GOALS['bulk_rows_per_s']:,} rows/s | "
         f"{'yes' if low_bulk >= GOALS['bulk_rows_per_s'] else 'no'} | — | — |",
         "",
+        "Limits (pgbench -M prepared, same socket and connections): single-resource GETs against "
+        "the tenant read (BEGIN; SET LOCAL ROLE mantelmonitor_app; set_config; the SELECT; COMMIT) "
+        "and, in its own column, the bare SELECT; the PUT against the same write transaction "
+        "(the project key-share locked, the report updated, its event written by the trigger); "
+        "lists, summary, plan and progress against the statements the service sent for them "
+        "(log_statement), inside the same wall. Statements: as Postgres logged them for one "
+        "request, the transaction's start (sent with the first statement) and its COMMIT included.",
+        "",
         f"RSS: {rss_idle:.1f} MiB idle after start (goal ≤ {GOALS['rss_idle_mib']}: "
         f"{'met' if rss_idle <= GOALS['rss_idle_mib'] else 'not met'}), peak {rss_peak:.1f} MiB over every load "
         f"(goal ≤ {GOALS['rss_load_mib']}: {'met' if rss_peak <= GOALS['rss_load_mib'] else 'not met'}), "

@@ -12,7 +12,8 @@ use uuid::Uuid;
 use crate::domain::{OrganisationId, Role, UserId};
 
 /// Seconds of clock skew tolerated on `exp` and `nbf`.
-const LEEWAY_SECONDS: u64 = 30;
+/// How far past `exp` (and before `nbf`) a token is still accepted, for clock skew.
+pub(crate) const LEEWAY_SECONDS: u64 = 30;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {

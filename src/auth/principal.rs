@@ -137,13 +137,22 @@ impl Authenticator {
     }
 
     async fn access_token(&self, token: &str) -> Result<Principal, ApiError> {
-        let claims = self
-            .keys
-            .verify(token)
-            .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
-        let org = OrganisationId::from_uuid(claims.org);
-        let user_id = UserId::from_uuid(claims.sub);
-        if let Some(role) = self.sessions.recall(org, user_id, claims.sv) {
+        let (org, user_id, session_version) = match self.sessions.verified(token) {
+            Some(known) => known,
+            None => {
+                let claims = self
+                    .keys
+                    .verify(token)
+                    .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
+                self.sessions.remember_token(token, &claims);
+                (
+                    OrganisationId::from_uuid(claims.org),
+                    UserId::from_uuid(claims.sub),
+                    claims.sv,
+                )
+            }
+        };
+        if let Some(role) = self.sessions.recall(org, user_id, session_version) {
             return Ok(Principal {
                 organisation_id: org,
                 role,
@@ -166,7 +175,7 @@ impl Authenticator {
                 "The access token's user is deactivated.".into(),
             ));
         }
-        if claims.sv != user.session_version {
+        if session_version != user.session_version {
             return Err(ApiError::Unauthorized(
                 "The access token was ended by a password change or deactivation; sign in again."
                     .into(),

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
+use crate::auth::jwt::{Claims, LEEWAY_SECONDS};
 use crate::domain::{OrganisationId, Role, UserId};
 
 /// Entries kept at most; beyond it the stale ones go, and if that is not enough, all.
@@ -25,10 +26,22 @@ struct Seen {
     at: Instant,
 }
 
-/// Users found active a moment ago, with their role and session version.
+/// What a verified access token says, kept until it expires: its signature cannot change,
+/// and checking it again costs more than the rest of a small request.
+#[derive(Debug, Clone, Copy)]
+struct Verified {
+    organisation: OrganisationId,
+    user: UserId,
+    session_version: i32,
+    expires: i64,
+}
+
+/// Users found active a moment ago, with their role and session version, and access
+/// tokens whose signature was verified.
 #[derive(Debug)]
 pub struct Sessions {
     seen: RwLock<HashMap<UserId, Seen>>,
+    tokens: RwLock<HashMap<String, Verified>>,
     /// How long a user check is trusted; zero: not at all.
     recheck_after: Duration,
 }
@@ -37,8 +50,41 @@ impl Sessions {
     pub fn new(recheck_after: Duration) -> Self {
         Sessions {
             seen: RwLock::default(),
+            tokens: RwLock::default(),
             recheck_after,
         }
+    }
+
+    /// The organisation, user and session version of `token`, if it was verified before
+    /// and has not expired (with the leeway verification allows).
+    pub fn verified(&self, token: &str) -> Option<(OrganisationId, UserId, i32)> {
+        let now = chrono::Utc::now().timestamp();
+        let tokens = self.tokens.read().unwrap_or_else(|e| e.into_inner());
+        tokens
+            .get(token)
+            .filter(|v| v.expires.saturating_add(LEEWAY_SECONDS as i64) >= now)
+            .map(|v| (v.organisation, v.user, v.session_version))
+    }
+
+    /// Remembers that `token`, which says `claims`, was verified just now.
+    pub fn remember_token(&self, token: &str, claims: &Claims) {
+        let now = chrono::Utc::now().timestamp();
+        let mut tokens = self.tokens.write().unwrap_or_else(|e| e.into_inner());
+        if tokens.len() >= CAPACITY {
+            tokens.retain(|_, v| v.expires.saturating_add(LEEWAY_SECONDS as i64) >= now);
+            if tokens.len() >= CAPACITY {
+                tokens.clear();
+            }
+        }
+        tokens.insert(
+            token.to_string(),
+            Verified {
+                organisation: OrganisationId::from_uuid(claims.org),
+                user: UserId::from_uuid(claims.sub),
+                session_version: claims.sv,
+                expires: claims.exp,
+            },
+        );
     }
 
     /// The role of `user`, if they were found active in `organisation` with
@@ -138,6 +184,28 @@ mod tests {
         sessions.remember(org, user, 0, Role::Admin);
         std::thread::sleep(RECHECK_AFTER + Duration::from_millis(20));
         assert_eq!(sessions.recall(org, user, 0), None);
+    }
+
+    #[test]
+    fn a_verified_token_is_recalled_until_it_expires() {
+        let sessions = Sessions::new(RECHECK_AFTER);
+        let keys =
+            crate::auth::jwt::JwtKeys::new(&[7u8; 32], "iss", "aud", Duration::from_secs(60));
+        let (org, user) = ids();
+        let token = keys.issue(user, org, Role::Viewer, 4).unwrap();
+        assert_eq!(sessions.verified(&token), None);
+        let mut claims = keys.verify(&token).unwrap();
+        sessions.remember_token(&token, &claims);
+        assert_eq!(sessions.verified(&token), Some((org, user, 4)));
+        assert_eq!(
+            sessions.verified(&format!("{token}x")),
+            None,
+            "only that very token"
+        );
+        // Expired beyond the leeway: verified again, which refuses it.
+        claims.exp = chrono::Utc::now().timestamp() - LEEWAY_SECONDS as i64 - 1;
+        sessions.remember_token(&token, &claims);
+        assert_eq!(sessions.verified(&token), None);
     }
 
     #[test]

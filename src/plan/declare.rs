@@ -84,8 +84,12 @@ macro_rules! plan_parts {
             project: $crate::models::project::Project,
         ) -> Result<PlanDocument, $crate::error::ApiError> {
             let scope = $crate::db::scope::ProjectScope::new(project.clone());
+            // Every section's lines in one round trip: the reads are pipelined.
+            let conn: &$crate::db::Conn = conn;
+            let ($($name,)*) =
+                tokio::try_join!($(document::all::<$part>(conn, &scope)),*)?;
             Ok(PlanDocument {
-                $($name: document::all::<$part>(conn, &scope).await?,)*
+                $($name,)*
                 project: $crate::routes::projects::ProjectResponse::from(project),
             })
         }

@@ -31,7 +31,7 @@ const ALL: i64 = 100_000;
 
 /// Every line of a part.
 pub(crate) async fn all<P: Part<Scope = ProjectScope>>(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     scope: &ProjectScope,
 ) -> Result<Vec<P::Output>, ApiError> {
     Ok(P::list(conn, scope, ALL, None).await?)

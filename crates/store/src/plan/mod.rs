@@ -107,9 +107,10 @@ pub trait Lines: 'static {
         serde_json::to_value(Self::input_of(item.clone())).ok() == serde_json::to_value(input).ok()
     }
 
-    /// At most `limit + 1` items after `after`, in list order.
+    /// At most `limit + 1` items after `after`, in list order. On a shared connection,
+    /// so that the lists of several parts can be read in one round trip.
     fn list<'c>(
-        conn: &'c mut Conn,
+        conn: &'c Conn,
         scope: &'c Self::Scope,
         limit: i64,
         after: Option<Keyset>,
@@ -302,13 +303,14 @@ macro_rules! line_queries {
         }
 
         async fn list_rows(
-            conn: &mut $crate::Conn,
+            mut conn: &$crate::Conn,
             scope: &$crate::scope::ProjectScope,
             limit: i64,
             after: Option<$crate::models::Keyset>,
         ) -> $crate::error::StoreResult<Vec<$row>> {
             use diesel::{BoolExpressionMethods, ExpressionMethods, QueryDsl, SelectableHelper};
             use diesel_async::RunQueryDsl;
+            let conn = &mut conn;
             let query = $table::table
                 .filter($table::organisation_id.eq(scope.org))
                 .filter($table::project_id.eq(scope.project_id()))
@@ -366,7 +368,7 @@ macro_rules! line_methods {
             item.id
         }
         async fn list<'c>(
-            conn: &'c mut $crate::Conn,
+            conn: &'c $crate::Conn,
             scope: &'c $crate::scope::ProjectScope,
             limit: i64,
             after: Option<$crate::models::Keyset>,

@@ -184,11 +184,12 @@ impl Lines for Partners {
         }
     }
     async fn list<'c>(
-        conn: &'c mut Conn,
+        mut conn: &'c Conn,
         scope: &'c OrgScope,
         limit: i64,
         after: Option<Keyset>,
     ) -> StoreResult<Vec<Partner>> {
+        let conn = &mut conn;
         let query = partners::table
             .filter(partners::organisation_id.eq(scope.org))
             .into_boxed();

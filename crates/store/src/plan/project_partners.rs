@@ -114,10 +114,11 @@ line_queries!(project_partners, LinkRow, LinkFields, ProjectPartnerId);
 
 /// Adds partner names and level histories to link rows.
 pub async fn complete(
-    conn: &mut Conn,
+    mut conn: &Conn,
     org: OrganisationId,
     rows: Vec<LinkRow>,
 ) -> StoreResult<Vec<ProjectPartner>> {
+    let conn = &mut conn;
     let ids: Vec<ProjectPartnerId> = rows.iter().map(|r| r.id).collect();
     let partner_ids: Vec<PartnerId> = rows.iter().map(|r| r.partner_id).collect();
     let names: Vec<(PartnerId, String)> = partners::table
@@ -282,11 +283,12 @@ impl Lines for ProjectPartners {
             && input.notes == item.notes
     }
     async fn list<'c>(
-        conn: &'c mut Conn,
+        mut conn: &'c Conn,
         scope: &'c ProjectScope,
         limit: i64,
         after: Option<Keyset>,
     ) -> StoreResult<Vec<ProjectPartner>> {
+        let conn = &mut conn;
         let rows = list_rows(conn, scope, limit, after).await?;
         complete(conn, scope.org, rows).await
     }

@@ -181,11 +181,12 @@ impl Lines for Roadmap {
         }
     }
     async fn list<'c>(
-        conn: &'c mut Conn,
+        mut conn: &'c Conn,
         scope: &'c ProjectScope,
         limit: i64,
         after: Option<Keyset>,
     ) -> StoreResult<Vec<RoadmapStep>> {
+        let conn = &mut conn;
         let after_step = after
             .map(|k| i16::try_from(k.id.as_u128()).unwrap_or(i16::MAX))
             .unwrap_or(0);
