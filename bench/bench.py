@@ -419,8 +419,11 @@ def run(service, work, busy):
     statements = {}
     for name, kind, path, _, _ in cases:
         if kind == "write":
-            body = json.dumps(seeded["content"]).replace("__N__", "statements").encode()
-            action = lambda: service.ok("PUT", path, token, body, headers={"If-Match": "*"})
+            sent = iter(range(1_000_000))  # a changed body each time, as under load
+
+            def action(path=path, sent=sent):
+                body = json.dumps(seeded["content"]).replace("__N__", f"statements {next(sent)}")
+                service.ok("PUT", path, token, body.encode(), headers={"If-Match": "*"})
         else:
             action = lambda: service.ok("GET", path, token)
         service.ok("GET", "/api/v1/users/me", token)

@@ -224,8 +224,15 @@ impl Application {
             source,
         })?;
         let port = listener.local_addr()?.port();
-        let document = openapi::document();
-        let routes = web::Data::new(RouteTable::from(&document));
+        let (routes, document) = {
+            let document = openapi::document();
+            let served = routes::docs::Document::new(&document)
+                .map_err(|e| StartupError::Config(e.to_string()))?;
+            (
+                web::Data::new(RouteTable::from(&document)),
+                web::Data::new(served),
+            )
+        };
         let db = web::Data::new(db);
         let body_limit = BodyLimit(settings.max_body_bytes);
         let figures_limit = FiguresLimit(settings.max_figures_bytes);
@@ -244,7 +251,12 @@ impl Application {
                     }
                 }))
                 // Before the /api/v1 scope: actix does not fall through a matched scope.
-                .service(routes::docs::swagger(document.clone()))
+                .app_data(document.clone())
+                .service(routes::docs::swagger())
+                .route(
+                    routes::docs::DOCUMENT_PATH,
+                    web::get().to(routes::docs::document),
+                )
                 .service(web::redirect("/docs", "/docs/"))
                 .into_utoipa_app()
                 .configure(routes::configure)
@@ -278,10 +290,10 @@ impl Application {
 }
 
 /// Building a worker's application allocates and frees several megabytes (the OpenAPI
-/// description of every route, gathered and dropped); glibc keeps what is freed in its
-/// arenas, where it counts as resident for good. Handing it back to the system keeps an
-/// idle service small.
-fn return_freed_memory() {
+/// description of every route, gathered and dropped), and so does a large bulk
+/// submission; glibc keeps what is freed in its arenas, where it counts as resident for
+/// good. Handing it back to the system keeps an idle service small.
+pub(crate) fn return_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases free memory of the allocator's own arenas.
     unsafe {

@@ -33,6 +33,9 @@ pub struct FiguresQuery {
     pub dry_run: Option<bool>,
 }
 
+/// A submission of more rows than this hands the memory it used back to the system.
+const LARGE: usize = 10_000;
+
 /// At most this many problems are listed; the rest are counted in `detail`.
 const MAX_ERRORS: usize = 1000;
 
@@ -191,6 +194,8 @@ pub async fn submit_figures(
     let key = idempotency::key(&req)?;
     let dry_run = query.dry_run.unwrap_or(false);
     let essence = body.essence().unwrap_or_default();
+    let mode: &[u8] = if dry_run { b"dry:" } else { b"run:" };
+    let hash = idempotency::fingerprint(&[mode, essence.as_bytes(), b"\n", &body.bytes]);
     let mut parsed = Parsed::default();
     if body.is_json() {
         figures::from_json(parse_json::<FiguresInput>(&body.bytes)?, &mut parsed);
@@ -202,6 +207,8 @@ pub async fn submit_figures(
             body.content_type.as_deref().unwrap_or("missing")
         )));
     };
+    // Parsed, the text is not needed any more: it goes before the reports are built.
+    drop(body);
     let Parsed {
         rows,
         mut errors,
@@ -221,8 +228,6 @@ pub async fn submit_figures(
     // Rows that could not be read are reported together with what the checks against
     // the projects and plans find in the others.
     let unreadable = errors;
-    let mode: &[u8] = if dry_run { b"dry:" } else { b"run:" };
-    let hash = idempotency::fingerprint(&[mode, essence.as_bytes(), b"\n", &body.bytes]);
     let org = principal.organisation_id;
     let outcome = db
         .acting(principal.acting(), async move |conn| {
@@ -271,6 +276,10 @@ pub async fn submit_figures(
             Ok::<_, ApiError>(Ok(body))
         })
         .await?;
+    // The rows and reports of a large submission are gone now; so is their memory.
+    if count > LARGE {
+        crate::startup::return_freed_memory();
+    }
     match outcome {
         Ok(body) => Ok(idempotency::answer(HttpResponse::Ok(), body)),
         Err(Claim::Replay { status, body }) => Ok(idempotency::replayed(status, body)),

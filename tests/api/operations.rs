@@ -78,6 +78,26 @@ async fn docs_are_served_from_the_binary_without_a_cdn() {
         .await
         .unwrap();
     assert!(config.contains("/api/v1/openapi.json"));
+    let served = app
+        .request(Method::GET, "/api/v1/openapi.json", None)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(
+        served.headers()["content-type"].to_str().unwrap(),
+        "application/json"
+    );
+    let served: serde_json::Value = served.json().await.unwrap();
+    let committed: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/openapi/openapi.json"
+    )))
+    .unwrap();
+    assert_eq!(
+        served, committed,
+        "the document served is the committed one"
+    );
     let bundle = app
         .request(Method::GET, "/docs/swagger-ui-bundle.js", None)
         .send()
