@@ -12,10 +12,15 @@ pub fn path_value<T: FromStr>(req: &HttpRequest, name: &str) -> Result<T, ApiErr
 
 /// A project that is not there (or not the caller's) is a 404.
 pub fn project_missing(error: crate::db::QueryError) -> ApiError {
-    ApiError::from(crate::db::StoreError::missing(
-        "The project does not exist.",
-    )(error))
+    ApiError::from(crate::db::StoreError::missing(NO_SUCH_PROJECT)(error))
 }
+
+/// The 404 of a project that is not there (or not the caller's).
+pub fn no_such_project() -> ApiError {
+    ApiError::NotFound(NO_SUCH_PROJECT.into())
+}
+
+const NO_SUCH_PROJECT: &str = "The project does not exist.";
 
 /// The project's scope, with the project under a share lock: its lines can be written,
 /// its period cannot change until the transaction ends.

@@ -7,7 +7,7 @@ use futures_util::future::try_join;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{QuarterlyReport, existing, quarter_of, respond};
+use super::{QuarterlyReport, missing, quarter_of, respond};
 use crate::auth::permit::{Allowed, ReadProjects};
 use crate::db::Db;
 use crate::domain::ProjectId;
@@ -16,7 +16,7 @@ use crate::domain::report::QuarterState;
 use crate::error::ApiError;
 use crate::monitoring::reports::{self, DueDates, ReportRow, ReportState};
 use crate::routes::json_ok;
-use crate::routes::parts::project_scope;
+use crate::routes::parts::{no_such_project, project_scope};
 
 /// One quarter of the project period.
 #[derive(Debug, Serialize, ToSchema)]
@@ -123,13 +123,13 @@ pub async fn get_report(
     let (id, raw) = path.into_inner();
     let quarter = quarter_of(&raw)?;
     let org = principal.organisation_id;
-    let (row, due) = db
+    // One statement: the project, the report and its due dates.
+    let found = db
         .tenant(org, async move |conn| {
-            let scope = project_scope(conn, org, id).await?;
-            // Pipelined: one round trip for both.
-            let due = async { DueDates::load(conn, &scope).await.map_err(ApiError::from) };
-            try_join(existing(conn, &scope, quarter, false), due).await
+            Ok::<_, ApiError>(reports::read(conn, org, id, quarter).await?)
         })
         .await?;
+    let (row, due) = found.ok_or_else(no_such_project)?;
+    let row = row.ok_or_else(|| missing(quarter))?;
     Ok(respond(HttpResponse::Ok(), row, &due))
 }

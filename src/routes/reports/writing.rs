@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, put, web};
 use futures_util::future::try_join3;
 
-use super::{QuarterlyReport, inside, locked, missing, quarter_of, respond};
+use super::{QuarterlyReport, existing, inside, locked, missing, quarter_of, respond};
 use crate::auth::Principal;
 use crate::auth::permit::{Permitted, WriteProjects};
 use crate::db::monitoring::plan_refs;
@@ -63,9 +63,10 @@ async fn write(
     db.acting(principal.acting(), async move |conn| {
         let scope = project_scope(conn, org, project).await?;
         inside(&scope, quarter)?;
-        // Pipelined: one round trip for the three.
+        // Pipelined: one round trip for the three. The report is read without a lock;
+        // the write makes sure it is still what was decided on.
         let (current, refs, due) = try_join3(
-            reports::find(conn, &scope, quarter, true),
+            reports::find(conn, &scope, quarter, false),
             plan_refs(conn, &scope),
             DueDates::load(conn, &scope),
         )
@@ -76,7 +77,7 @@ async fn write(
                 Ok((row, due, true))
             }
             Some(current) => {
-                let row = replace(conn, &refs, current, conditions, change).await?;
+                let row = replace(conn, &scope, &refs, current, conditions, change).await?;
                 Ok((row, due, false))
             }
         }
@@ -113,39 +114,77 @@ async fn create(
 }
 
 /// Changes the current report, if the preconditions hold and it is editable; a retried
-/// PUT of what is stored answers it as it is.
+/// PUT of what is stored answers it as it is. Decided on the report as read without a
+/// lock, so that its row is locked only from the write to the commit; when it changed
+/// meanwhile, decided again under the lock.
 async fn replace(
     conn: &mut Conn,
+    scope: &ProjectScope,
     refs: &PlanRefs,
-    current: ReportRow,
+    seen: ReportRow,
     conditions: PutConditions,
     change: Change,
 ) -> Result<ReportRow, ApiError> {
-    let quarter = current.quarter;
+    let quarter = seen.quarter;
+    let patch = match &change {
+        Change::Patch(patch) => Some(patch.clone()),
+        Change::Replace(_) => None,
+    };
     let content = match change {
         Change::Replace(content) => *content,
-        Change::Patch(patch) => merge(&current.content.0, patch)?,
+        Change::Patch(patch) => merge(&seen.content.0, patch)?,
     };
+    let Some(content) = decide(refs, &seen, &conditions, content)? else {
+        return Ok(seen);
+    };
+    // What was decided depends on the version seen, unless it replaces whatever is there.
+    let version = match (&patch, &conditions.if_match) {
+        (None, Some(Precondition::Any)) => None,
+        _ => Some(seen.version),
+    };
+    if let Some(row) = reports::update_if(conn, seen.id, version, &content).await? {
+        return Ok(row);
+    }
+    let current = existing(conn, scope, quarter, true).await?;
+    let content = match patch {
+        Some(patch) => merge(&current.content.0, patch)?,
+        None => content,
+    };
+    match decide(refs, &current, &conditions, content)? {
+        None => Ok(current),
+        Some(content) => Ok(reports::update(conn, &current, content).await?),
+    }
+}
+
+/// What a change of `current` to `content` comes to: `None` when it leaves it as it is
+/// (a retried PUT), the valid content to store, or why not.
+fn decide(
+    refs: &PlanRefs,
+    current: &ReportRow,
+    conditions: &PutConditions,
+    content: ReportContent,
+) -> Result<Option<ReportContent>, ApiError> {
     let content = content::validate(refs, content)?;
     if conditions.create_only {
         return fresh(Guarded::Stale);
     }
     // A retried PUT of what is stored already changes nothing.
     if conditions.if_match.is_none() && current.content.0 == content {
-        return Ok(current);
+        return Ok(None);
     }
-    let Some(expected) = conditions.if_match else {
+    let Some(expected) = &conditions.if_match else {
         return Err(ApiError::PreconditionRequired(format!(
-            "A report for {quarter} exists: send If-Match with its ETag to change it."
+            "A report for {} exists: send If-Match with its ETag to change it.",
+            current.quarter
         )));
     };
     if !expected.matches(current.version) {
         return fresh(Guarded::Stale);
     }
     if !current.state.editable() {
-        return Err(locked(&current));
+        return Err(locked(current));
     }
-    Ok(reports::update(conn, &current, content).await?)
+    Ok(Some(content))
 }
 
 /// What a report PATCH may hold: `ReportContent` field by field.

@@ -8,6 +8,7 @@ mod patching;
 mod pinned_lines;
 mod quarters;
 mod races;
+mod references;
 mod retries;
 mod revisions;
 mod tenancy;

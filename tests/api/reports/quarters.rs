@@ -223,4 +223,6 @@ async fn due_dates_follow_the_organisation_setting_and_the_earliest_reporting_du
     assert_eq!(response.status(), 200, "withdraw the application");
     let item = quarter_status(&app, &t.token, pid, "2025-Q2").await;
     assert_eq!(item["due_on"], "2099-12-31");
+    let (report, _) = stored(&app, &t.token, pid, "2025-Q2").await;
+    assert_eq!(report["due_on"], "2099-12-31", "the report follows");
 }

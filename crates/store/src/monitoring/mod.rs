@@ -13,27 +13,27 @@ use crate::Conn;
 
 use crate::domain::plan::{Activity, LanguageCode};
 use crate::domain::report::content::PlanRefs;
-use crate::domain::{BudgetLineId, ProjectPartnerId, TargetGroupId};
+use crate::domain::{BudgetLineId, ProjectId, ProjectPartnerId, TargetGroupId};
 use crate::error::StoreResult;
 use crate::schema::{
     budget_lines, planned_hours, project_partners, target_groups, targets, translation_costs,
 };
 use crate::scope::ProjectScope;
 
-/// Reads what the plan offers, holding a key-share lock on those lines until the
-/// transaction ends: a concurrent delete of a line waits, and then sees the report
-/// that uses it (409), or the report sees the line gone (422).
-/// The six reads are pipelined: one round trip.
+/// Reads what the plan offers, after taking the project's references lock shared (in a
+/// transaction that may write): a concurrent delete of a line waits until the report
+/// that uses it is stored, and then sees it (409), or the report sees the line gone
+/// (422). The lock and the six reads are pipelined: one round trip.
 pub async fn plan_refs(conn: &Conn, scope: &ProjectScope) -> StoreResult<PlanRefs> {
-    use futures_util::future::{try_join, try_join3};
+    use futures_util::future::{try_join, try_join4};
     let (org, project) = (scope.org, scope.project_id());
-    let groups = locked!(
+    let lock = references_lock(conn, project, Hold::Shared);
+    let groups = query!(
         conn,
         target_groups::table
             .filter(target_groups::organisation_id.eq(org))
             .filter(target_groups::project_id.eq(project))
             .select((target_groups::id, target_groups::languages)),
-        for_key_share,
         load
     );
     let translations = query!(
@@ -55,44 +55,42 @@ pub async fn plan_refs(conn: &Conn, scope: &ProjectScope) -> StoreResult<PlanRef
             .select(targets::language),
         load
     );
-    let budget_lines = locked!(
+    let budget_lines = query!(
         conn,
         budget_lines::table
             .filter(budget_lines::organisation_id.eq(org))
             .filter(budget_lines::project_id.eq(project))
             .select(budget_lines::id),
-        for_key_share,
         load
     );
-    let partners = locked!(
+    let partners = query!(
         conn,
         project_partners::table
             .filter(project_partners::organisation_id.eq(org))
             .filter(project_partners::project_id.eq(project))
             .select(project_partners::id),
-        for_key_share,
         load
     );
-    let activities = locked!(
+    let activities = query!(
         conn,
         planned_hours::table
             .filter(planned_hours::organisation_id.eq(org))
             .filter(planned_hours::project_id.eq(project))
             .select(planned_hours::activity),
-        for_key_share,
         load
     );
     #[allow(clippy::type_complexity)]
-    let ((groups, translations, target_languages), (budget_lines, partners, activities)): (
+    let ((_, groups, translations, target_languages), (budget_lines, partners, activities)): (
         (
+            (),
             Vec<(TargetGroupId, Vec<LanguageCode>)>,
             Vec<(LanguageCode, Vec<LanguageCode>)>,
             Vec<Option<LanguageCode>>,
         ),
         (Vec<BudgetLineId>, Vec<ProjectPartnerId>, Vec<Activity>),
     ) = try_join(
-        try_join3(groups, translations, target_languages),
-        try_join3(budget_lines, partners, activities),
+        try_join4(lock, groups, translations, target_languages),
+        futures_util::future::try_join3(budget_lines, partners, activities),
     )
     .await?;
     let mut languages: HashSet<String> = HashSet::from(["nl".to_string()]);
@@ -116,4 +114,52 @@ pub async fn plan_refs(conn: &Conn, scope: &ProjectScope) -> StoreResult<PlanRef
         activities: activities.into_iter().collect(),
         languages,
     })
+}
+
+/// How a transaction holds a project's references lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    /// Writing reports, which refer to the plan's lines: any number at once.
+    Shared,
+    /// Deleting a line a report may refer to: alone.
+    Exclusive,
+}
+
+/// Takes the project's references lock until the transaction ends (nothing in a read-only
+/// one). It keeps what a report refers to in the plan there until the report is stored,
+/// without a row lock on every line the report may use: those took a multixact per line
+/// whenever two reports of the project were written at once. An advisory lock, keyed by
+/// the project: another project that shares the key (one in 2^32) only waits sometimes.
+pub fn references_lock(
+    conn: &Conn,
+    project: ProjectId,
+    hold: Hold,
+) -> impl std::future::Future<Output = diesel::QueryResult<()>> + Send + '_ {
+    use diesel::sql_types::Integer;
+    let sql = match hold {
+        Hold::Shared => "SELECT pg_advisory_xact_lock_shared($1, $2)",
+        Hold::Exclusive => "SELECT pg_advisory_xact_lock($1, $2)",
+    };
+    let query = diesel::sql_query(sql)
+        .bind::<Integer, _>(REFERENCES_LOCK)
+        .bind::<Integer, _>(lock_key(project));
+    let skip = conn.reads_only();
+    let mut conn = conn;
+    async move {
+        if !skip {
+            query.execute(&mut conn).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The first key of every project's references lock ("mmrf").
+const REFERENCES_LOCK: i32 = 0x6d6d_7266;
+
+/// A project's id folded to the second key.
+fn lock_key(project: ProjectId) -> i32 {
+    let uuid = project.as_uuid();
+    let bytes = uuid.as_bytes();
+    let word = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    (word(0) ^ word(4) ^ word(8) ^ word(12)) as i32
 }

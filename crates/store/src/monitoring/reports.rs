@@ -57,6 +57,59 @@ pub async fn find(
     })
 }
 
+/// What a report's answer needs, in one statement: `None` when the project is not there
+/// (or not the organisation's), else the quarter's report (`None` when there is none
+/// yet) and the project's due dates. For reads: it takes no lock.
+pub async fn read(
+    conn: &mut Conn,
+    org: crate::domain::OrganisationId,
+    project: ProjectId,
+    quarter: Quarter,
+) -> StoreResult<Option<(Option<ReportRow>, DueDates)>> {
+    use crate::schema::projects;
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Jsonb, Nullable};
+    use diesel::{BoolExpressionMethods, JoinOnDsl, NullableExpressionMethods, OptionalExtension};
+    let found: Option<(Option<ReportRow>, i32, Option<DutyLists>)> = projects::table
+        .inner_join(organisations::table)
+        .left_join(
+            quarterly_reports::table.on(quarterly_reports::organisation_id
+                .eq(projects::organisation_id)
+                .and(quarterly_reports::project_id.eq(projects::id))
+                .and(quarterly_reports::quarter.eq(quarter))),
+        )
+        .filter(projects::organisation_id.eq(org))
+        .filter(projects::id.eq(project))
+        .select((
+            // ReportRow's fields are the table's columns, in order.
+            quarterly_reports::all_columns.nullable(),
+            organisations::report_due_days,
+            sql::<Nullable<Jsonb>>(DUTIES_OF_PROJECT),
+        ))
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(found.map(|(row, days, duties)| {
+        let duties = duties.map(|d| d.0).unwrap_or_default();
+        (
+            row,
+            DueDates {
+                days,
+                duties: duties.into_iter().flatten().collect(),
+            },
+        )
+    }))
+}
+
+/// The reporting duties of each of a project's live fund applications.
+type DutyLists = JsonDoc<Vec<Vec<ReportingDuty>>>;
+
+/// The reporting duties of the project's live fund applications (as [`DueDates::load`]
+/// reads them), as a subquery of a query of `projects`.
+const DUTIES_OF_PROJECT: &str = "(SELECT jsonb_agg(f.reporting_duties) FROM fund_applications f \
+     WHERE f.organisation_id = projects.organisation_id AND f.project_id = projects.id \
+     AND f.status NOT IN ('rejected', 'withdrawn'))";
+
 pub async fn all(mut conn: &Conn, scope: &ProjectScope) -> StoreResult<Vec<ReportRow>> {
     let conn = &mut conn;
     Ok(quarterly_reports::table
@@ -107,6 +160,43 @@ pub async fn update(
         .returning(ReportRow::as_returning())
         .get_result(conn)
         .await?)
+}
+
+/// Writes `content` over the report `id` if it still is what the caller decided on
+/// without a lock: editable, at `version` (when the change depends on it) and holding
+/// other content. The row lock is then held only from this statement to the commit.
+/// `None` when it is not (it changed meanwhile): the caller reads it under a lock and
+/// decides again.
+pub async fn update_if(
+    conn: &mut Conn,
+    id: Uuid,
+    version: Option<i64>,
+    content: &ReportContent,
+) -> StoreResult<Option<ReportRow>> {
+    use diesel::OptionalExtension;
+    use diesel::sql_types::Bool;
+    use diesel::{BoolExpressionMethods, IntoSql};
+    let any_version = version.is_none();
+    Ok(diesel::update(
+        quarterly_reports::table
+            .filter(quarterly_reports::id.eq(id))
+            .filter(quarterly_reports::state.eq_any([ReportState::Draft, ReportState::Returned]))
+            .filter(
+                any_version
+                    .into_sql::<Bool>()
+                    .or(quarterly_reports::version.eq(version.unwrap_or_default())),
+            ),
+    )
+    .filter(quarterly_reports::content.ne(JsonDoc(content)))
+    .set((
+        quarterly_reports::content.eq(JsonDoc(content)),
+        quarterly_reports::version.eq(quarterly_reports::version + 1),
+        quarterly_reports::updated_at.eq(diesel::dsl::now),
+    ))
+    .returning(ReportRow::as_returning())
+    .get_result(conn)
+    .await
+    .optional()?)
 }
 
 /// Makes a workflow move. The database checks the move, closes the revision on a return
@@ -261,12 +351,14 @@ impl DueDates {
 }
 
 /// The quarters whose report refers to `target`, so that what a report uses cannot be
-/// deleted.
+/// deleted: asked under the project's references lock, held exclusively until the
+/// delete commits, so a report being written meanwhile is stored (and seen) first.
 pub async fn quarters_referring(
     conn: &mut Conn,
     scope: &ProjectScope,
     target: PlanRef,
 ) -> StoreResult<Vec<String>> {
+    super::references_lock(conn, scope.project_id(), super::Hold::Exclusive).await?;
     let reports: Vec<(Quarter, JsonDoc<ReportContent>)> = quarterly_reports::table
         .filter(quarterly_reports::organisation_id.eq(scope.org))
         .filter(quarterly_reports::project_id.eq(scope.project_id()))
