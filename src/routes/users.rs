@@ -282,10 +282,11 @@ pub async fn get_user(
 )]
 #[patch("/users/{user_id}")]
 pub async fn update_user(
+    // First: `/users/me` (no id) is a 405, whatever the body.
+    path: web::Path<UserId>,
     db: web::Data<Db>,
     authenticator: web::Data<Authenticator>,
     Permitted(principal, Json(request)): Permitted<ManageUsers, Json<UpdateUserRequest>>,
-    path: web::Path<UserId>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();

@@ -14,6 +14,7 @@
 
 mod conn;
 pub mod error;
+pub mod functions;
 
 /// A future running `$query` (with the diesel-async method `$run`) under the row lock
 /// `$lock` (`for_share`, `for_key_share`) in a transaction that may write, and without it

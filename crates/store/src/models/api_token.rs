@@ -75,8 +75,10 @@ pub async fn touch(conn: &mut Conn, id: ApiTokenId) -> QueryResult<()> {
     diesel::update(
         api_tokens::table
             .filter(api_tokens::id.eq(id))
-            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
-                "last_used_at IS NULL OR last_used_at < now() - interval '1 minute'",
+            // The cutoff bound from here, not written in SQL: a statement of the DSL
+            // alone stays in the connection's statement cache (see `functions`).
+            .filter(api_tokens::last_used_at.is_null().or(
+                api_tokens::last_used_at.lt(chrono::Utc::now() - chrono::TimeDelta::minutes(1)),
             )),
     )
     .set(api_tokens::last_used_at.eq(diesel::dsl::now))

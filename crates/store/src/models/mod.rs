@@ -16,12 +16,11 @@ use uuid::Uuid;
 /// Today in the Netherlands, where the organisations work (from the database clock): a
 /// level reached this evening is dated today, and a report is due by the Dutch date.
 pub async fn today(conn: &mut crate::Conn) -> diesel::QueryResult<chrono::NaiveDate> {
+    use crate::functions::{date, timezone};
     use diesel_async::RunQueryDsl;
-    diesel::select(diesel::dsl::sql::<diesel::sql_types::Date>(
-        "(now() AT TIME ZONE 'Europe/Amsterdam')::date",
-    ))
-    .get_result(conn)
-    .await
+    diesel::select(date(timezone("Europe/Amsterdam", diesel::dsl::now)))
+        .get_result(conn)
+        .await
 }
 
 /// What the client says it last saw, from `If-Match`.

@@ -135,19 +135,24 @@ pub fn references_lock(
     project: ProjectId,
     hold: Hold,
 ) -> impl std::future::Future<Output = diesel::QueryResult<()>> + Send + '_ {
-    use diesel::sql_types::Integer;
-    let sql = match hold {
-        Hold::Shared => "SELECT pg_advisory_xact_lock_shared($1, $2)",
-        Hold::Exclusive => "SELECT pg_advisory_xact_lock($1, $2)",
-    };
-    let query = diesel::sql_query(sql)
-        .bind::<Integer, _>(REFERENCES_LOCK)
-        .bind::<Integer, _>(lock_key(project));
+    use crate::functions::{pg_advisory_xact_lock, pg_advisory_xact_lock_shared};
+    let key = lock_key(project);
     let skip = conn.reads_only();
     let mut conn = conn;
     async move {
         if !skip {
-            query.execute(&mut conn).await?;
+            match hold {
+                Hold::Shared => {
+                    diesel::select(pg_advisory_xact_lock_shared(REFERENCES_LOCK, key))
+                        .execute(&mut conn)
+                        .await?
+                }
+                Hold::Exclusive => {
+                    diesel::select(pg_advisory_xact_lock(REFERENCES_LOCK, key))
+                        .execute(&mut conn)
+                        .await?
+                }
+            };
         }
         Ok(())
     }

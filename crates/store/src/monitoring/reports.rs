@@ -66,10 +66,17 @@ pub async fn read(
     project: ProjectId,
     quarter: Quarter,
 ) -> StoreResult<Option<(Option<ReportRow>, DueDates)>> {
+    use crate::functions::jsonb_agg;
     use crate::schema::projects;
-    use diesel::dsl::sql;
-    use diesel::sql_types::{Jsonb, Nullable};
     use diesel::{BoolExpressionMethods, JoinOnDsl, NullableExpressionMethods, OptionalExtension};
+    // The reporting duties of each of the project's live fund applications, as
+    // DueDates::load reads them.
+    let duties = fund_applications::table
+        .filter(fund_applications::organisation_id.eq(org))
+        .filter(fund_applications::project_id.eq(project))
+        .filter(fund_applications::status.ne_all([FundStatus::Rejected, FundStatus::Withdrawn]))
+        .select(jsonb_agg(fund_applications::reporting_duties))
+        .single_value();
     let found: Option<(Option<ReportRow>, i32, Option<DutyLists>)> = projects::table
         .inner_join(organisations::table)
         .left_join(
@@ -84,7 +91,7 @@ pub async fn read(
             // ReportRow's fields are the table's columns, in order.
             quarterly_reports::all_columns.nullable(),
             organisations::report_due_days,
-            sql::<Nullable<Jsonb>>(DUTIES_OF_PROJECT),
+            duties,
         ))
         .first(conn)
         .await
@@ -103,12 +110,6 @@ pub async fn read(
 
 /// The reporting duties of each of a project's live fund applications.
 type DutyLists = JsonDoc<Vec<Vec<ReportingDuty>>>;
-
-/// The reporting duties of the project's live fund applications (as [`DueDates::load`]
-/// reads them), as a subquery of a query of `projects`.
-const DUTIES_OF_PROJECT: &str = "(SELECT jsonb_agg(f.reporting_duties) FROM fund_applications f \
-     WHERE f.organisation_id = projects.organisation_id AND f.project_id = projects.id \
-     AND f.status NOT IN ('rejected', 'withdrawn'))";
 
 pub async fn all(mut conn: &Conn, scope: &ProjectScope) -> StoreResult<Vec<ReportRow>> {
     let conn = &mut conn;
@@ -208,11 +209,13 @@ pub async fn act(
     action: ReportAction,
     reason: Option<&str>,
 ) -> StoreResult<ReportRow> {
-    use diesel::sql_types::Text;
-    diesel::sql_query("SELECT set_config('app.reason', $1, true)")
-        .bind::<Text, _>(reason.unwrap_or_default())
-        .execute(conn)
-        .await?;
+    diesel::select(crate::functions::set_config(
+        "app.reason",
+        reason.unwrap_or_default(),
+        true,
+    ))
+    .execute(conn)
+    .await?;
     Ok(diesel::update(quarterly_reports::table.find(current.id))
         .set((
             quarterly_reports::state.eq(action.target()),

@@ -1,0 +1,43 @@
+//! Postgres functions the queries call, declared for diesel, so that every statement of a
+//! request is built from the query DSL alone. A raw SQL fragment (`sql_query`,
+//! `dsl::sql`) has no static query id: diesel-async then prepares it anew on every call,
+//! a round trip and a plan of its own each time, where a declared function keeps the
+//! statement in the connection's cache.
+
+use diesel::sql_types::{Bool, Integer, Jsonb, Text, Timestamp, Timestamptz};
+
+/// `void`, what the advisory-lock functions answer; only ever executed, never read.
+#[derive(Debug, Clone, Copy, diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
+#[diesel(postgres_type(oid = 2278, array_oid = 0))]
+pub struct Void;
+
+diesel::define_sql_function! {
+    /// Every value of a group as one JSON array (`NULL` for none).
+    #[aggregate]
+    fn jsonb_agg(value: Jsonb) -> Nullable<Jsonb>;
+}
+
+diesel::define_sql_function! {
+    /// Takes an advisory lock shared until the transaction ends.
+    fn pg_advisory_xact_lock_shared(key1: Integer, key2: Integer) -> Void;
+}
+
+diesel::define_sql_function! {
+    /// Takes an advisory lock exclusively until the transaction ends.
+    fn pg_advisory_xact_lock(key1: Integer, key2: Integer) -> Void;
+}
+
+diesel::define_sql_function! {
+    /// Sets a setting, for the transaction only when `is_local`.
+    fn set_config(name: Text, value: Text, is_local: Bool) -> Text;
+}
+
+diesel::define_sql_function! {
+    /// The wall-clock time in `zone` at the moment `at`.
+    fn timezone(zone: Text, at: Timestamptz) -> Timestamp;
+}
+
+diesel::define_sql_function! {
+    /// The date of a wall-clock time.
+    fn date(at: Timestamp) -> Date;
+}
