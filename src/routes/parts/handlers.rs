@@ -41,9 +41,14 @@ pub fn project_of<P: Part>(req: &HttpRequest) -> Result<Option<ProjectId>, ApiEr
 
 pub fn not_found<P: Part>(error: crate::db::StoreError) -> ApiError {
     match ApiError::from(error) {
-        ApiError::NotFound(_) => ApiError::NotFound(format!("The {} does not exist.", P::NOUN)),
+        ApiError::NotFound(_) => no_such::<P>(),
         other => other,
     }
+}
+
+/// The 404 of an item of `P` that is not there.
+pub fn no_such<P: Part>() -> ApiError {
+    ApiError::NotFound(format!("The {} does not exist.", P::NOUN))
 }
 
 pub fn item_response<P: Part>(
@@ -143,12 +148,10 @@ pub async fn get<P: Part>(
     let org = principal.organisation_id;
     let item = db
         .tenant(org, async move |conn| {
-            let scope = P::Scope::open(conn, org, project).await?;
-            P::find(conn, &scope, key, false)
-                .await
-                .map_err(not_found::<P>)
+            Ok::<_, ApiError>(P::get(conn, org, project, key).await?)
         })
-        .await?;
+        .await?
+        .ok_or_else(no_such::<P>)?;
     Ok(item_response::<P>(HttpResponse::Ok(), &item))
 }
 

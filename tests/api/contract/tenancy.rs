@@ -52,10 +52,21 @@ async fn other_organisations_and_projects_are_404(part: &'static Part) {
             }
         }
     }
+    // The 404 says which is missing: B's project, seen from A, or the item.
+    if let At::Project(_) = part.at {
+        let p = format!("{}/{key}", part.collection(&pid_b));
+        let body = problem(app.get(&p, a).await, 404).await;
+        assert_eq!(body["detail"], "The project does not exist.", "{p}");
+    }
     // Keys that name nothing are 404 too, for the owner.
     for unknown in part.unknown_keys() {
         let p = place.item(&unknown);
-        problem(app.get(&p, a).await, 404).await;
+        let body = problem(app.get(&p, a).await, 404).await;
+        let detail = body["detail"].as_str().unwrap_or_default();
+        assert_ne!(
+            detail, "The project does not exist.",
+            "{p}: names the item, not the project"
+        );
         for (method, body) in part.writes(&place.refs) {
             let response = app
                 .send_if_match(method.clone(), &p, a, "*", body.as_ref())

@@ -124,6 +124,26 @@ pub trait Lines: 'static {
         lock: bool,
     ) -> impl Future<Output = StoreResult<Self::Output>> + Send + 'c;
 
+    /// One item for a read: `None` when the scope holds no such item, `NotFound` when the
+    /// scope itself is not there. By default the scope is opened, then the item found;
+    /// a plain line ([`line_methods`]) finds it in one statement and asks for its
+    /// project only when it is not there.
+    fn get<'c>(
+        conn: &'c mut Conn,
+        org: OrganisationId,
+        project: Option<ProjectId>,
+        key: Self::Key,
+    ) -> impl Future<Output = StoreResult<Option<Self::Output>>> + Send + 'c {
+        async move {
+            let scope = Self::Scope::open(conn, org, project).await?;
+            match Self::find(conn, &scope, key, false).await {
+                Ok(item) => Ok(Some(item)),
+                Err(StoreError::Query(diesel::result::Error::NotFound)) => Ok(None),
+                Err(e) => Err(e),
+            }
+        }
+    }
+
     /// Checks an input against the project and the rest of the plan: `Invalid` names
     /// each field, `Transition` a move the item's lifecycle does not allow.
     fn check<'c>(
@@ -282,6 +302,25 @@ macro_rules! line_queries {
             })
         }
 
+        /// The row `id` of `org`'s `project`, if there is one, without a lock.
+        async fn get_row(
+            conn: &mut $crate::Conn,
+            org: $crate::domain::OrganisationId,
+            project: $crate::domain::ProjectId,
+            id: $id,
+        ) -> $crate::error::StoreResult<Option<$row>> {
+            use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+            use diesel_async::RunQueryDsl;
+            Ok($table::table
+                .filter($table::organisation_id.eq(org))
+                .filter($table::project_id.eq(project))
+                .filter($table::id.eq(id))
+                .select(<$row>::as_select())
+                .first(conn)
+                .await
+                .optional()?)
+        }
+
         async fn find_row(
             conn: &mut $crate::Conn,
             scope: &$crate::scope::ProjectScope,
@@ -383,9 +422,42 @@ macro_rules! line_methods {
         ) -> $crate::error::StoreResult<$row> {
             find_row(conn, scope, key, lock).await
         }
+        async fn get(
+            conn: &mut $crate::Conn,
+            org: $crate::domain::OrganisationId,
+            project: Option<$crate::domain::ProjectId>,
+            key: $id,
+        ) -> $crate::error::StoreResult<Option<$row>> {
+            let project = $crate::plan::project_of(project)?;
+            match get_row(conn, org, project, key).await? {
+                Some(row) => Ok(Some(row)),
+                None => $crate::plan::missing_line(conn, org, project).await,
+            }
+        }
     };
 }
 pub(crate) use line_methods;
+
+/// The project a project part's read names.
+pub(crate) fn project_of(project: Option<ProjectId>) -> StoreResult<ProjectId> {
+    project.ok_or_else(|| {
+        StoreError::internal(std::io::Error::other(
+            "a project part was read without a project id",
+        ))
+    })
+}
+
+/// The answer to a read of a project line that found none: `None`, or `NotFound` when
+/// the project is not there either. A line is there only with its project (a foreign
+/// key), so a read that finds its line needs no other statement.
+pub(crate) async fn missing_line<T>(
+    conn: &mut Conn,
+    org: OrganisationId,
+    project: ProjectId,
+) -> StoreResult<Option<T>> {
+    ProjectScope::open(conn, org, Some(project)).await?;
+    Ok(None)
+}
 
 /// The ETag-carrying meta of a row with `id`, `version` and `created_at`.
 macro_rules! row_meta {

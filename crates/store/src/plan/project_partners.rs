@@ -301,6 +301,18 @@ impl Lines for ProjectPartners {
         let row = find_row(conn, scope, key, lock).await?;
         one(conn, scope.org, row).await
     }
+    async fn get(
+        conn: &mut Conn,
+        org: OrganisationId,
+        project: Option<ProjectId>,
+        key: ProjectPartnerId,
+    ) -> StoreResult<Option<ProjectPartner>> {
+        let project = super::project_of(project)?;
+        match get_row(conn, org, project, key).await? {
+            Some(row) => Ok(Some(one(conn, org, row).await?)),
+            None => super::missing_line(conn, org, project).await,
+        }
+    }
     async fn check<'c>(
         conn: &'c mut Conn,
         scope: &'c ProjectScope,
