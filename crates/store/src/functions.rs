@@ -4,7 +4,7 @@
 //! a round trip and a plan of its own each time, where a declared function keeps the
 //! statement in the connection's cache.
 
-use diesel::sql_types::{Bool, Integer, Jsonb, Text, Timestamp, Timestamptz};
+use diesel::sql_types::{Array, Bool, Integer, Jsonb, Text, Timestamp, Timestamptz};
 
 /// `void`, what the advisory-lock functions answer; only ever executed, never read.
 #[derive(Debug, Clone, Copy, diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
@@ -40,4 +40,9 @@ diesel::define_sql_function! {
 diesel::define_sql_function! {
     /// The date of a wall-clock time.
     fn date(at: Timestamp) -> Date;
+}
+
+diesel::define_sql_function! {
+    /// Each element of an array, as a row of its own.
+    fn unnest(values: Array<Text>) -> Text;
 }

@@ -15,7 +15,7 @@ use crate::domain::ProjectId;
 use crate::domain::plan::Quarter;
 use crate::error::{ApiError, FieldError};
 use crate::models::{Guarded, Precondition};
-use crate::monitoring::content::{self, PlanRefs, ReportContent};
+use crate::monitoring::content::{self, PlanRef, PlanRefs, ReportContent};
 use crate::monitoring::reports::{self, DueDates, ReportRow};
 use crate::routes::extract::{Json, parse_json};
 use crate::routes::merge_patch::MergePatch;
@@ -63,11 +63,17 @@ async fn write(
     db.acting(principal.acting(), async move |conn| {
         let scope = project_scope(conn, org, project).await?;
         inside(&scope, quarter)?;
+        // A replacement names the lines it uses: only those are looked up. A patch's
+        // content is known once merged into the report, so it looks up every line.
+        let named: Option<Vec<PlanRef>> = match &change {
+            Change::Replace(content) => Some(content.references().collect()),
+            Change::Patch(_) => None,
+        };
         // Pipelined: one round trip for the three. The report is read without a lock;
         // the write makes sure it is still what was decided on.
         let (current, refs, due) = try_join3(
             reports::find(conn, &scope, quarter, false),
-            plan_refs(conn, &scope),
+            plan_refs(conn, &scope, named.as_deref()),
             DueDates::load(conn, &scope),
         )
         .await?;

@@ -12,28 +12,76 @@ use diesel_async::RunQueryDsl;
 use crate::Conn;
 
 use crate::domain::plan::{Activity, LanguageCode};
-use crate::domain::report::content::PlanRefs;
+use crate::domain::report::content::{PlanRef, PlanRefs};
 use crate::domain::{BudgetLineId, ProjectId, ProjectPartnerId, TargetGroupId};
 use crate::error::StoreResult;
 use crate::schema::{
     budget_lines, planned_hours, project_partners, target_groups, targets, translation_costs,
 };
 use crate::scope::ProjectScope;
+use uuid::Uuid;
 
 /// Reads what the plan offers, after taking the project's references lock shared (in a
 /// transaction that may write): a concurrent delete of a line waits until the report
 /// that uses it is stored, and then sees it (409), or the report sees the line gone
-/// (422). The lock and the six reads are pipelined: one round trip.
-pub async fn plan_refs(conn: &Conn, scope: &ProjectScope) -> StoreResult<PlanRefs> {
+/// (422). With `named`, only those of its lines are looked up (the ones a report
+/// names: a few, where the plan may have hundreds); the languages are always all. The
+/// lock and the reads are pipelined: one round trip.
+pub async fn plan_refs(
+    conn: &Conn,
+    scope: &ProjectScope,
+    named: Option<&[PlanRef]>,
+) -> StoreResult<PlanRefs> {
+    use crate::functions::unnest;
+    use diesel::sql_types::Bool;
+    use diesel::{BoolExpressionMethods, IntoSql};
     use futures_util::future::{try_join, try_join4};
     let (org, project) = (scope.org, scope.project_id());
+    let every = named.is_none();
+    let pick = |f: fn(&PlanRef) -> Option<Uuid>| -> Vec<Uuid> {
+        named.unwrap_or_default().iter().filter_map(f).collect()
+    };
+    let group_ids = pick(|r| match r {
+        PlanRef::TargetGroup(id) => Some(id.as_uuid()),
+        _ => None,
+    });
+    let line_ids = pick(|r| match r {
+        PlanRef::BudgetLine(id) => Some(id.as_uuid()),
+        _ => None,
+    });
+    let partner_ids = pick(|r| match r {
+        PlanRef::ProjectPartner(id) => Some(id.as_uuid()),
+        _ => None,
+    });
+    let activities: Vec<Activity> = named
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| match r {
+            PlanRef::Activity(a) => Some(*a),
+            _ => None,
+        })
+        .collect();
     let lock = references_lock(conn, project, Hold::Shared);
     let groups = query!(
         conn,
         target_groups::table
             .filter(target_groups::organisation_id.eq(org))
             .filter(target_groups::project_id.eq(project))
-            .select((target_groups::id, target_groups::languages)),
+            .filter(
+                every
+                    .into_sql::<Bool>()
+                    .or(target_groups::id.eq_any(group_ids))
+            )
+            .select(target_groups::id),
+        load
+    );
+    let group_languages = query!(
+        conn,
+        target_groups::table
+            .filter(target_groups::organisation_id.eq(org))
+            .filter(target_groups::project_id.eq(project))
+            .select(unnest(target_groups::languages))
+            .distinct(),
         load
     );
     let translations = query!(
@@ -60,6 +108,11 @@ pub async fn plan_refs(conn: &Conn, scope: &ProjectScope) -> StoreResult<PlanRef
         budget_lines::table
             .filter(budget_lines::organisation_id.eq(org))
             .filter(budget_lines::project_id.eq(project))
+            .filter(
+                every
+                    .into_sql::<Bool>()
+                    .or(budget_lines::id.eq_any(line_ids))
+            )
             .select(budget_lines::id),
         load
     );
@@ -68,6 +121,11 @@ pub async fn plan_refs(conn: &Conn, scope: &ProjectScope) -> StoreResult<PlanRef
         project_partners::table
             .filter(project_partners::organisation_id.eq(org))
             .filter(project_partners::project_id.eq(project))
+            .filter(
+                every
+                    .into_sql::<Bool>()
+                    .or(project_partners::id.eq_any(partner_ids))
+            )
             .select(project_partners::id),
         load
     );
@@ -76,27 +134,38 @@ pub async fn plan_refs(conn: &Conn, scope: &ProjectScope) -> StoreResult<PlanRef
         planned_hours::table
             .filter(planned_hours::organisation_id.eq(org))
             .filter(planned_hours::project_id.eq(project))
+            .filter(
+                every
+                    .into_sql::<Bool>()
+                    .or(planned_hours::activity.eq_any(activities))
+            )
             .select(planned_hours::activity),
         load
     );
     #[allow(clippy::type_complexity)]
-    let ((_, groups, translations, target_languages), (budget_lines, partners, activities)): (
+    let (
+        (_, groups, group_languages, translations),
+        (target_languages, budget_lines, partners, activities),
+    ): (
         (
             (),
-            Vec<(TargetGroupId, Vec<LanguageCode>)>,
+            Vec<TargetGroupId>,
+            Vec<LanguageCode>,
             Vec<(LanguageCode, Vec<LanguageCode>)>,
-            Vec<Option<LanguageCode>>,
         ),
-        (Vec<BudgetLineId>, Vec<ProjectPartnerId>, Vec<Activity>),
+        (
+            Vec<Option<LanguageCode>>,
+            Vec<BudgetLineId>,
+            Vec<ProjectPartnerId>,
+            Vec<Activity>,
+        ),
     ) = try_join(
-        try_join4(lock, groups, translations, target_languages),
-        futures_util::future::try_join3(budget_lines, partners, activities),
+        try_join4(lock, groups, group_languages, translations),
+        try_join4(target_languages, budget_lines, partners, activities),
     )
     .await?;
     let mut languages: HashSet<String> = HashSet::from(["nl".to_string()]);
-    for (_, codes) in &groups {
-        languages.extend(codes.iter().map(|c| c.as_str().to_string()));
-    }
+    languages.extend(group_languages.iter().map(|c| c.as_str().to_string()));
     for (source, codes) in &translations {
         languages.insert(source.as_str().to_string());
         languages.extend(codes.iter().map(|c| c.as_str().to_string()));
@@ -108,7 +177,7 @@ pub async fn plan_refs(conn: &Conn, scope: &ProjectScope) -> StoreResult<PlanRef
             .map(|c| c.as_str().to_string()),
     );
     Ok(PlanRefs {
-        target_groups: groups.into_iter().map(|(id, _)| id).collect(),
+        target_groups: groups.into_iter().collect(),
         budget_lines: budget_lines.into_iter().collect(),
         partners: partners.into_iter().collect(),
         activities: activities.into_iter().collect(),

@@ -158,26 +158,23 @@ pub enum PlanRef {
 impl ReportContent {
     /// Whether any figure of the report refers to `target`.
     pub fn refers_to(&self, target: PlanRef) -> bool {
-        match target {
-            PlanRef::TargetGroup(id) => self
-                .reach
-                .per_target_group
-                .iter()
-                .any(|r| r.target_group_id == id),
-            PlanRef::BudgetLine(id) => self.budget.spent.iter().any(|s| s.budget_line_id == id),
-            PlanRef::ProjectPartner(id) => {
-                self.reach
-                    .per_partner
-                    .iter()
-                    .any(|p| p.project_partner_id == id)
-                    || self
-                        .network
-                        .level_changes
-                        .iter()
-                        .any(|c| c.project_partner_id == id)
-            }
-            PlanRef::Activity(activity) => self.budget.hours.iter().any(|h| h.activity == activity),
-        }
+        self.references().any(|r| r == target)
+    }
+
+    /// Every reference of the report to the plan, in the order of its figures (a line
+    /// named twice comes twice).
+    pub fn references(&self) -> impl Iterator<Item = PlanRef> + '_ {
+        let groups = self.reach.per_target_group.iter();
+        let referrals = self.reach.per_partner.iter();
+        let levels = self.network.level_changes.iter();
+        let spent = self.budget.spent.iter();
+        let hours = self.budget.hours.iter();
+        groups
+            .map(|r| PlanRef::TargetGroup(r.target_group_id))
+            .chain(referrals.map(|p| PlanRef::ProjectPartner(p.project_partner_id)))
+            .chain(levels.map(|c| PlanRef::ProjectPartner(c.project_partner_id)))
+            .chain(spent.map(|s| PlanRef::BudgetLine(s.budget_line_id)))
+            .chain(hours.map(|h| PlanRef::Activity(h.activity)))
     }
 }
 

@@ -42,3 +42,18 @@ fn every_kind_of_plan_line_a_report_uses_is_found_and_nothing_else() {
     }
     assert!(!ReportContent::default().refers_to(PlanRef::TargetGroup(id(1).into())));
 }
+
+#[test]
+fn the_references_are_every_line_the_figures_name_in_order() {
+    assert_eq!(
+        report().references().collect::<Vec<_>>(),
+        vec![
+            PlanRef::TargetGroup(id(1).into()),
+            PlanRef::ProjectPartner(id(3).into()),
+            PlanRef::ProjectPartner(id(4).into()),
+            PlanRef::BudgetLine(id(2).into()),
+            PlanRef::Activity(Activity::Outreach),
+        ]
+    );
+    assert_eq!(ReportContent::default().references().count(), 0);
+}
