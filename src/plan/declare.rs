@@ -123,24 +123,38 @@ macro_rules! plan_parts {
             Ok(errors)
         }
 
-        /// The routes and OpenAPI operations of every part, in the order declared.
-        pub struct PlanParts;
+        /// The routes and OpenAPI operations of the parts under one parent, in the order
+        /// declared: `PlanParts(Parent::Project)` in the project's scope
+        /// (`/projects/{project_id}`), `PlanParts(Parent::Organisation)` at the top.
+        pub struct PlanParts(pub $crate::routes::parts::Parent);
+
+        impl PlanParts {
+            fn holds<P: $crate::routes::parts::Part>(&self) -> bool {
+                <<P as $crate::db::plan::Lines>::Scope as $crate::routes::parts::Routed>::PARENT == self.0
+            }
+        }
 
         impl actix_web::dev::HttpServiceFactory for PlanParts {
             fn register(self, config: &mut actix_web::dev::AppService) {
-                $(operations::$route_name::Service.register(config);)*
+                $(if self.holds::<$route>() {
+                    operations::$route_name::Service.register(config);
+                })*
             }
         }
 
         impl utoipa_actix_web::OpenApiFactory for PlanParts {
             fn paths(&self) -> utoipa::openapi::path::Paths {
                 let mut paths = utoipa::openapi::path::Paths::new();
-                $(paths.merge(utoipa_actix_web::OpenApiFactory::paths(&operations::$route_name::Service));)*
+                $(if self.holds::<$route>() {
+                    paths.merge(utoipa_actix_web::OpenApiFactory::paths(&operations::$route_name::Service));
+                })*
                 paths
             }
 
             fn schemas(&self, schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
-                $(utoipa_actix_web::OpenApiFactory::schemas(&operations::$route_name::Service, schemas);)*
+                $(if self.holds::<$route>() {
+                    utoipa_actix_web::OpenApiFactory::schemas(&operations::$route_name::Service, schemas);
+                })*
             }
         }
     };

@@ -31,9 +31,45 @@ use crate::error::{ApiError, FieldError};
 use crate::models::{Keyset, Precondition};
 
 /// Registers every documented route.
+///
+/// A handler's path is relative to the scope it is registered in: `get_report`'s `""` is
+/// `/api/v1/projects/{project_id}/quarterly-reports/{quarter}`. actix-web tries a
+/// scope's routes in order, each with a pattern match (a regular expression when the
+/// pattern has a parameter), and goes no further once a scope's prefix matches; so the
+/// routes under a project are one scope, a report's one scope within it, and the busiest
+/// come first. One flat list cost a report GET some 45 pattern matches, a fifth of the
+/// instructions it took.
 pub fn configure(cfg: &mut ServiceConfig) {
+    let report = scope::scope("/quarterly-reports/{quarter}")
+        .service(reports::get_report)
+        .service(reports::put_report)
+        .service(reports::patch_report)
+        .service(reports::submit_report)
+        .service(reports::accept_report)
+        .service(reports::return_report)
+        .service(reports::reopen_report)
+        .service(reports::list_revisions)
+        .service(reports::get_revision)
+        .service(reports::list_events);
+    let project = scope::scope("/projects/{project_id}")
+        .service(projects::get_project)
+        .service(projects::replace_project)
+        .service(projects::update_project)
+        .service(projects::delete_project)
+        .service(report)
+        .service(reports::list_quarters)
+        .service(reports::get_progress)
+        .service(plan::get_summary)
+        .service(plan::get_plan)
+        .service(plan::replace_plan)
+        .service(plan::get_history)
+        .service(crate::plan::PlanParts(parts::Parent::Project));
     cfg.service(health::live).service(health::ready).service(
         scope::scope("/api/v1")
+            .service(project)
+            .service(projects::list_projects)
+            .service(projects::create_project)
+            .service(figures::submit_figures)
             .service(auth::create_token)
             .service(organisation::get_organisation)
             .service(organisation::update_organisation)
@@ -49,30 +85,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(api_tokens::create_api_token)
             .service(api_tokens::get_api_token)
             .service(api_tokens::revoke_api_token)
-            .service(projects::list_projects)
-            .service(projects::create_project)
-            .service(projects::get_project)
-            .service(projects::replace_project)
-            .service(projects::update_project)
-            .service(projects::delete_project)
-            .service(crate::plan::PlanParts)
-            .service(plan::get_summary)
-            .service(plan::get_plan)
-            .service(plan::replace_plan)
-            .service(plan::get_history)
-            .service(reports::list_quarters)
-            .service(reports::get_report)
-            .service(reports::put_report)
-            .service(reports::patch_report)
-            .service(reports::submit_report)
-            .service(reports::accept_report)
-            .service(reports::return_report)
-            .service(reports::reopen_report)
-            .service(reports::list_revisions)
-            .service(reports::get_revision)
-            .service(reports::list_events)
-            .service(reports::get_progress)
-            .service(figures::submit_figures),
+            .service(crate::plan::PlanParts(parts::Parent::Organisation)),
     );
 }
 

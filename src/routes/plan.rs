@@ -38,7 +38,7 @@ use uuid::Uuid;
     params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
     responses((status = 200, description = "The summary.", body = PlanSummary))
 )]
-#[get("/projects/{project_id}/summary")]
+#[get("/summary")]
 pub async fn get_summary(
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,
@@ -65,7 +65,7 @@ pub async fn get_summary(
     params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
     responses((status = 200, description = "The plan.", body = PlanDocument, headers(("ETag" = String))))
 )]
-#[get("/projects/{project_id}/plan")]
+#[get("/plan")]
 pub async fn get_plan(
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,
@@ -99,7 +99,7 @@ pub async fn get_plan(
     request_body = PlanDocumentInput,
     responses((status = 200, description = "The plan as stored.", body = PlanDocument, headers(("ETag" = String))))
 )]
-#[put("/projects/{project_id}/plan")]
+#[put("/plan")]
 pub async fn replace_plan(
     db: web::Data<Db>,
     Permitted(principal, Json(body)): Permitted<WriteProjects, Json<Value>>,
@@ -231,7 +231,7 @@ pub struct PlanChangeList {
     params(("project_id" = uuid::Uuid, Path, description = "The project's id."), HistoryQuery),
     responses((status = 200, description = "One page of changes.", body = PlanChangeList))
 )]
-#[get("/projects/{project_id}/history")]
+#[get("/history")]
 pub async fn get_history(
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,

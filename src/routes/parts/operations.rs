@@ -211,7 +211,7 @@ pub(crate) use part_operations;
 
 /// The names in a part's operations, from its declaration.
 pub mod names {
-    use super::super::{Parent, Part, Routed};
+    use super::super::Part;
     use utoipa::ToSchema;
 
     /// Who may write a part's lines.
@@ -222,11 +222,10 @@ pub mod names {
         words.replace(' ', "_")
     }
 
+    /// The collection's path within its parent's scope (`/projects/{project_id}` for a
+    /// project's parts, the API's root for the organisation's): `/target-groups`.
     pub fn collection_path<P: Part>() -> String {
-        match <P::Scope as Routed>::PARENT {
-            Parent::Project => format!("/projects/{{project_id}}/{}", P::SEGMENT),
-            Parent::Organisation => format!("/{}", P::SEGMENT),
-        }
+        format!("/{}", P::SEGMENT)
     }
 
     pub fn item_path<P: Part>() -> String {

@@ -109,7 +109,7 @@ pub async fn create_project(
     params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
     responses((status = 200, description = "The project.", body = ProjectResponse, headers(("ETag" = String))))
 )]
-#[get("/projects/{project_id}")]
+#[get("")]
 pub async fn get_project(
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,
@@ -163,7 +163,7 @@ async fn write(
     request_body = ProjectRequest,
     responses((status = 200, description = "Replaced.", body = ProjectResponse, headers(("ETag" = String))))
 )]
-#[put("/projects/{project_id}")]
+#[put("")]
 pub async fn replace_project(
     db: web::Data<Db>,
     Permitted(principal, Json(request)): Permitted<WriteProjects, Json<ProjectRequest>>,
@@ -190,7 +190,7 @@ pub async fn replace_project(
     )),
     responses((status = 200, description = "Updated.", body = ProjectResponse, headers(("ETag" = String))))
 )]
-#[patch("/projects/{project_id}")]
+#[patch("")]
 pub async fn update_project(
     db: web::Data<Db>,
     Permitted(principal, Json(request)): Permitted<WriteProjects, Json<UpdateProjectRequest>>,
@@ -222,7 +222,7 @@ pub async fn update_project(
         (status = 409, description = "Quarters of the project were reported; it is kept.", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
-#[delete("/projects/{project_id}")]
+#[delete("")]
 pub async fn delete_project(
     db: web::Data<Db>,
     principal: Allowed<DeleteProjects>,

@@ -39,7 +39,7 @@ pub struct ReportEventList {
     ),
     responses((status = 200, description = "The revisions.", body = ReportRevisions))
 )]
-#[get("/projects/{project_id}/quarterly-reports/{quarter}/revisions")]
+#[get("/revisions")]
 pub async fn list_revisions(
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,
@@ -76,7 +76,7 @@ pub async fn list_revisions(
     ),
     responses((status = 200, description = "The closed revision.", body = ReportRevision))
 )]
-#[get("/projects/{project_id}/quarterly-reports/{quarter}/revisions/{revision}")]
+#[get("/revisions/{revision}")]
 pub async fn get_revision(
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,
@@ -115,7 +115,7 @@ pub async fn get_revision(
     ),
     responses((status = 200, description = "The audit trail.", body = ReportEventList))
 )]
-#[get("/projects/{project_id}/quarterly-reports/{quarter}/events")]
+#[get("/events")]
 pub async fn list_events(
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,

@@ -35,7 +35,7 @@ pub struct ProgressQuery {
     params(("project_id" = uuid::Uuid, Path, description = "The project's id."), ProgressQuery),
     responses((status = 200, description = "Progress.", body = Progress))
 )]
-#[get("/projects/{project_id}/progress")]
+#[get("/progress")]
 pub async fn get_progress(
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,

@@ -50,7 +50,7 @@ pub struct QuarterList {
     params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
     responses((status = 200, description = "The quarters.", body = QuarterList))
 )]
-#[get("/projects/{project_id}/quarterly-reports")]
+#[get("/quarterly-reports")]
 pub async fn list_quarters(
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,
@@ -114,7 +114,7 @@ fn statuses(
     ),
     responses((status = 200, description = "The report.", body = QuarterlyReport, headers(("ETag" = String))))
 )]
-#[get("/projects/{project_id}/quarterly-reports/{quarter}")]
+#[get("")]
 pub async fn get_report(
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,

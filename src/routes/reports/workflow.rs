@@ -122,7 +122,7 @@ fn allows(state: ReportState, action: ReportAction) -> Result<(), ApiError> {
     request_body(content = Option<ActionRequest>, description = "Optional."),
     responses((status = 200, description = "Submitted.", body = QuarterlyReport, headers(("ETag" = String))))
 )]
-#[post("/projects/{project_id}/quarterly-reports/{quarter}/submit")]
+#[post("/submit")]
 pub async fn submit_report(
     req: HttpRequest,
     db: web::Data<Db>,
@@ -154,7 +154,7 @@ pub async fn submit_report(
     request_body(content = Option<ActionRequest>, description = "Optional."),
     responses((status = 200, description = "Accepted.", body = QuarterlyReport, headers(("ETag" = String))))
 )]
-#[post("/projects/{project_id}/quarterly-reports/{quarter}/accept")]
+#[post("/accept")]
 pub async fn accept_report(
     req: HttpRequest,
     db: web::Data<Db>,
@@ -188,7 +188,7 @@ pub async fn accept_report(
     request_body = ActionRequest,
     responses((status = 200, description = "Returned.", body = QuarterlyReport, headers(("ETag" = String))))
 )]
-#[post("/projects/{project_id}/quarterly-reports/{quarter}/return")]
+#[post("/return")]
 pub async fn return_report(
     req: HttpRequest,
     db: web::Data<Db>,
@@ -221,7 +221,7 @@ pub async fn return_report(
     request_body = ActionRequest,
     responses((status = 200, description = "Reopened.", body = QuarterlyReport, headers(("ETag" = String))))
 )]
-#[post("/projects/{project_id}/quarterly-reports/{quarter}/reopen")]
+#[post("/reopen")]
 pub async fn reopen_report(
     req: HttpRequest,
     db: web::Data<Db>,

@@ -237,7 +237,7 @@ fn merge(current: &ReportContent, patch: serde_json::Value) -> Result<ReportCont
         (status = 201, description = "Created.", body = QuarterlyReport, headers(("ETag" = String), ("Location" = String))),
     )
 )]
-#[put("/projects/{project_id}/quarterly-reports/{quarter}")]
+#[put("")]
 pub async fn put_report(
     req: HttpRequest,
     db: web::Data<Db>,
@@ -285,7 +285,7 @@ pub async fn put_report(
     ),
     responses((status = 200, description = "Updated.", body = QuarterlyReport, headers(("ETag" = String))))
 )]
-#[patch("/projects/{project_id}/quarterly-reports/{quarter}")]
+#[patch("")]
 pub async fn patch_report(
     req: HttpRequest,
     db: web::Data<Db>,
