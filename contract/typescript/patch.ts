@@ -43,6 +43,7 @@ type EvaluationMomentPatch =
   Patch<"/api/v1/projects/{project_id}/evaluation-moments/{evaluation_moment_id}">;
 type RoadmapStepPatch = Patch<"/api/v1/projects/{project_id}/roadmap/{step}">;
 type PartnerPatch = Patch<"/api/v1/partners/{partner_id}">;
+type FunderPatch = Patch<"/api/v1/funders/{funder_id}">;
 type ProjectPartnerPatch = Patch<"/api/v1/projects/{project_id}/partners/{project_partner_id}">;
 type ReportPatch = Patch<"/api/v1/projects/{project_id}/quarterly-reports/{quarter}">;
 type ProjectPatch = Patch<"/api/v1/projects/{project_id}">;
@@ -87,6 +88,12 @@ export const partner: PartnerPatch = {
   notes: null,
   contacts: [{ name: "Fatma Yılmaz", role: null, email: null, phone: null }],
 };
+export const funder: FunderPatch = {
+  kind: "municipality",
+  municipality_code: "GM0344",
+  kvk_number: null,
+  contacts: [{ name: "Anouk de Vries", role: "Beleidsadviseur", email: null, phone: null }],
+};
 export const projectPartner: ProjectPartnerPatch = {
   functions: ["referrer"],
   current_level: "in_contact",
@@ -124,7 +131,11 @@ export const budgetCategory: BudgetLinePatch = { category: "snacks" };
 // @ts-expect-error null on a required field
 export const translationNull: TranslationCostPatch = { target_languages: null };
 // @ts-expect-error null on a required field
-export const fundNull: FundApplicationPatch = { funder_name: null };
+export const fundNull: FundApplicationPatch = { funder_id: null };
+// @ts-expect-error null on a required field
+export const funderNameNull: FunderPatch = { name: null };
+// @ts-expect-error the free-text kind of old is not a funder kind
+export const funderKind: FunderPatch = { kind: "private_fund" };
 // @ts-expect-error not a fund status
 export const fundStatus: FundApplicationPatch = { status: "approved" };
 // @ts-expect-error null on a required field

@@ -7,9 +7,12 @@ use serde::Serialize;
 use super::CliError;
 use crate::auth::{api_token, password};
 use crate::db::SystemDb;
-use crate::db::scope::ProjectScope;
+use crate::db::plan::Lines;
+use crate::db::plan::funders::{self, FunderInput, Funders};
+use crate::db::scope::{OrgScope, ProjectScope};
+use crate::domain::plan::FunderKind;
 use crate::domain::project::{OrganisationRole, ProjectStatus};
-use crate::domain::{ApiTokenId, OrganisationId, ProjectId, Role, UserId};
+use crate::domain::{ApiTokenId, FunderId, OrganisationId, ProjectId, Role, UserId};
 use crate::models;
 
 /// What `demo` made.
@@ -127,8 +130,10 @@ async fn create_demo_project(
     )
     .await?;
     let id = project.id;
+    let municipality = demo_funder(conn, org, "Gemeente Utrecht", FunderKind::Municipality).await?;
+    let fund = demo_funder(conn, org, "Oranje Fonds", FunderKind::Fund).await?;
     let scope = ProjectScope::new(project);
-    let errors = crate::plan::document::write_sections(conn, &scope, demo_plan())
+    let errors = crate::plan::document::write_sections(conn, &scope, demo_plan(municipality, fund))
         .await
         .map_err(|e| CliError::Invalid(format!("the demo plan was refused: {e}")))?;
     if !errors.is_empty() {
@@ -140,7 +145,40 @@ async fn create_demo_project(
 }
 
 /// The demo project's plan, as the sections of a plan document.
-fn demo_plan() -> serde_json::Map<String, serde_json::Value> {
+/// The funder `name` of the organisation's register, entered when it is not there.
+async fn demo_funder(
+    conn: &mut crate::db::Conn,
+    org: OrganisationId,
+    name: &str,
+    kind: FunderKind,
+) -> Result<FunderId, CliError> {
+    let stored = |e: crate::db::StoreError| {
+        CliError::Invalid(format!("the demo funder was not stored: {e}"))
+    };
+    if let Some(funder) = funders::find_by_name(conn, org, name)
+        .await
+        .map_err(stored)?
+    {
+        return Ok(funder.id);
+    }
+    let input = FunderInput {
+        name: name.into(),
+        kind,
+        kvk_number: None,
+        municipality_code: (kind == FunderKind::Municipality).then(|| "GM0344".into()),
+        reference: None,
+        notes: None,
+        contacts: Vec::new(),
+    };
+    let valid = funders::validate(input)
+        .map_err(|e| CliError::Invalid(format!("the demo funder was refused: {e}")))?;
+    let funder = Funders::store(conn, &OrgScope { org }, None, None, valid)
+        .await
+        .map_err(stored)?;
+    Ok(funder.id)
+}
+
+fn demo_plan(municipality: FunderId, fund: FunderId) -> serde_json::Map<String, serde_json::Value> {
     let personnel = uuid::Uuid::now_v7();
     let translation = uuid::Uuid::now_v7();
     let plan = serde_json::json!({
@@ -167,11 +205,11 @@ fn demo_plan() -> serde_json::Map<String, serde_json::Value> {
              "unit": "words", "quantity": "850", "unit_price": "0.14"}
         ],
         "fund_applications": [
-            {"funder_name": "Gemeente Utrecht", "funder_kind": "municipality", "programme": "Mantelzorg en welzijn 2026",
+            {"funder_id": municipality, "programme": "Mantelzorg en welzijn 2026",
              "budget_line_ids": [personnel], "amount_requested": "8000.00", "amount_granted": "8000.00", "status": "granted",
              "submitted_on": "2025-10-01", "decided_on": "2025-12-15",
              "reporting_duties": [{"quarter": "2026-Q1", "due_on": "2026-04-30"}, {"quarter": "2026-Q2", "due_on": "2026-07-31"}]},
-            {"funder_name": "Oranje Fonds", "funder_kind": "private_fund", "budget_line_ids": [translation],
+            {"funder_id": fund, "budget_line_ids": [translation],
              "amount_requested": "3500.00", "status": "submitted", "submitted_on": "2026-02-01"}
         ],
         "evaluation_moments": [

@@ -6,7 +6,7 @@ mod declare;
 pub mod document;
 
 pub use crate::db::plan::{
-    budget_lines, evaluation_moments, fund_applications, history, hours, partners, period,
+    budget_lines, evaluation_moments, fund_applications, funders, history, hours, partners, period,
     project_partners, roadmap, summary, target_groups, targets, translation_costs,
 };
 
@@ -16,6 +16,7 @@ use crate::db::plan::evaluation_moments::EvaluationMoment;
 use crate::db::plan::evaluation_moments::EvaluationMoments;
 use crate::db::plan::fund_applications::FundApplication;
 use crate::db::plan::fund_applications::FundApplications;
+use crate::db::plan::funders::Funders;
 use crate::db::plan::hours::Hours;
 use crate::db::plan::hours::PlannedHours;
 use crate::db::plan::partners::Partners;
@@ -93,6 +94,13 @@ declare::plan_parts! {
         plural: "partners",
         tag: "partners",
         about: "The organisation's partner register, reused across its projects: name, category, notes and optional contact persons (personal data: leave one out to delete it). A partner linked to a project cannot be deleted. Ordered by creation.",
+    },
+    register funder_register: Funders {
+        segment: "funders",
+        id: "funder_id",
+        plural: "funders",
+        tag: "funders",
+        about: "The organisation's funder register (*financiers*), reused across its projects: name (one entry per name, whatever its case and spacing), kind, optional KvK number, municipality code and reference, notes and contact persons (personal data: leave one out to delete it). Fund applications name their funder from it; a funder that applications name cannot be deleted. Ordered by creation.",
     },
     section partners: ProjectPartners => ProjectPartner {
         segment: "partners",

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, id_of, json_of, line_path, lines_path, named_fields};
-use crate::helpers::{new_project, problem, spawn_app};
+use crate::helpers::{new_project, problem, register_funder, spawn_app};
 
 const MEDIA_TYPES: [&str; 2] = ["application/merge-patch+json", "application/json"];
 
@@ -49,6 +49,7 @@ async fn send(
 /// PATCH case for each.
 async fn cases(app: &TestApp, token: &str) -> Vec<Case> {
     let pid = new_project(app, token, "Mantelzorg in Oost").await;
+    let funder = register_funder(app, token, "Fonds Mantelzorg", "fund").await;
     let part = |segment: &str, id: &str| line_path(&pid, segment, id);
     let group = created(
         app,
@@ -82,7 +83,7 @@ async fn cases(app: &TestApp, token: &str) -> Vec<Case> {
         app,
         token,
         &lines_path(&pid, "fund-applications"),
-        json!({"funder_name": "Fonds Mantelzorg", "funder_kind": "private_fund", "amount_requested": "5000"}),
+        json!({"funder_id": funder, "amount_requested": "5000"}),
     )
     .await;
     let target = created(
@@ -169,7 +170,7 @@ async fn cases(app: &TestApp, token: &str) -> Vec<Case> {
             json!({"programme": "Welzijn 2026"}),
             "/programme",
             json!("Welzijn 2026"),
-            Some("funder_kind"),
+            Some("funder_id"),
         ),
         case(
             part("targets", &target),

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::create;
 use crate::helpers::{etag_of, fetch, id_of, json_of, line_path, lines_path};
-use crate::helpers::{new_project, problem, spawn_app};
+use crate::helpers::{new_project, problem, register_funder, spawn_app};
 
 /// The answer with every id and time replaced by a placeholder: what is left is what
 /// a client learns beyond the ids it is given.
@@ -24,8 +24,8 @@ fn shape(value: &Value) -> Value {
 }
 
 /// `plan` with a new target group and a new budget line under the given ids, a new
-/// fund application covering that line and a new target for that group.
-fn with_new_lines(plan: &Value, group_id: &str, line_id: &str) -> Value {
+/// fund application to `funder` covering that line and a new target for that group.
+fn with_new_lines(plan: &Value, funder: &str, group_id: &str, line_id: &str) -> Value {
     let mut doc = plan.clone();
     let push = |doc: &mut Value, section: &str, line: Value| {
         doc[section].as_array_mut().unwrap().push(line);
@@ -44,7 +44,7 @@ fn with_new_lines(plan: &Value, group_id: &str, line_id: &str) -> Value {
         &mut doc,
         "fund_applications",
         json!({
-            "funder_name": "VSB Fonds", "funder_kind": "private_fund",
+            "funder_id": funder,
             "amount_requested": "240.00", "budget_line_ids": [line_id]
         }),
     );
@@ -94,11 +94,12 @@ async fn a_new_line_with_an_id_of_another_organisation_answers_as_a_fresh_id_wou
         uuid::Uuid::new_v4().to_string(),
         uuid::Uuid::new_v4().to_string(),
     );
+    let vsb = register_funder(&app, &b.token, "VSB Fonds", "fund").await;
     let mut answers = Vec::new();
     for (group_id, line_id) in [(a_group_id.clone(), a_line_id.clone()), fresh] {
         let pid = new_project(&app, &b.token, "Plan van B").await;
         let (plan, etag) = fetch(&app, &b.token, &lines_path(&pid, "plan")).await;
-        let doc = with_new_lines(&plan, &group_id, &line_id);
+        let doc = with_new_lines(&plan, &vsb, &group_id, &line_id);
         let response = app
             .send_if_match(
                 Method::PUT,
@@ -192,7 +193,8 @@ async fn two_new_lines_of_one_section_with_one_id_are_refused_as_ambiguous() {
     let pid = new_project(&app, &t.token, "Plan").await;
     let (plan, etag) = fetch(&app, &t.token, &lines_path(&pid, "plan")).await;
     let name = uuid::Uuid::new_v4().to_string();
-    let mut doc = with_new_lines(&plan, &uuid::Uuid::new_v4().to_string(), &name);
+    let vsb = register_funder(&app, &t.token, "VSB Fonds", "fund").await;
+    let mut doc = with_new_lines(&plan, &vsb, &uuid::Uuid::new_v4().to_string(), &name);
     doc["budget_lines"].as_array_mut().unwrap().push(
         json!({"id": name, "category": "venue", "description": "Zaalhuur", "amount": "100.00"}),
     );

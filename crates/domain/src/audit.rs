@@ -37,5 +37,7 @@ text_enum!(
         Partner => "partner",
         /// A project; its deletion (its other changes are in the project's history).
         Project => "project",
+        /// A funder in the funder register.
+        Funder => "funder",
     }
 );

@@ -58,6 +58,10 @@ id_type!(
     PartnerId
 );
 id_type!(
+    /// A funder of the organisation's register (`funders`).
+    FunderId
+);
+id_type!(
     /// A project's link to a partner of the register (`project_partners`).
     ProjectPartnerId
 );

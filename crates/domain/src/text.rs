@@ -24,9 +24,33 @@ pub fn bounded(value: &str, min: usize, max: usize) -> Result<String, String> {
     Ok(trimmed.to_string())
 }
 
+/// [`bounded`], with every run of white space inside made one space: a name as a
+/// register keeps it, so that `Gemeente  Utrecht` and `Gemeente Utrecht` are one name.
+pub fn single_spaced(value: &str, min: usize, max: usize) -> Result<String, String> {
+    let spaced = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    bounded(&spaced, min, max)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::bounded;
+    use super::{bounded, single_spaced};
+
+    #[test]
+    fn single_spaced_makes_every_run_of_white_space_one_space() {
+        assert_eq!(
+            single_spaced(" Gemeente \t  Utrecht ", 1, 200).unwrap(),
+            "Gemeente Utrecht"
+        );
+        assert_eq!(
+            single_spaced("Oranje\nFonds", 1, 200).unwrap(),
+            "Oranje Fonds"
+        );
+        assert_eq!(
+            single_spaced(" \t ", 1, 200).unwrap_err(),
+            "must not be empty"
+        );
+        assert!(single_spaced("abcde", 1, 4).is_err());
+    }
 
     #[test]
     fn trims_and_bounds_in_characters_not_bytes() {

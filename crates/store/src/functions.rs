@@ -46,3 +46,9 @@ diesel::define_sql_function! {
     /// Each element of an array, as a row of its own.
     fn unnest(values: Array<Text>) -> Text;
 }
+
+diesel::define_sql_function! {
+    /// The key under which two names are one (migration 000009): lower case, with outer
+    /// and repeated white space left out.
+    fn app_name_key(name: Text) -> Text;
+}

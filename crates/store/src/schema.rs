@@ -73,8 +73,6 @@ diesel::table! {
         id -> Uuid,
         organisation_id -> Uuid,
         project_id -> Uuid,
-        funder_name -> Text,
-        funder_kind -> Text,
         programme -> Nullable<Text>,
         budget_line_ids -> Array<Uuid>,
         amount_requested -> Numeric,
@@ -87,6 +85,24 @@ diesel::table! {
         reference -> Nullable<Text>,
         conditions -> Nullable<Text>,
         reporting_duties -> Jsonb,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        funder_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    funders (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        name -> Text,
+        kind -> Text,
+        kvk_number -> Nullable<Text>,
+        municipality_code -> Nullable<Text>,
+        reference -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        contacts -> Jsonb,
         version -> Int8,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
@@ -337,6 +353,7 @@ diesel::table! {
 
 diesel::joinable!(api_tokens -> organisations (organisation_id));
 diesel::joinable!(audit_events -> organisations (organisation_id));
+diesel::joinable!(funders -> organisations (organisation_id));
 diesel::joinable!(idempotency_keys -> organisations (organisation_id));
 diesel::joinable!(partners -> organisations (organisation_id));
 diesel::joinable!(plan_changes -> organisations (organisation_id));
@@ -350,6 +367,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluation_moments,
     fund_application_budget_lines,
     fund_applications,
+    funders,
     idempotency_keys,
     organisations,
     partners,

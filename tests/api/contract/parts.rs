@@ -7,9 +7,9 @@ use std::pin::Pin;
 use serde_json::json;
 
 use super::{At, Items, Part, Refs};
-use crate::helpers::{TestApp, amsterdam_today, create, id_of};
+use crate::helpers::{TestApp, amsterdam_today, create, id_of, register_funder};
 
-pub static PARTS: [Part; 10] = [
+pub static PARTS: [Part; 11] = [
     Part {
         name: "target groups",
         at: At::Project("target-groups"),
@@ -101,25 +101,28 @@ pub static PARTS: [Part; 10] = [
         name: "fund applications",
         at: At::Project("fund-applications"),
         items: Items::Created,
-        setup: nothing,
-        sample: |_, i| {
+        setup: funders,
+        sample: |refs, i| {
             json!({
-                "funder_name": format!("Fonds {i}"),
-                "funder_kind": "private_fund",
+                "funder_id": refs[i % 2],
                 "programme": "Mantelzorg en welzijn 2026",
                 "amount_requested": "5000"
             })
         },
-        changed: |_| {
+        changed: |refs| {
             json!({
-                "funder_name": "Gemeente Utrecht", "funder_kind": "municipality",
+                "funder_id": refs[1],
                 "amount_requested": "12000.50", "reference": "GU-2026-17"
             })
         },
         patch: ("programme", || json!("Gewijzigd")),
         clears: Some("programme"),
-        required: "funder_name",
-        invalid: (|| json!({"funder_kind": "bank"}), "/funder_kind"),
+        required: "funder_id",
+        // A funder that is not in the register.
+        invalid: (
+            || json!({"funder_id": uuid::Uuid::new_v4().to_string()}),
+            "/funder_id",
+        ),
     },
     Part {
         name: "targets",
@@ -202,6 +205,28 @@ pub static PARTS: [Part; 10] = [
         invalid: (|| json!({"category": "bank"}), "/category"),
     },
     Part {
+        name: "funders",
+        at: At::Organisation("funders"),
+        items: Items::Created,
+        setup: nothing,
+        sample: |_, i| {
+            json!({
+                "name": format!("Fonds {i}"),
+                "kind": "fund",
+                "kvk_number": "41197236",
+                "notes": "Aanvragen voor 1 maart en 1 september",
+                "contacts": [
+                    {"name": "Anouk de Vries", "role": "Programmamanager", "email": "a.devries@example.org"}
+                ]
+            })
+        },
+        changed: |_| json!({"name": "Gemeente Utrecht", "kind": "municipality", "municipality_code": "GM0344", "contacts": []}),
+        patch: ("name", || json!("Gewijzigd")),
+        clears: Some("notes"),
+        required: "kind",
+        invalid: (|| json!({"kvk_number": "1234"}), "/kvk_number"),
+    },
+    Part {
         name: "project partners",
         at: At::Project("partners"),
         items: Items::Created,
@@ -255,6 +280,18 @@ fn a_target_group<'a>(app: &'a TestApp, token: &'a str, pid: &'a str) -> Refd<'a
         let collection = format!("/api/v1/projects/{pid}/target-groups");
         let body = json!({"name": "Turkse mantelzorgers", "languages": ["tr"]});
         vec![id_of(&create(app, token, &collection, &body).await.0)]
+    })
+}
+
+/// Two funders in the organisation's register, for applications to name.
+fn funders<'a>(app: &'a TestApp, token: &'a str, _: &'a str) -> Refd<'a> {
+    Box::pin(async move {
+        let mut ids = Vec::new();
+        for kind in ["fund", "municipality"] {
+            let name = format!("Financier {kind} {}", uuid::Uuid::new_v4().simple());
+            ids.push(register_funder(app, token, &name, kind).await);
+        }
+        ids
     })
 }
 

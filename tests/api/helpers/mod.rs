@@ -19,7 +19,7 @@ pub use client::Tenant;
 pub use dates::amsterdam_today;
 pub use http::*;
 pub use lines::*;
-pub use plan::{PlannedProject, planned_project, register_partners};
+pub use plan::{PlannedProject, planned_project, register_funder, register_partners};
 pub use reports::*;
 pub use sql::Count;
 
@@ -236,10 +236,68 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let cluster = cluster();
+    let database = new_database(Some(&cluster.template_db));
+    serve(database, adjust).await
+}
+
+/// A server on a database that was migrated only up to migration `last` (its version,
+/// e.g. `2026-12-02-000008`) when `seed` ran on it as the owner, and then the rest of the
+/// way: the test of a migration that changes what is already stored.
+pub async fn spawn_app_migrated_from(last: &str, seed: &str) -> TestApp {
+    let database = new_database(None);
+    let connections = cluster().connections(&database);
+    let (last, seed) = (last.to_string(), seed.to_string());
+    block_on_fresh(async move {
+        roles::ensure(&connections).await.expect("roles");
+        let owner = connections.owner.clone();
+        tokio::task::spawn_blocking(move || {
+            use diesel::Connection;
+            use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+            use diesel_migrations::MigrationHarness;
+            let mut conn =
+                <AsyncConnectionWrapper<AsyncPgConnection> as Connection>::establish(&owner)
+                    .expect("connect as the owner");
+            // Sets up diesel's table of applied migrations, too.
+            let pending = conn
+                .pending_migrations(mantelmonitor::db::MIGRATIONS)
+                .expect("migrations");
+            // Diesel spells a version without its dashes.
+            let digits = |v: String| v.chars().filter(char::is_ascii_digit).collect::<String>();
+            let last = digits(last);
+            let upto: Vec<_> = pending
+                .iter()
+                .filter(|m| digits(m.name().version().to_string()) <= last)
+                .collect();
+            assert!(
+                upto.last()
+                    .is_some_and(|m| digits(m.name().version().to_string()) == last),
+                "no migration {last}"
+            );
+            for migration in upto {
+                conn.run_migration(migration.as_ref())
+                    .unwrap_or_else(|e| panic!("migration {}: {e}", migration.name()));
+            }
+        })
+        .await
+        .expect("migration thread");
+        let mut conn = AsyncPgConnection::establish(&connections.owner)
+            .await
+            .expect("connect as the owner");
+        conn.batch_execute(&seed).await.expect("seed");
+        mantelmonitor::db::prepare(&connections)
+            .await
+            .expect("the remaining migrations");
+    });
+    serve(database, |_| {}).await
+}
+
+/// A new, empty database (a copy of `template`, when given) and its name.
+fn new_database(template: Option<&str>) -> String {
+    let cluster = cluster();
     let database = format!("mm_test_{}", uuid::Uuid::new_v4().simple());
     let (admin, create) = (
         cluster.url("postgres"),
-        cluster.create_database(&database, Some(&cluster.template_db)),
+        cluster.create_database(&database, template),
     );
     block_on_fresh(async move {
         let mut conn = AsyncPgConnection::establish(&admin)
@@ -249,7 +307,12 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
             .await
             .expect("create test database");
     });
-    let connections = cluster.connections(&database);
+    database
+}
+
+/// A server on `database`, dropped with the returned app.
+async fn serve(database: String, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let connections = cluster().connections(&database);
     let database_url = connections.owner.clone();
     let mut settings = test_settings();
     settings.database_url = Some(database_url.clone());

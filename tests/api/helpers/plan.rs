@@ -26,6 +26,12 @@ pub async fn register_partners(app: &TestApp, token: &str) -> [String; 2] {
     [ids[0].clone(), ids[1].clone()]
 }
 
+/// A funder in the organisation's register; its id.
+pub async fn register_funder(app: &TestApp, token: &str, name: &str, kind: &str) -> String {
+    let body = json!({"name": name, "kind": kind});
+    id_of(&create(app, token, "/api/v1/funders", &body).await.0)
+}
+
 /// Creates a [`PlannedProject`] called `name`, with 40 hours at 50 euros for each
 /// `(activity, quarter)` of `hours`, linked to `partners`.
 pub async fn planned_project(

@@ -7,6 +7,7 @@ async fn a_budget_line_an_application_covers_cannot_be_deleted_until_it_is_uncov
     let app = spawn_app().await;
     let tenant = app.tenant("Steunpunt Noord").await;
     let pid = new_project(&app, &tenant.token, "Dekking").await;
+    let funder = register_funder(&app, &tenant.token, "Fonds Mantelzorg", "fund").await;
     let (l1, l1_etag) = create(
         &app,
         &tenant.token,
@@ -30,7 +31,7 @@ async fn a_budget_line_an_application_covers_cannot_be_deleted_until_it_is_uncov
         &tenant.token,
         &lines_path(&pid, FUND_APPLICATIONS),
         &with(
-            &fund_body(),
+            &fund_body(&funder),
             json!({"budget_line_ids": [id_of(&l1), id_of(&l2)]}),
         ),
     )

@@ -7,6 +7,9 @@ async fn a_fund_application_is_created_as_sent_and_a_minimal_one_starts_as_draft
     let app = spawn_app().await;
     let tenant = app.tenant("Steunpunt Noord").await;
     let pid = new_project(&app, &tenant.token, "Fondsen").await;
+    let funder = register_funder(&app, &tenant.token, "Fonds Mantelzorg", "fund").await;
+    let municipality =
+        register_funder(&app, &tenant.token, "Gemeente Utrecht", "municipality").await;
     let collection = lines_path(&pid, FUND_APPLICATIONS);
     let (l1, _) = create(
         &app,
@@ -24,8 +27,7 @@ async fn a_fund_application_is_created_as_sent_and_a_minimal_one_starts_as_draft
     .await;
 
     let body = json!({
-        "funder_name": "Gemeente Utrecht",
-        "funder_kind": "municipality",
+        "funder_id": municipality,
         "programme": "Mantelzorg en welzijn 2026",
         "budget_line_ids": [id_of(&l2), id_of(&l1)],
         "amount_requested": "25000.5",
@@ -52,8 +54,7 @@ async fn a_fund_application_is_created_as_sent_and_a_minimal_one_starts_as_draft
     assert_eq!(location, line_path(&pid, FUND_APPLICATIONS, &id));
     assert_eq!(created["project_id"], json!(pid));
     for same in [
-        "funder_name",
-        "funder_kind",
+        "funder_id",
         "programme",
         "status",
         "submitted_on",
@@ -81,8 +82,7 @@ async fn a_fund_application_is_created_as_sent_and_a_minimal_one_starts_as_draft
             "conditions",
             "created_at",
             "decided_on",
-            "funder_kind",
-            "funder_name",
+            "funder_id",
             "grant_end",
             "grant_start",
             "id",
@@ -105,11 +105,11 @@ async fn a_fund_application_is_created_as_sent_and_a_minimal_one_starts_as_draft
         &app,
         &tenant.token,
         &lines_path(&pid, FUND_APPLICATIONS),
-        &fund_body(),
+        &fund_body(&funder),
     )
     .await;
     assert_eq!(minimal["status"], "draft");
-    assert_eq!(minimal["funder_kind"], "private_fund");
+    assert_eq!(minimal["funder_id"], json!(funder));
     assert_eq!(minimal["amount_requested"], "5000.00");
     assert_eq!(minimal["budget_line_ids"], json!([]));
     assert_eq!(minimal["reporting_duties"], json!([]));
@@ -136,10 +136,10 @@ async fn the_amount_granted_must_fit_the_status_and_the_amount_requested() {
     let app = spawn_app().await;
     let tenant = app.tenant("Steunpunt Noord").await;
     let pid = new_project(&app, &tenant.token, "Fondsen").await;
+    let funder = register_funder(&app, &tenant.token, "Fonds Mantelzorg", "fund").await;
     let collection = lines_path(&pid, FUND_APPLICATIONS);
     let base = json!({
-        "funder_name": "Oranje Fonds",
-        "funder_kind": "private_fund",
+        "funder_id": funder,
         "amount_requested": "1000",
         "submitted_on": "2026-03-01",
         "decided_on": "2026-05-01"
@@ -180,39 +180,52 @@ async fn the_amount_granted_must_fit_the_status_and_the_amount_requested() {
         ),
         // Requested: more than 0, at most 10000000, two decimals.
         (
-            with(&fund_body(), json!({"amount_requested": "0"})),
+            with(&fund_body(&funder), json!({"amount_requested": "0"})),
             "/amount_requested",
         ),
         (
-            with(&fund_body(), json!({"amount_requested": "10000000.01"})),
+            with(
+                &fund_body(&funder),
+                json!({"amount_requested": "10000000.01"}),
+            ),
             "/amount_requested",
         ),
         (
-            with(&fund_body(), json!({"amount_requested": "12.345"})),
+            with(&fund_body(&funder), json!({"amount_requested": "12.345"})),
             "/amount_requested",
         ),
         (
-            without(&fund_body(), "amount_requested"),
+            without(&fund_body(&funder), "amount_requested"),
             "/amount_requested",
         ),
         (
-            with(&fund_body(), json!({"amount_granted": 5})),
+            with(&fund_body(&funder), json!({"amount_granted": 5})),
             "/amount_granted",
         ),
-        (with(&fund_body(), json!({"status": "approved"})), "/status"),
         (
-            with(&fund_body(), json!({"funder_kind": "bank"})),
-            "/funder_kind",
+            with(&fund_body(&funder), json!({"status": "approved"})),
+            "/status",
         ),
+        (without(&fund_body(&funder), "funder_id"), "/funder_id"),
         (
-            with(&fund_body(), json!({"funder_name": " "})),
+            with(
+                &fund_body(&funder),
+                json!({"funder_id": "Gemeente Utrecht"}),
+            ),
+            "/funder_id",
+        ),
+        // The register's entry, not a name: a funder of the register is required.
+        (
+            with(
+                &fund_body(&funder),
+                json!({"funder_name": "Gemeente Utrecht"}),
+            ),
             "/funder_name",
         ),
         (
-            with(&fund_body(), json!({"funder_name": "f".repeat(201)})),
-            "/funder_name",
+            with(&fund_body(&funder), json!({"total": "5000"})),
+            "/total",
         ),
-        (with(&fund_body(), json!({"total": "5000"})), "/total"),
     ] {
         assert_rejected(&app, &tenant.token, &collection, &body, &[pointer]).await;
     }
@@ -236,7 +249,7 @@ async fn the_amount_granted_must_fit_the_status_and_the_amount_requested() {
         (app_with("draft", json!(null)), "draft", json!(null)),
         (
             with(
-                &fund_body(),
+                &fund_body(&funder),
                 json!({"amount_requested": "10000000", "status": null}),
             ),
             "draft",
@@ -260,10 +273,10 @@ async fn a_decision_needs_a_decision_date_and_dates_must_be_in_order() {
     let app = spawn_app().await;
     let tenant = app.tenant("Steunpunt Noord").await;
     let pid = new_project(&app, &tenant.token, "Fondsen").await;
+    let funder = register_funder(&app, &tenant.token, "Gemeente Amsterdam", "municipality").await;
     let collection = lines_path(&pid, FUND_APPLICATIONS);
     let base = json!({
-        "funder_name": "Gemeente Amsterdam",
-        "funder_kind": "municipality",
+        "funder_id": funder,
         "amount_requested": "1000",
         "submitted_on": "2026-03-01"
     });

@@ -8,6 +8,7 @@ async fn covered_budget_lines_must_be_this_projects_each_once() {
     let a = app.tenant("Organisatie A").await;
     let b = app.tenant("Organisatie B").await;
     let pid = new_project(&app, &a.token, "Fondsen").await;
+    let funder = register_funder(&app, &a.token, "Fonds Mantelzorg", "fund").await;
     let other_pid = new_project(&app, &a.token, "Ander project").await;
     let pid_b = new_project(&app, &b.token, "Project B").await;
     let collection = lines_path(&pid, FUND_APPLICATIONS);
@@ -41,7 +42,7 @@ async fn covered_budget_lines_must_be_this_projects_each_once() {
     .await;
     let (l1, l2, l3, l4) = (id_of(&l1), id_of(&l2), id_of(&l3), id_of(&l4));
     let random = uuid::Uuid::new_v4().to_string();
-    let covering = |ids: Value| with(&fund_body(), json!({"budget_line_ids": ids}));
+    let covering = |ids: Value| with(&fund_body(&funder), json!({"budget_line_ids": ids}));
 
     for (ids, pointers) in [
         (json!([l1, l3]), vec!["/budget_line_ids/1"]),
@@ -102,8 +103,9 @@ async fn reporting_duties_are_project_quarters_each_once_due_after_the_quarter_e
     let app = spawn_app().await;
     let tenant = app.tenant("Steunpunt Noord").await;
     let pid = new_project(&app, &tenant.token, "Rapportages").await;
+    let funder = register_funder(&app, &tenant.token, "Fonds Mantelzorg", "fund").await;
     let collection = lines_path(&pid, FUND_APPLICATIONS);
-    let duties = |duties: Value| with(&fund_body(), json!({"reporting_duties": duties}));
+    let duties = |duties: Value| with(&fund_body(&funder), json!({"reporting_duties": duties}));
 
     for (list, pointers) in [
         (

@@ -4,10 +4,9 @@ use super::*;
 
 /// A fund application that can be put in any status: requested 1000, submitted on
 /// 2026-03-01.
-fn lifecycle_body() -> Value {
+fn lifecycle_body(funder: &str) -> Value {
     json!({
-        "funder_name": "Fonds Lifecycle",
-        "funder_kind": "other",
+        "funder_id": funder,
         "amount_requested": "1000",
         "submitted_on": "2026-03-01"
     })
@@ -34,13 +33,14 @@ async fn application_in(
     app: &TestApp,
     token: &str,
     pid: &str,
+    funder: &str,
     status: &str,
 ) -> (String, Value, String) {
     let (line, etag) = create(
         app,
         token,
         &lines_path(pid, FUND_APPLICATIONS),
-        &with(&lifecycle_body(), status_patch(status)),
+        &with(&lifecycle_body(funder), status_patch(status)),
     )
     .await;
     assert_eq!(line["status"], status);
@@ -61,6 +61,7 @@ async fn every_allowed_status_move_succeeds_by_patch_and_by_put() {
     let app = spawn_app().await;
     let tenant = app.tenant("Steunpunt Noord").await;
     let pid = new_project(&app, &tenant.token, "Levensloop").await;
+    let funder = register_funder(&app, &tenant.token, "Fonds Levensloop", "other").await;
     let moves = [
         ("draft", "submitted"),
         ("draft", "withdrawn"),
@@ -71,9 +72,10 @@ async fn every_allowed_status_move_succeeds_by_patch_and_by_put() {
     ];
     for (from, to) in moves {
         for method in [Method::PATCH, Method::PUT] {
-            let (path, before, etag) = application_in(&app, &tenant.token, &pid, from).await;
+            let (path, before, etag) =
+                application_in(&app, &tenant.token, &pid, &funder, from).await;
             let body = if method == Method::PUT {
-                with(&lifecycle_body(), status_patch(to))
+                with(&lifecycle_body(&funder), status_patch(to))
             } else {
                 status_patch(to)
             };
@@ -100,7 +102,7 @@ async fn every_allowed_status_move_succeeds_by_patch_and_by_put() {
     }
 
     // The whole way, one step at a time: draft → submitted → partially_granted.
-    let (path, _, etag) = application_in(&app, &tenant.token, &pid, "draft").await;
+    let (path, _, etag) = application_in(&app, &tenant.token, &pid, &funder, "draft").await;
     let (_, etag) = write_ok(
         &app,
         &tenant.token,
@@ -141,6 +143,7 @@ async fn a_status_move_outside_the_lifecycle_is_409_naming_the_allowed_moves() {
     let app = spawn_app().await;
     let tenant = app.tenant("Steunpunt Noord").await;
     let pid = new_project(&app, &tenant.token, "Levensloop").await;
+    let funder = register_funder(&app, &tenant.token, "Fonds Levensloop", "other").await;
     let forbidden = [
         ("draft", "granted"),
         ("draft", "partially_granted"),
@@ -159,10 +162,10 @@ async fn a_status_move_outside_the_lifecycle_is_409_naming_the_allowed_moves() {
     ];
     let mut wrong = Vec::new();
     for (from, to) in forbidden {
-        let (path, _, etag) = application_in(&app, &tenant.token, &pid, from).await;
+        let (path, _, etag) = application_in(&app, &tenant.token, &pid, &funder, from).await;
         for method in [Method::PATCH, Method::PUT] {
             let body = if method == Method::PUT {
-                with(&lifecycle_body(), status_patch(to))
+                with(&lifecycle_body(&funder), status_patch(to))
             } else {
                 status_patch(to)
             };
@@ -207,8 +210,9 @@ async fn patching_a_fund_application_is_a_merge_patch_checked_as_a_whole() {
     let app = spawn_app().await;
     let tenant = app.tenant("Steunpunt Noord").await;
     let pid = new_project(&app, &tenant.token, "Patch").await;
+    let funder = register_funder(&app, &tenant.token, "Fonds Levensloop", "other").await;
     let body = with(
-        &lifecycle_body(),
+        &lifecycle_body(&funder),
         json!({
             "programme": "Welzijn 2026",
             "reference": "REF-1",
@@ -241,8 +245,7 @@ async fn patching_a_fund_application_is_a_merge_patch_checked_as_a_whole() {
         assert!(cleared[gone].is_null(), "{gone} cleared");
     }
     for kept in [
-        "funder_name",
-        "funder_kind",
+        "funder_id",
         "conditions",
         "grant_start",
         "amount_requested",
@@ -268,8 +271,11 @@ async fn patching_a_fund_application_is_a_merge_patch_checked_as_a_whole() {
         (json!({"decided_on": null}), vec!["/decided_on"]),
         (json!({"decided_on": "2026-02-01"}), vec!["/decided_on"]),
         (json!({"grant_end": "2026-03-31"}), vec!["/grant_end"]),
-        (json!({"funder_name": null}), vec!["/funder_name"]),
-        (json!({"funder_kind": "bank"}), vec!["/funder_kind"]),
+        (json!({"funder_id": null}), vec!["/funder_id"]),
+        (
+            json!({"funder_id": "00000000-0000-4000-8000-000000000000"}),
+            vec!["/funder_id"],
+        ),
         (json!({"colour": "blauw"}), vec!["/colour"]),
     ] {
         assert_write_refused(

@@ -11,10 +11,13 @@ mod covered_budget_lines;
 mod fund_applications;
 mod fund_coverage_and_duties;
 mod fund_lifecycle;
+mod funders;
 mod translation_costs;
 
 use crate::helpers::{Refused, assert_rejected, assert_write_refused, create, write_ok};
-use crate::helpers::{TestApp, etag_of, problem, sorted, spawn_app, with, without};
+use crate::helpers::{
+    TestApp, etag_of, problem, register_funder, sorted, spawn_app, with, without,
+};
 use crate::helpers::{
     all_items, fetch, id_of, json_of, line_path, lines_path, new_project, version,
 };
@@ -69,10 +72,9 @@ fn translation_body() -> Value {
     })
 }
 
-fn fund_body() -> Value {
+fn fund_body(funder: &str) -> Value {
     json!({
-        "funder_name": "Fonds Mantelzorg",
-        "funder_kind": "private_fund",
+        "funder_id": funder,
         "amount_requested": "5000"
     })
 }

@@ -100,6 +100,7 @@ async fn a_new_fund_application_can_cover_a_new_budget_line_of_the_same_document
     let (before, etag) = get_plan(&app, &tenant.token, &pid).await;
 
     let client_id = uuid::Uuid::new_v4().to_string();
+    let vsb = register_funder(&app, &tenant.token, "VSB Fonds", "fund").await;
     let mut doc = before.clone();
     let mut line = budget_line(
         "materials",
@@ -113,7 +114,7 @@ async fn a_new_fund_application_can_cover_a_new_budget_line_of_the_same_document
         .as_array_mut()
         .unwrap()
         .push(json!({
-            "funder_name": "VSB Fonds", "funder_kind": "private_fund",
+            "funder_id": vsb,
             "amount_requested": "240.00", "status": "draft",
             "budget_line_ids": [client_id]
         }));
@@ -131,7 +132,7 @@ async fn a_new_fund_application_can_cover_a_new_budget_line_of_the_same_document
     assert_eq!(new_line["amount"], "240.00");
     let applications = stored["fund_applications"].as_array().unwrap();
     let new_application = applications.last().unwrap();
-    assert_eq!(new_application["funder_name"], "VSB Fonds");
+    assert_eq!(new_application["funder_id"], json!(vsb));
     assert_eq!(
         new_application["budget_line_ids"],
         json!([new_line["id"]]),

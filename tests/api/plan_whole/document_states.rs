@@ -80,9 +80,15 @@ async fn a_refused_status_move_inside_the_plan_names_the_line() {
     let app = spawn_app().await;
     let admin = app.tenant("Move").await;
     let pid = new_project(&app, &admin.token, "Status").await;
-    create(&app, &admin.token, &lines_path(&pid, "fund-applications"), &json!({"funder_name": "Oranje Fonds", "funder_kind": "private_fund", "amount_requested": "100",
-                "amount_granted": "100", "status": "granted", "decided_on": "2026-02-01"}))
-.await;
+    let oranje = register_funder(&app, &admin.token, "Oranje Fonds", "fund").await;
+    create(
+        &app,
+        &admin.token,
+        &lines_path(&pid, "fund-applications"),
+        &json!({"funder_id": oranje, "amount_requested": "100",
+                "amount_granted": "100", "status": "granted", "decided_on": "2026-02-01"}),
+    )
+    .await;
     let (mut doc, etag) = get_plan(&app, &admin.token, &pid).await;
     doc["fund_applications"][0]["status"] = json!("draft");
     doc["fund_applications"][0]["amount_granted"] = Value::Null;
@@ -100,11 +106,12 @@ async fn a_stale_etag_hears_412_before_a_refused_status_move() {
     let app = spawn_app().await;
     let admin = app.tenant("Stale").await;
     let pid = new_project(&app, &admin.token, "Oud").await;
+    let funder = register_funder(&app, &admin.token, "Gemeente", "municipality").await;
     let granted = create(
         &app,
         &admin.token,
         &lines_path(&pid, "fund-applications"),
-        &json!({"funder_name": "Gemeente", "funder_kind": "municipality", "amount_requested": "100",
+        &json!({"funder_id": funder, "amount_requested": "100",
                 "amount_granted": "100", "status": "granted", "decided_on": "2026-02-01"}),
     )
     .await

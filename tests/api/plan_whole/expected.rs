@@ -79,14 +79,15 @@ pub(super) fn expected_summary(pid: &str, seed: &Seed) -> Value {
         })
         .collect();
 
-    // funder → (applications, requested, granted, pending); a BTreeMap orders by name.
-    let mut funders: BTreeMap<String, (i64, i128, i128, i128)> = BTreeMap::new();
+    // (funder name, id) → (applications, requested, granted, pending); a BTreeMap
+    // orders by name.
+    let mut funders: BTreeMap<(String, String), (i64, i128, i128, i128)> = BTreeMap::new();
     for application in &seed.fund_applications {
         let status = application["status"].as_str().unwrap_or("draft");
         let requested = cents(text(&application["amount_requested"]));
-        let funder = funders
-            .entry(text(&application["funder_name"]).to_string())
-            .or_default();
+        let id = text(&application["funder_id"]).to_string();
+        let name = seed.funders[&id].0.clone();
+        let funder = funders.entry((name, id)).or_default();
         funder.0 += 1;
         if status != "withdrawn" {
             funder.1 += requested;
@@ -103,9 +104,11 @@ pub(super) fn expected_summary(pid: &str, seed: &Seed) -> Value {
     let pending: i128 = funders.values().map(|f| f.3).sum();
     let per_funder: Vec<Value> = funders
         .iter()
-        .map(|(name, (n, requested, granted, pending))| {
+        .map(|((name, id), (n, requested, granted, pending))| {
             json!({
+                "funder_id": id,
                 "funder_name": name,
+                "funder_kind": seed.funders[id].1,
                 "applications": n,
                 "requested": money(*requested),
                 "granted": money(*granted),

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::helpers::{TestApp, etag_of, named_fields, problem, project_body, spawn_app};
 use crate::helpers::{budget_line, create, hours_line};
-use crate::helpers::{id_of, json_of, lines_path, new_project};
+use crate::helpers::{id_of, json_of, lines_path, new_project, register_funder};
 use expected::*;
 use reqwest::{Method, Response};
 use seed::*;

@@ -10,6 +10,8 @@ pub(super) struct Seed {
     pub(super) budget_lines: Vec<Value>,
     pub(super) translation_costs: Vec<Value>,
     pub(super) fund_applications: Vec<Value>,
+    /// The register's funders the applications name: id → (name, kind).
+    pub(super) funders: std::collections::BTreeMap<String, (String, String)>,
 }
 
 pub(super) fn translation(
@@ -126,34 +128,43 @@ pub(super) async fn seed(app: &TestApp, token: &str, pid: &str) -> Seed {
         let expected = product(text(&body["quantity"]), text(&body["unit_price"])) * langs;
         assert_eq!(created["total"], json!(money(expected)), "total of {body}");
     }
+    let mut funders = std::collections::BTreeMap::new();
+    let mut funder = async |name: &str, kind: &str| {
+        let id = register_funder(app, token, name, kind).await;
+        funders.insert(id.clone(), (name.to_string(), kind.to_string()));
+        id
+    };
+    let utrecht = funder("Gemeente Utrecht", "municipality").await;
+    let oranje = funder("Oranje Fonds", "fund").await;
+    let sluyterman = funder("Fonds Sluyterman", "fund").await;
     let fund_applications = vec![
         json!({
-            "funder_name": "Gemeente Utrecht", "funder_kind": "municipality",
+            "funder_id": utrecht,
             "programme": "Mantelzorg en welzijn 2026", "budget_line_ids": [budget_line_ids[0]],
             "amount_requested": "10000", "amount_granted": "10000.00", "status": "granted",
             "submitted_on": "2025-10-01", "decided_on": "2025-12-15"
         }),
         json!({
-            "funder_name": "Gemeente Utrecht", "funder_kind": "municipality",
+            "funder_id": utrecht,
             "amount_requested": "2500.50", "status": "submitted", "submitted_on": "2026-03-01"
         }),
         json!({
-            "funder_name": "Oranje Fonds", "funder_kind": "private_fund",
+            "funder_id": oranje,
             "budget_line_ids": [budget_line_ids[1], budget_line_ids[5]],
             "amount_requested": "8000.00", "amount_granted": "6250.75",
             "status": "partially_granted", "submitted_on": "2025-11-01", "decided_on": "2026-01-20"
         }),
         json!({
-            "funder_name": "Oranje Fonds", "funder_kind": "private_fund",
+            "funder_id": oranje,
             "amount_requested": "3000", "status": "rejected",
             "submitted_on": "2025-11-15", "decided_on": "2026-02-01"
         }),
         json!({
-            "funder_name": "Fonds Sluyterman", "funder_kind": "private_fund",
+            "funder_id": sluyterman,
             "amount_requested": "1999.99", "status": "draft"
         }),
         json!({
-            "funder_name": "Fonds Sluyterman", "funder_kind": "private_fund",
+            "funder_id": sluyterman,
             "amount_requested": "4000.00", "status": "withdrawn", "submitted_on": "2026-01-10"
         }),
     ];
@@ -199,5 +210,6 @@ pub(super) async fn seed(app: &TestApp, token: &str, pid: &str) -> Seed {
         budget_lines,
         translation_costs,
         fund_applications,
+        funders,
     }
 }

@@ -42,12 +42,13 @@ async fn the_summary_of_a_new_project_is_all_zero_and_a_grant_without_budget_is_
     assert_eq!(empty["unphased"], "0.00");
 
     // Granted money and no budget: the gap goes below zero.
+    let utrecht = register_funder(&app, &tenant.token, "Gemeente Utrecht", "municipality").await;
     create(
         &app,
         &tenant.token,
         &lines_path(&pid, "fund-applications"),
         &json!({
-            "funder_name": "Gemeente Utrecht", "funder_kind": "municipality",
+            "funder_id": utrecht,
             "amount_requested": "100.10", "amount_granted": "100.10", "status": "granted",
             "submitted_on": "2025-10-01", "decided_on": "2025-11-01"
         }),

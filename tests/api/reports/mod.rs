@@ -19,7 +19,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
-use crate::helpers::{PlannedProject, create, planned_project, register_partners};
+use crate::helpers::{PlannedProject, create, planned_project, register_funder, register_partners};
 use crate::helpers::{Tenant, TestApp, etag_of, named_fields, problem, project_body, spawn_app};
 use crate::helpers::{act, act_ok, stored};
 use crate::helpers::{

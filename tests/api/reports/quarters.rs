@@ -135,10 +135,18 @@ async fn due_dates_follow_the_organisation_setting_and_the_earliest_reporting_du
 
     // Reporting duties: the earliest of the applications that still count.
     let collection = lines_path(pid, "fund-applications");
+    let mut funders = std::collections::HashMap::new();
+    for name in [
+        "Fonds Later",
+        "Fonds Vroeg",
+        "Fonds Afgewezen",
+        "Fonds Ingetrokken",
+    ] {
+        funders.insert(name, register_funder(&app, &t.token, name, "fund").await);
+    }
     let application = |funder: &str, extra: Value, due_on: &str| {
         let mut body = json!({
-            "funder_name": funder,
-            "funder_kind": "private_fund",
+            "funder_id": funders[funder],
             "amount_requested": "1000",
             "reporting_duties": [{"quarter": "2025-Q2", "due_on": due_on}]
         });

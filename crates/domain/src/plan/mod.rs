@@ -115,10 +115,18 @@ text_enum!(
 );
 
 text_enum!(
-    /// Who a fund application goes to.
+    /// What kind of body a funder is.
     FunderKind {
+        /// A municipality (*gemeente*).
         Municipality => "municipality",
-        PrivateFund => "private_fund",
+        /// A charitable fund (*fonds*).
+        Fund => "fund",
+        /// A province (*provincie*).
+        Province => "province",
+        /// The national government or one of its agencies (*Rijk*).
+        NationalGovernment => "national_government",
+        /// A health insurer or care office (*zorgverzekeraar*, *zorgkantoor*).
+        HealthInsurerOrCareOffice => "health_insurer_or_care_office",
         Other => "other",
     }
 );

@@ -43,6 +43,27 @@ pub fn describe(constraint: &str) -> Option<(&'static str, &'static str)> {
             "/name",
             "a partner with this name already exists in the register",
         ),
+        "funders_name_key" => (
+            "/name",
+            "a funder with this name already exists in the register",
+        ),
+        "funders_name_length" => ("/name", "must be 1 to 200 characters"),
+        "funders_kind_known" => (
+            "/kind",
+            "must be municipality, fund, province, national_government, \
+             health_insurer_or_care_office or other",
+        ),
+        "funders_kvk_number_format" => ("/kvk_number", "must be a KvK number of eight digits"),
+        "funders_municipality_code_format" => (
+            "/municipality_code",
+            "must be a CBS municipality code: GM and four digits",
+        ),
+        "funders_reference_length" => ("/reference", "must be at most 200 characters"),
+        "funders_notes_length" => ("/notes", "must be at most 4000 characters"),
+        "fund_applications_funder_fkey" => (
+            "/funder_id",
+            "is not a funder in the organisation's register",
+        ),
         "project_partners_partner_key" => (
             "/partner_id",
             "this partner is already linked to the project",

@@ -13,10 +13,10 @@ use utoipa::ToSchema;
 use super::NewIds;
 use super::budget_lines::BudgetLines;
 use super::line_queries;
-use crate::domain::plan::{Amount, FundStatus, FunderKind};
+use crate::domain::plan::{Amount, FundStatus};
 use crate::domain::project::check_date;
 use crate::domain::validation::FieldError;
-use crate::domain::{BudgetLineId, FundApplicationId, OrganisationId, ProjectId, text};
+use crate::domain::{BudgetLineId, FundApplicationId, FunderId, OrganisationId, ProjectId};
 use crate::error::{StoreError, StoreResult};
 use crate::json::{JsonDoc, JsonList};
 use crate::schema::{budget_lines, fund_applications};
@@ -35,9 +35,6 @@ pub struct FundApplication {
     #[serde(skip)]
     pub organisation_id: OrganisationId,
     pub project_id: ProjectId,
-    #[schema(example = "Gemeente Utrecht")]
-    pub funder_name: String,
-    pub funder_kind: FunderKind,
     pub programme: Option<String>,
     /// The budget lines this application covers.
     #[schema(value_type = Vec<Uuid>)]
@@ -57,6 +54,9 @@ pub struct FundApplication {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The funder in the organisation's register (`/api/v1/funders`).
+    #[schema(value_type = Uuid)]
+    pub funder_id: FunderId,
 }
 
 /// A fund application as a client writes it.
@@ -68,15 +68,9 @@ pub struct FundApplication {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FundApplicationInput {
-    /// 1 to 200 characters.
-    #[schema(
-        example = "Gemeente Utrecht",
-        min_length = 1,
-        max_length = 200,
-        pattern = r"\S"
-    )]
-    pub funder_name: String,
-    pub funder_kind: FunderKind,
+    /// The funder, from the organisation's register (`/api/v1/funders`).
+    #[schema(value_type = Uuid)]
+    pub funder_id: FunderId,
     /// At most 200 characters.
     #[schema(example = "Mantelzorg en welzijn 2026", max_length = 200)]
     pub programme: Option<String>,
@@ -111,8 +105,7 @@ pub struct FundApplicationInput {
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = fund_applications, treat_none_as_null = true)]
 pub struct FundApplicationFields {
-    funder_name: String,
-    funder_kind: FunderKind,
+    funder_id: FunderId,
     programme: Option<String>,
     budget_line_ids: Vec<BudgetLineId>,
     amount_requested: Amount,
@@ -156,12 +149,21 @@ pub fn transition_refused(from: FundStatus, to: FundStatus) -> StoreError {
 pub fn validate(
     scope: &ProjectScope,
     lines: &[BudgetLineId],
+    funder_registered: bool,
     input: FundApplicationInput,
 ) -> StoreResult<FundApplicationFields> {
     let (start, end) = scope.period();
     let status = input.status.unwrap_or(FundStatus::Draft);
     let mut errors = Errors::default();
-    let funder_name = errors.check("/funder_name", text::bounded(&input.funder_name, 1, 200));
+    if !funder_registered {
+        errors.push(FieldError::body(
+            "/funder_id",
+            format!(
+                "{} is not a funder in the organisation's register",
+                input.funder_id
+            ),
+        ));
+    }
     let programme = errors.optional_text("/programme", input.programme, 200);
     let reference = errors.optional_text("/reference", input.reference, 200);
     let conditions = errors.optional_text("/conditions", input.conditions, 4000);
@@ -289,8 +291,7 @@ pub fn validate(
     let mut duties = input.reporting_duties;
     duties.sort_by_key(|d| d.quarter);
     Ok(FundApplicationFields {
-        funder_name: funder_name.unwrap_or_default(),
-        funder_kind: input.funder_kind,
+        funder_id: input.funder_id,
         programme,
         budget_line_ids: input.budget_line_ids,
         amount_requested: input.amount_requested,
@@ -308,9 +309,10 @@ pub fn validate(
 
 /// The ids of the project's budget lines.
 pub async fn budget_line_ids(
-    conn: &mut Conn,
+    mut conn: &Conn,
     scope: &ProjectScope,
 ) -> StoreResult<Vec<BudgetLineId>> {
+    let conn = &mut conn;
     Ok(budget_lines::table
         .filter(budget_lines::organisation_id.eq(scope.org))
         .filter(budget_lines::project_id.eq(scope.project_id()))
@@ -361,8 +363,7 @@ impl Lines for FundApplications {
 
     fn input_of(item: FundApplication) -> FundApplicationInput {
         FundApplicationInput {
-            funder_name: item.funder_name,
-            funder_kind: item.funder_kind,
+            funder_id: item.funder_id,
             programme: item.programme,
             budget_line_ids: item.budget_line_ids,
             amount_requested: item.amount_requested,
@@ -383,8 +384,13 @@ impl Lines for FundApplications {
         _current: Option<&'c FundApplication>,
         input: FundApplicationInput,
     ) -> StoreResult<FundApplicationFields> {
-        let lines = budget_line_ids(conn, scope).await?;
-        validate(scope, &lines, input)
+        // Both in one round trip.
+        let conn: &Conn = conn;
+        let (lines, registered) = tokio::try_join!(
+            budget_line_ids(conn, scope),
+            super::funders::exists(conn, scope.org, input.funder_id)
+        )?;
+        validate(scope, &lines, registered, input)
     }
     async fn delete<'c>(
         conn: &'c mut Conn,

@@ -22,6 +22,7 @@ use crate::scope::{OrgScope, ProjectScope};
 pub mod budget_lines;
 pub mod evaluation_moments;
 pub mod fund_applications;
+pub mod funders;
 pub mod history;
 pub mod hours;
 pub mod partners;

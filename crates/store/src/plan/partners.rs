@@ -97,14 +97,27 @@ pub fn validate(input: PartnerInput) -> StoreResult<PartnerFields> {
     let mut errors = Errors::default();
     let name = errors.check("/name", text::bounded(&input.name, 1, 200));
     let notes = errors.optional_text("/notes", input.notes, 4000);
-    if input.contacts.len() > 20 {
+    let contacts = valid_contacts(&mut errors, input.contacts);
+    errors.finish()?;
+    Ok(PartnerFields {
+        name: name.unwrap_or_default(),
+        category: input.category,
+        notes,
+        contacts: JsonDoc(contacts),
+    })
+}
+
+/// The contact persons of a register entry (a partner, a funder): at most 20, each with
+/// a name, and an email address and phone number that are what they say.
+pub fn valid_contacts(errors: &mut Errors, contacts_in: Vec<Contact>) -> Vec<Contact> {
+    if contacts_in.len() > 20 {
         errors.push(FieldError::body(
             "/contacts",
             "must list at most 20 contact persons",
         ));
     }
-    let mut contacts = Vec::with_capacity(input.contacts.len());
-    for (i, contact) in input.contacts.into_iter().enumerate() {
+    let mut contacts = Vec::with_capacity(contacts_in.len());
+    for (i, contact) in contacts_in.into_iter().enumerate() {
         let at = |field: &str| format!("/contacts/{i}/{field}");
         let name = errors.check(&at("name"), text::bounded(&contact.name, 1, 200));
         let role = errors.optional_text(&at("role"), contact.role, 200);
@@ -131,13 +144,7 @@ pub fn validate(input: PartnerInput) -> StoreResult<PartnerFields> {
             phone,
         });
     }
-    errors.finish()?;
-    Ok(PartnerFields {
-        name: name.unwrap_or_default(),
-        category: input.category,
-        notes,
-        contacts: JsonDoc(contacts),
-    })
+    contacts
 }
 
 /// One partner of the organisation.

@@ -3,19 +3,30 @@
 
 use std::collections::BTreeMap;
 
-use diesel::{ExpressionMethods, QueryDsl};
+use diesel::{BoolExpressionMethods, ExpressionMethods, JoinOnDsl, QueryDsl, Queryable};
 use diesel_async::RunQueryDsl;
 
 use crate::Conn;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::plan::{Activity, Amount, BudgetCategory, FundStatus, Quarter};
-use crate::domain::{OrganisationId, ProjectId};
+use crate::domain::plan::{Activity, Amount, BudgetCategory, FundStatus, FunderKind, Quarter};
+use crate::domain::{FunderId, OrganisationId, ProjectId};
 use crate::error::StoreResult;
 use crate::json::JsonList;
 use crate::plan::budget_lines::Phase;
-use crate::schema::{budget_lines, fund_applications, planned_hours, translation_costs};
+use crate::schema::{budget_lines, fund_applications, funders, planned_hours, translation_costs};
+
+/// A fund application as the summary counts it, with its funder.
+#[derive(Debug, Queryable)]
+struct Application {
+    funder_id: FunderId,
+    funder_name: String,
+    funder_kind: FunderKind,
+    status: FundStatus,
+    requested: Amount,
+    granted: Option<Amount>,
+}
 
 /// Planned hours for one activity.
 #[derive(Debug, Serialize, ToSchema)]
@@ -57,10 +68,14 @@ pub struct BudgetSummary {
     pub total: Amount,
 }
 
-/// Funding from one funder.
+/// Funding from one funder of the register.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FunderFunding {
+    #[schema(value_type = Uuid)]
+    pub funder_id: FunderId,
+    #[schema(example = "Gemeente Utrecht")]
     pub funder_name: String,
+    pub funder_kind: FunderKind,
     pub applications: i64,
     /// Requested in every application that is not withdrawn.
     pub requested: Amount,
@@ -75,7 +90,7 @@ pub struct FundingSummary {
     pub requested: Amount,
     pub granted: Amount,
     pub pending: Amount,
-    /// Ordered by funder name.
+    /// One entry per funder, ordered by funder name.
     pub per_funder: Vec<FunderFunding>,
     /// Total budget minus granted; negative when more is granted than budgeted.
     #[schema(value_type = String, example = "12500.00")]
@@ -141,11 +156,18 @@ pub async fn compute(
         .select(translation_costs::total)
         .load(conn)
         .await?;
-    let applications: Vec<(String, FundStatus, Amount, Option<Amount>)> = fund_applications::table
+    let applications: Vec<Application> = fund_applications::table
+        .inner_join(
+            funders::table.on(funders::organisation_id
+                .eq(fund_applications::organisation_id)
+                .and(funders::id.eq(fund_applications::funder_id))),
+        )
         .filter(fund_applications::organisation_id.eq(org))
         .filter(fund_applications::project_id.eq(project))
         .select((
-            fund_applications::funder_name,
+            funders::id,
+            funders::name,
+            funders::kind,
             fund_applications::status,
             fund_applications::amount_requested,
             fund_applications::amount_granted,
@@ -166,7 +188,7 @@ fn summarise(
     hours: &[(Activity, Quarter, Amount, Amount)],
     lines: &[(BudgetCategory, Amount, JsonList<Phase>)],
     translations: &[Amount],
-    applications: &[(String, FundStatus, Amount, Option<Amount>)],
+    applications: &[Application],
 ) -> PlanSummary {
     let cost = |h: Amount, rate: Amount| Amount::new(h.value() * rate.value());
     let per_activity: Vec<ActivityHours> = Activity::ALL
@@ -213,26 +235,31 @@ fn summarise(
     let lines_total: Amount = lines.iter().map(|l| l.1).sum();
     let total = lines_total + hours_cost + translation_total;
 
-    let mut funders: BTreeMap<&str, FunderFunding> = BTreeMap::new();
-    for (name, status, requested, granted) in applications {
+    // By name, then id: two funders never share a name in one register, but the order
+    // must not depend on it.
+    let mut funders: BTreeMap<(&str, FunderId), FunderFunding> = BTreeMap::new();
+    for application in applications {
         let entry = funders
-            .entry(name.as_str())
+            .entry((application.funder_name.as_str(), application.funder_id))
             .or_insert_with(|| FunderFunding {
-                funder_name: name.clone(),
+                funder_id: application.funder_id,
+                funder_name: application.funder_name.clone(),
+                funder_kind: application.funder_kind,
                 applications: 0,
                 requested: Amount::ZERO,
                 granted: Amount::ZERO,
                 pending: Amount::ZERO,
             });
         entry.applications += 1;
-        if *status != FundStatus::Withdrawn {
-            entry.requested = entry.requested + *requested;
+        let status = application.status;
+        if status != FundStatus::Withdrawn {
+            entry.requested = entry.requested + application.requested;
         }
         if matches!(status, FundStatus::Granted | FundStatus::PartiallyGranted) {
-            entry.granted = entry.granted + granted.unwrap_or(Amount::ZERO);
+            entry.granted = entry.granted + application.granted.unwrap_or(Amount::ZERO);
         }
         if matches!(status, FundStatus::Draft | FundStatus::Submitted) {
-            entry.pending = entry.pending + *requested;
+            entry.pending = entry.pending + application.requested;
         }
     }
     let per_funder: Vec<FunderFunding> = funders.into_values().collect();
