@@ -9,6 +9,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::domain::organisation::AccountKind;
 use crate::domain::{OrganisationId, Role, UserId};
 
 /// Seconds of clock skew tolerated on `exp` and `nbf`.
@@ -18,7 +19,11 @@ pub(crate) const LEEWAY_SECONDS: u64 = 30;
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: Uuid,
+    /// The account (an organisation or a funder account) the user belongs to.
     pub org: Uuid,
+    /// The kind of that account (tokens issued before funder accounts existed lack it).
+    #[serde(default = "organisation_kind")]
+    pub knd: AccountKind,
     pub role: Role,
     /// The user's session version when issued; a newer one ends this token.
     pub sv: i32,
@@ -28,6 +33,10 @@ pub struct Claims {
     pub iss: String,
     pub aud: String,
     pub jti: Uuid,
+}
+
+fn organisation_kind() -> AccountKind {
+    AccountKind::Organisation
 }
 
 /// Signing and verification keys with the pinned validation rules.
@@ -83,11 +92,11 @@ impl JwtKeys {
         self.ttl
     }
 
-    /// Signs an access token for a user.
+    /// Signs an access token for a user of account `org`, of `kind`.
     pub fn issue(
         &self,
         user: UserId,
-        org: OrganisationId,
+        (org, kind): (OrganisationId, AccountKind),
         role: Role,
         session_version: i32,
     ) -> Result<String, jsonwebtoken::errors::Error> {
@@ -95,6 +104,7 @@ impl JwtKeys {
         let claims = Claims {
             sub: user.as_uuid(),
             org: org.as_uuid(),
+            knd: kind,
             role,
             sv: session_version,
             iat: now,
@@ -135,10 +145,13 @@ mod tests {
     #[test]
     fn issued_tokens_verify_and_carry_the_claims() {
         let (user, org) = (UserId::generate(), OrganisationId::generate());
-        let token = keys().issue(user, org, Role::Viewer, 0).unwrap();
+        let token = keys()
+            .issue(user, (org, AccountKind::Funder), Role::Viewer, 0)
+            .unwrap();
         let claims = keys().verify(&token).unwrap();
         assert_eq!(claims.sub, user.as_uuid());
         assert_eq!(claims.org, org.as_uuid());
+        assert_eq!(claims.knd, AccountKind::Funder);
         assert_eq!(claims.exp - claims.iat, 60);
     }
 
@@ -147,7 +160,7 @@ mod tests {
         let token = keys()
             .issue(
                 UserId::generate(),
-                OrganisationId::generate(),
+                (OrganisationId::generate(), AccountKind::Organisation),
                 Role::Admin,
                 0,
             )

@@ -13,16 +13,20 @@ use super::rate_limit::RateLimits;
 use super::sessions::Sessions;
 use super::{api_token, password};
 use crate::db::Db;
+use crate::domain::organisation::AccountKind;
 use crate::domain::{OrganisationId, Permission, Role, UserId};
 use crate::error::ApiError;
 use crate::models;
 
 pub use crate::domain::audit::{Acting, Actor};
 
-/// The authenticated caller: an actor acting for one organisation with one role.
+/// The authenticated caller: an actor acting for one account (an organisation, or a
+/// funder account) with one role.
 #[derive(Debug, Clone)]
 pub struct Principal {
+    /// The caller's account: an organisation, or a funder account (see `kind`).
     pub organisation_id: OrganisationId,
+    pub kind: AccountKind,
     pub role: Role,
     pub actor: Actor,
 }
@@ -38,8 +42,17 @@ impl Principal {
 
     /// Fails with 403 unless the caller's role allows `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
-        if self.role.allows(permission) {
+        if self.role.allows(self.kind, permission) {
             Ok(())
+        } else if self.kind == AccountKind::Funder
+            && Role::ALL
+                .iter()
+                .all(|role| !role.allows(AccountKind::Funder, permission))
+        {
+            Err(ApiError::Forbidden(
+                "A funder account may not do this: it reads and reviews what organisations share with it."
+                    .into(),
+            ))
         } else {
             Err(ApiError::Forbidden(format!(
                 "The role {} may not do this.",
@@ -137,7 +150,7 @@ impl Authenticator {
     }
 
     async fn access_token(&self, token: &str) -> Result<Principal, ApiError> {
-        let (org, user_id, session_version) = match self.sessions.verified(token) {
+        let (org, kind, user_id, session_version) = match self.sessions.verified(token) {
             Some(known) => known,
             None => {
                 let claims = self
@@ -147,6 +160,7 @@ impl Authenticator {
                 self.sessions.remember_token(token, &claims);
                 (
                     OrganisationId::from_uuid(claims.org),
+                    claims.knd,
                     UserId::from_uuid(claims.sub),
                     claims.sv,
                 )
@@ -155,6 +169,7 @@ impl Authenticator {
         if let Some(role) = self.sessions.recall(org, user_id, session_version) {
             return Ok(Principal {
                 organisation_id: org,
+                kind,
                 role,
                 actor: Actor::User(user_id),
             });
@@ -185,6 +200,7 @@ impl Authenticator {
             .remember(org, user.id, user.session_version, user.role);
         Ok(Principal {
             organisation_id: org,
+            kind,
             role: user.role,
             actor: Actor::User(user.id),
         })
@@ -196,7 +212,8 @@ impl Authenticator {
         let found = self
             .db
             .identify(async move |conn| {
-                let Some(found) = models::api_token::find_for_authentication(conn, id).await?
+                let Some((found, kind)) =
+                    models::api_token::find_for_authentication(conn, id).await?
                 else {
                     return Ok::<_, ApiError>(None);
                 };
@@ -206,11 +223,11 @@ impl Authenticator {
                 {
                     models::api_token::touch(conn, id).await?;
                 }
-                Ok(Some(found))
+                Ok(Some((found, kind)))
             })
             .await?;
-        let found = found
-            .filter(|t| api_token::matches(&secret, &t.secret_hash))
+        let (found, kind) = found
+            .filter(|(t, _)| api_token::matches(&secret, &t.secret_hash))
             .ok_or_else(invalid)?;
         if found.revoked_at.is_some() {
             return Err(ApiError::Unauthorized(
@@ -222,6 +239,7 @@ impl Authenticator {
         }
         Ok(Principal {
             organisation_id: found.organisation_id,
+            kind,
             role: found.role,
             actor: Actor::ApiToken(found.id),
         })

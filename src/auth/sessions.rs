@@ -13,6 +13,7 @@ use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use crate::auth::jwt::{Claims, LEEWAY_SECONDS};
+use crate::domain::organisation::AccountKind;
 use crate::domain::{OrganisationId, Role, UserId};
 
 /// Entries kept at most; beyond it the stale ones go, and if that is not enough, all.
@@ -31,6 +32,7 @@ struct Seen {
 #[derive(Debug, Clone, Copy)]
 struct Verified {
     organisation: OrganisationId,
+    kind: AccountKind,
     user: UserId,
     session_version: i32,
     expires: i64,
@@ -57,13 +59,13 @@ impl Sessions {
 
     /// The organisation, user and session version of `token`, if it was verified before
     /// and has not expired (with the leeway verification allows).
-    pub fn verified(&self, token: &str) -> Option<(OrganisationId, UserId, i32)> {
+    pub fn verified(&self, token: &str) -> Option<(OrganisationId, AccountKind, UserId, i32)> {
         let now = chrono::Utc::now().timestamp();
         let tokens = self.tokens.read().unwrap_or_else(|e| e.into_inner());
         tokens
             .get(token)
             .filter(|v| v.expires.saturating_add(LEEWAY_SECONDS as i64) >= now)
-            .map(|v| (v.organisation, v.user, v.session_version))
+            .map(|v| (v.organisation, v.kind, v.user, v.session_version))
     }
 
     /// Remembers that `token`, which says `claims`, was verified just now.
@@ -80,6 +82,7 @@ impl Sessions {
             token.to_string(),
             Verified {
                 organisation: OrganisationId::from_uuid(claims.org),
+                kind: claims.knd,
                 user: UserId::from_uuid(claims.sub),
                 session_version: claims.sv,
                 expires: claims.exp,
@@ -192,11 +195,16 @@ mod tests {
         let keys =
             crate::auth::jwt::JwtKeys::new(&[7u8; 32], "iss", "aud", Duration::from_secs(60));
         let (org, user) = ids();
-        let token = keys.issue(user, org, Role::Viewer, 4).unwrap();
+        let token = keys
+            .issue(user, (org, AccountKind::Funder), Role::Viewer, 4)
+            .unwrap();
         assert_eq!(sessions.verified(&token), None);
         let mut claims = keys.verify(&token).unwrap();
         sessions.remember_token(&token, &claims);
-        assert_eq!(sessions.verified(&token), Some((org, user, 4)));
+        assert_eq!(
+            sessions.verified(&token),
+            Some((org, AccountKind::Funder, user, 4))
+        );
         assert_eq!(
             sessions.verified(&format!("{token}x")),
             None,

@@ -10,6 +10,7 @@ use crate::db::SystemDb;
 use crate::db::plan::Lines;
 use crate::db::plan::funders::{self, FunderInput, Funders};
 use crate::db::scope::{OrgScope, ProjectScope};
+use crate::domain::organisation::AccountKind;
 use crate::domain::plan::FunderKind;
 use crate::domain::project::{OrganisationRole, ProjectStatus};
 use crate::domain::{ApiTokenId, FunderId, OrganisationId, ProjectId, Role, UserId};
@@ -38,7 +39,7 @@ pub async fn load_demo(db: &SystemDb) -> Result<DemoResult, CliError> {
     let (organisation_id, project_id) = db
         .system(async move |conn| {
             let (org, project) = match models::user::find_by_email(conn, DEMO_EMAIL).await? {
-                Some((admin, _)) => {
+                Some((admin, _, _)) => {
                     let org = admin.organisation_id;
                     let first =
                         models::project::list(conn, org, &Default::default(), 1, None).await?;
@@ -83,6 +84,8 @@ async fn create_demo_organisation(
         &models::organisation::NewOrganisation {
             id: org,
             name: "Steunpunt Mantelzorg Oost (demo)".into(),
+            kind: AccountKind::Organisation,
+            funder_code: None,
         },
     )
     .await?;

@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `init`, `demo`, `openapi`.
+//! The command line: `serve` (default), `migrate`, `init`, `init-funder`, `demo`, `openapi`.
 
 use clap::{Args, Parser, Subcommand};
 
@@ -18,7 +18,7 @@ macro_rules! say {
 mod bootstrap;
 mod demo;
 
-pub use bootstrap::{InitResult, init};
+pub use bootstrap::{InitFunderResult, InitResult, init, init_funder};
 pub use demo::{DEMO_EMAIL, DemoResult, load_demo};
 
 use demo::print_demo;
@@ -45,6 +45,9 @@ pub enum Command {
     Migrate,
     /// Create an organisation and its first admin.
     Init(InitArgs),
+    /// Create a funder account (a municipality, a fund) and its first admin; prints the
+    /// funder code organisations link to it by.
+    InitFunder(InitFunderArgs),
     /// Load a demo organisation with a realistic project and print a ready-to-use API token.
     Demo {
         /// Print only the token (for scripts: `TOKEN=$(mantelmonitor demo --token-only)`).
@@ -63,6 +66,22 @@ pub struct InitArgs {
     /// The organisation's name.
     #[arg(long)]
     pub organisation: String,
+    /// The first admin's email address.
+    #[arg(long)]
+    pub admin_email: String,
+    /// The first admin's password; a strong one is generated and printed when left out.
+    #[arg(long)]
+    pub admin_password: Option<String>,
+    /// Print a JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitFunderArgs {
+    /// The funder's name, e.g. "Gemeente Utrecht".
+    #[arg(long)]
+    pub name: String,
     /// The first admin's email address.
     #[arg(long)]
     pub admin_email: String,
@@ -134,11 +153,7 @@ async fn run_with(
             Ok(())
         }
         Command::Init(args) => {
-            db::prepare(&database.connections)
-                .await
-                .map_err(StartupError::Database)?;
-            let db = SystemDb::new(&database.connections, settings.db_timeout)
-                .map_err(CliError::Invalid)?;
+            let db = prepared(settings, database).await?;
             let json = args.json;
             let result = init(&db, args).await?;
             if json {
@@ -158,15 +173,41 @@ async fn run_with(
             }
             Ok(())
         }
+        Command::InitFunder(args) => {
+            let db = prepared(settings, database).await?;
+            let json = args.json;
+            let result = init_funder(&db, args).await?;
+            if json {
+                say!(
+                    "{}",
+                    serde_json::to_string_pretty(&result).unwrap_or_default()
+                );
+            } else {
+                say!(
+                    "Created funder account {} with admin {}; its funder code is {}.",
+                    result.funder_account_id,
+                    result.email,
+                    result.funder_code
+                );
+                if let Some(password) = &result.password {
+                    say!("Generated password (shown once): {password}");
+                }
+            }
+            Ok(())
+        }
         Command::Demo { token_only, json } => {
-            db::prepare(&database.connections)
-                .await
-                .map_err(StartupError::Database)?;
-            let db = SystemDb::new(&database.connections, settings.db_timeout)
-                .map_err(CliError::Invalid)?;
+            let db = prepared(settings, database).await?;
             print_demo(&load_demo(&db).await?, token_only, json);
             Ok(())
         }
         Command::Openapi => Ok(()),
     }
+}
+
+/// The owner's connections to a database made ready (roles and migrations).
+async fn prepared(settings: &Settings, database: &Database) -> Result<SystemDb, CliError> {
+    db::prepare(&database.connections)
+        .await
+        .map_err(StartupError::Database)?;
+    SystemDb::new(&database.connections, settings.db_timeout).map_err(CliError::Invalid)
 }

@@ -128,6 +128,7 @@ pub async fn create_api_token(
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Errors::default();
     let name = errors.check("/name", text::bounded(&request.name, 1, 100));
+    errors.check("/role", request.role.fitting(principal.kind));
     if let Some(at) = request.expires_at {
         let now = Utc::now();
         if at <= now {

@@ -83,21 +83,21 @@ pub async fn create_token(
     // Always verify a hash, the user's or a dummy, so timing does not tell whether the email exists.
     let hash = user.as_ref().map_or_else(
         || authenticator.dummy_hash().to_string(),
-        |(_, hash)| hash.clone(),
+        |(_, hash, _)| hash.clone(),
     );
     let verified = authenticator
         .passwords()
         .verify(request.password, hash)
         .await?;
-    let user = match user {
-        Some((user, _)) if verified && user.active => user,
+    let (user, kind) = match user {
+        Some((user, _, kind)) if verified && user.active => (user, kind),
         _ => return Err(wrong()),
     };
     let access_token = authenticator
         .keys()
         .issue(
             user.id,
-            user.organisation_id,
+            (user.organisation_id, kind),
             user.role,
             user.session_version,
         )

@@ -1,4 +1,4 @@
-//! The caller's own organisation.
+//! The caller's own account: an organisation, or a funder account.
 
 use actix_web::{HttpResponse, get, patch, web};
 use chrono::{DateTime, Utc};
@@ -10,19 +10,28 @@ use super::merge_patch::not_null;
 use super::{IfMatch, fresh, json_ok, with_etag};
 use crate::auth::permit::{Allowed, ManageOrganisation, Permitted, ReadOrganisation};
 use crate::db::Db;
-use crate::domain::organisation::ReportLanguage;
+use crate::domain::organisation::{AccountKind, ReportLanguage};
 use crate::domain::validation::Errors;
 use crate::domain::{OrganisationId, text};
 use crate::error::ApiError;
 use crate::models::organisation::{self, Organisation, OrganisationChanges};
 
-/// An organisation (tenant).
+/// An account (tenant): an organisation, or a funder account.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationResponse {
     pub id: OrganisationId,
     /// Display name.
     #[schema(example = "Steunpunt Mantelzorg Oost")]
     pub name: String,
+    /// `organisation`, or `funder` for a funder account.
+    pub kind: AccountKind,
+    /// A funder account's public code: an organisation's admin links its funder register
+    /// entry to the account with it. Null for an organisation.
+    #[schema(
+        example = "7KQ2-M9XD",
+        pattern = r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
+    )]
+    pub funder_code: Option<String>,
     /// Language of funder report headers and labels.
     pub report_language: ReportLanguage,
     /// Days after a quarter ends that its quarterly report is due, unless a fund
@@ -38,6 +47,8 @@ impl From<Organisation> for OrganisationResponse {
         Self {
             id: o.id,
             name: o.name,
+            kind: o.kind,
+            funder_code: o.funder_code,
             report_language: o.report_language,
             report_due_days: o.report_due_days,
             created_at: o.created_at,

@@ -219,6 +219,7 @@ pub async fn create_user(
         text::bounded(request.name.as_deref().unwrap_or(""), 0, 200),
     );
     errors.check("/password", password::check_policy(&request.password));
+    errors.check("/role", request.role.fitting(principal.kind));
     errors.finish()?;
     let (Some(email), Some(name)) = (email, name) else {
         return Err(ApiError::internal(std::io::Error::other(
@@ -299,6 +300,9 @@ pub async fn update_user(
     let name = request
         .name
         .and_then(|n| errors.check("/name", text::bounded(&n, 0, 200)));
+    if let Some(role) = request.role {
+        errors.check("/role", role.fitting(principal.kind));
+    }
     errors.finish()?;
     let changes = UserChanges {
         name,
@@ -333,10 +337,10 @@ fn keeps_an_admin(active_admins: i64) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::Conflict {
-            detail: "The organisation must keep at least one active admin.".into(),
+            detail: "The account must keep at least one active admin.".into(),
             errors: vec![FieldError::body(
                 "/role",
-                "would leave the organisation without an active admin",
+                "would leave the account without an active admin",
             )],
         })
     }

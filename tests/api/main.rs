@@ -11,6 +11,7 @@ mod errors;
 mod figures;
 mod figures_strict;
 mod figures_values;
+mod funders;
 mod merge_patch;
 mod openapi;
 mod openapi_types;

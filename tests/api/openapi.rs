@@ -107,7 +107,7 @@ fn every_operation_is_documented_completely() {
     let schemas = &doc["components"]["schemas"];
     assert_eq!(
         schemas["Role"]["enum"],
-        serde_json::json!(["admin", "coordinator", "viewer"])
+        serde_json::json!(["admin", "coordinator", "reviewer", "viewer"])
     );
     assert_eq!(
         schemas["ProjectStatus"]["enum"],

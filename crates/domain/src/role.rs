@@ -1,28 +1,40 @@
-//! Roles and what they may do. Handlers ask for a permission, never for a role, so a
-//! new kind of principal (a funder, say) only changes this table.
+//! Roles and what they may do. Handlers ask for a permission, never for a role or for
+//! the kind of account, so this table is the one place that says who may do what.
+
+use crate::organisation::AccountKind;
 
 text_enum!(
-    /// What a user or API token may do within its organisation.
+    /// What a user or API token may do within its account. `coordinator` exists only in
+    /// an organisation, `reviewer` only in a funder account.
     Role {
-        /// Manages users, API tokens and settings; does everything a coordinator does.
+        /// Manages users, API tokens and settings; in an organisation does everything a
+        /// coordinator does, in a funder account everything a reviewer does.
         Admin => "admin",
-        /// Writes plans and submits quarterly reports.
+        /// Writes plans and submits quarterly reports (organisations).
         Coordinator => "coordinator",
+        /// Accepts and returns the quarterly reports shared with the funder account.
+        Reviewer => "reviewer",
         /// Reads.
         Viewer => "viewer",
     }
 );
 
-/// An action that needs more than being signed in to the organisation.
+/// An action that needs more than being signed in to the account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {
     ReadOrganisation,
     ManageOrganisation,
     ManageUsers,
     ManageApiTokens,
+    /// Read projects, their plans and reports: an organisation's own, or those shared
+    /// with a funder account.
     ReadProjects,
+    /// Read the organisation's registers of partners and funders (organisations only:
+    /// a funder never sees partners' contact persons).
+    ReadRegisters,
     WriteProjects,
-    /// Accept, return and reopen quarterly reports (admins; funders later).
+    /// Accept, return and reopen quarterly reports (an organisation's admins; a funder
+    /// account's reviewers and admins for the reports it reviews).
     ReviewReports,
     /// Delete a project (admins): a project is kept once reported; deleting one that was
     /// not is a decision for the organisation, not for a coordinator.
@@ -32,14 +44,54 @@ pub enum Permission {
 }
 
 impl Role {
-    pub fn allows(self, permission: Permission) -> bool {
+    /// Whether this role, in an account of `kind`, may do `permission`.
+    pub fn allows(self, kind: AccountKind, permission: Permission) -> bool {
         use Permission::*;
-        match self {
-            Role::Admin => true,
-            Role::Coordinator => {
-                matches!(permission, ReadOrganisation | ReadProjects | WriteProjects)
+        match (kind, self) {
+            (AccountKind::Organisation, Role::Admin) => true,
+            (AccountKind::Organisation, Role::Coordinator) => matches!(
+                permission,
+                ReadOrganisation | ReadProjects | ReadRegisters | WriteProjects
+            ),
+            (AccountKind::Organisation, Role::Viewer) => {
+                matches!(permission, ReadOrganisation | ReadProjects | ReadRegisters)
             }
-            Role::Viewer => matches!(permission, ReadOrganisation | ReadProjects),
+            (AccountKind::Funder, Role::Admin) => {
+                !matches!(permission, ReadRegisters | WriteProjects | DeleteProjects)
+            }
+            (AccountKind::Funder, Role::Reviewer) => {
+                matches!(permission, ReadOrganisation | ReadProjects | ReviewReports)
+            }
+            (AccountKind::Funder, Role::Viewer) => {
+                matches!(permission, ReadOrganisation | ReadProjects)
+            }
+            // A role that does not exist in this kind of account (the database refuses
+            // to store one) may do nothing.
+            (AccountKind::Organisation, Role::Reviewer)
+            | (AccountKind::Funder, Role::Coordinator) => false,
+        }
+    }
+
+    /// Whether the role exists in an account of `kind`.
+    pub fn fits(self, kind: AccountKind) -> bool {
+        !matches!(
+            (kind, self),
+            (AccountKind::Organisation, Role::Reviewer) | (AccountKind::Funder, Role::Coordinator)
+        )
+    }
+
+    /// The role, when it exists in an account of `kind`; otherwise what the field must be.
+    pub fn fitting(self, kind: AccountKind) -> Result<Role, String> {
+        if self.fits(kind) {
+            Ok(self)
+        } else {
+            Err(match kind {
+                AccountKind::Organisation => {
+                    "must be admin, coordinator or viewer in an organisation"
+                }
+                AccountKind::Funder => "must be admin, reviewer or viewer in a funder account",
+            }
+            .into())
         }
     }
 }
@@ -50,13 +102,45 @@ mod tests {
 
     #[test]
     fn only_admins_manage_and_viewers_only_read() {
-        assert!(Role::Admin.allows(Permission::ManageUsers));
-        assert!(!Role::Coordinator.allows(Permission::ManageUsers));
-        assert!(Role::Coordinator.allows(Permission::WriteProjects));
-        assert!(!Role::Coordinator.allows(Permission::DeleteProjects));
-        assert!(Role::Admin.allows(Permission::DeleteProjects));
-        assert!(!Role::Viewer.allows(Permission::WriteProjects));
-        assert!(Role::Viewer.allows(Permission::ReadProjects));
+        let org = AccountKind::Organisation;
+        assert!(Role::Admin.allows(org, Permission::ManageUsers));
+        assert!(!Role::Coordinator.allows(org, Permission::ManageUsers));
+        assert!(Role::Coordinator.allows(org, Permission::WriteProjects));
+        assert!(!Role::Coordinator.allows(org, Permission::DeleteProjects));
+        assert!(Role::Admin.allows(org, Permission::DeleteProjects));
+        assert!(!Role::Viewer.allows(org, Permission::WriteProjects));
+        assert!(Role::Viewer.allows(org, Permission::ReadProjects));
+    }
+
+    #[test]
+    fn a_funder_account_reads_and_reviews_but_never_writes_a_plan() {
+        let funder = AccountKind::Funder;
+        for role in [Role::Admin, Role::Reviewer, Role::Viewer] {
+            assert!(role.allows(funder, Permission::ReadProjects), "{role}");
+            for never in [
+                Permission::WriteProjects,
+                Permission::DeleteProjects,
+                Permission::ReadRegisters,
+            ] {
+                assert!(!role.allows(funder, never), "{role} {never:?}");
+            }
+        }
+        assert!(Role::Reviewer.allows(funder, Permission::ReviewReports));
+        assert!(Role::Admin.allows(funder, Permission::ReviewReports));
+        assert!(!Role::Viewer.allows(funder, Permission::ReviewReports));
+        assert!(Role::Admin.allows(funder, Permission::ManageUsers));
+        assert!(!Role::Reviewer.allows(funder, Permission::ManageUsers));
+    }
+
+    #[test]
+    fn a_role_of_the_other_kind_of_account_does_nothing() {
+        for permission in [Permission::ReadOrganisation, Permission::ReadProjects] {
+            assert!(!Role::Coordinator.allows(AccountKind::Funder, permission));
+            assert!(!Role::Reviewer.allows(AccountKind::Organisation, permission));
+        }
+        assert!(!Role::Coordinator.fits(AccountKind::Funder));
+        assert!(!Role::Reviewer.fits(AccountKind::Organisation));
+        assert!(Role::Admin.fits(AccountKind::Funder) && Role::Viewer.fits(AccountKind::Funder));
     }
 
     #[test]
@@ -68,7 +152,7 @@ mod tests {
             "owner"
                 .parse::<Role>()
                 .unwrap_err()
-                .contains("admin, coordinator, viewer")
+                .contains("admin, coordinator, reviewer, viewer")
         );
     }
 }

@@ -129,6 +129,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         report_due_days -> Int4,
+        kind -> Text,
+        funder_code -> Nullable<Text>,
     }
 }
 

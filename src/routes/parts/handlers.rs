@@ -1,6 +1,8 @@
 //! The generic handlers every part is served by: list, get, create, replace, merge-patch, delete.
 
 use super::*;
+use crate::auth::Principal;
+use crate::domain::Permission;
 
 /// Reads `name` from the path; a value that cannot name anything is a 404.
 pub fn path_value<T: FromStr>(req: &HttpRequest, name: &str) -> Result<T, ApiError> {
@@ -108,12 +110,22 @@ pub struct ListBody<T> {
     next_cursor: Option<String>,
 }
 
+/// An organisation's registers are read by its own users only: a funder account reads
+/// projects shared with it, never an organisation's partners or funders as such.
+fn may_read<P: Part>(principal: &Principal) -> Result<(), ApiError> {
+    match <P::Scope as Routed>::PARENT {
+        Parent::Organisation => principal.require(Permission::ReadRegisters),
+        Parent::Project => Ok(()),
+    }
+}
+
 pub async fn list<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,
     Query(query): Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    may_read::<P>(&principal)?;
     let project = project_of::<P>(&req)?;
     let page = PageParams {
         limit: query.limit,
@@ -143,6 +155,7 @@ pub async fn get<P: Part>(
     db: web::Data<Db>,
     principal: Allowed<ReadProjects>,
 ) -> Result<HttpResponse, ApiError> {
+    may_read::<P>(&principal)?;
     let project = project_of::<P>(&req)?;
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
     let org = principal.organisation_id;

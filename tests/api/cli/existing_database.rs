@@ -61,6 +61,58 @@ async fn init_with_a_password_creates_an_admin_who_can_log_in() {
 }
 
 #[tokio::test]
+async fn init_funder_creates_a_funder_account_with_its_code_and_an_admin_who_signs_in() {
+    let app = spawn_app().await;
+    let env = [("DATABASE_URL", app.database_url.as_str())];
+    let args = |email| {
+        [
+            "init-funder",
+            "--name",
+            "Gemeente Utrecht",
+            "--admin-email",
+            email,
+            "--json",
+        ]
+    };
+    let output = run(&args("subsidies@utrecht.example"), &env).await;
+    let created = parse_json(&succeeded(&output, "init-funder"), "init-funder --json");
+    let code = created["funder_code"].as_str().expect("a funder code");
+    assert_eq!(code.len(), 9, "{code}");
+    let password = created["password"].as_str().expect("a generated password");
+    let token = app.login("subsidies@utrecht.example", password).await;
+    let account: Value = app
+        .get("/api/v1/organisation", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(account["id"], created["funder_account_id"]);
+    assert_eq!(account["kind"], "funder");
+    assert_eq!(account["funder_code"], code);
+
+    // A second funder account gets a code of its own; an email in use is refused.
+    let second = parse_json(
+        &succeeded(&run(&args("fonds@b.example"), &env).await, "second"),
+        "init-funder --json",
+    );
+    assert_ne!(second["funder_code"], created["funder_code"]);
+    let output = run(&args("SUBSIDIES@utrecht.example"), &env).await;
+    assert!(!output.status.success(), "the same email twice succeeded");
+    assert!(
+        stderr(&output).contains("SUBSIDIES@utrecht.example"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(
+        &["init-funder", "--name", " ", "--admin-email", "x@b.example"],
+        &env,
+    )
+    .await;
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("--name"), "{}", stderr(&output));
+}
+
+#[tokio::test]
 async fn init_without_a_password_prints_a_generated_one_that_logs_in() {
     let app = spawn_app().await;
     let env = [("DATABASE_URL", app.database_url.as_str())];

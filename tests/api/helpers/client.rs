@@ -1,6 +1,6 @@
 //! What a test does as a client: sign in organisations and users, send requests.
 
-use mantelmonitor::cli::{InitArgs, InitResult, init};
+use mantelmonitor::cli::{InitArgs, InitFunderArgs, InitResult, init, init_funder};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -85,6 +85,37 @@ impl TestApp {
             admin_email: email,
             token,
         }
+    }
+
+    /// A funder account made with `init-funder`, signed in as its admin, and its funder
+    /// code.
+    pub async fn funder_account(&self, name: &str) -> (Tenant, String) {
+        let email = format!(
+            "funder-{}@{}.example",
+            uuid::Uuid::new_v4().simple(),
+            name.to_lowercase().replace(' ', "-")
+        );
+        let created = init_funder(
+            &self.system,
+            InitFunderArgs {
+                name: name.into(),
+                admin_email: email.clone(),
+                admin_password: Some(PASSWORD.into()),
+                json: true,
+            },
+        )
+        .await
+        .expect("init funder account");
+        let token = self.login(&email, PASSWORD).await;
+        (
+            Tenant {
+                organisation_id: created.funder_account_id.to_string(),
+                admin_id: created.user_id.to_string(),
+                admin_email: email,
+                token,
+            },
+            created.funder_code,
+        )
     }
 
     pub async fn login(&self, email: &str, password: &str) -> String {

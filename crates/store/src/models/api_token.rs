@@ -8,8 +8,9 @@ use diesel_async::RunQueryDsl;
 use crate::Conn;
 
 use super::{Guarded, Keyset, Page, Precondition, after_keyset};
+use crate::domain::organisation::AccountKind;
 use crate::domain::{ApiTokenId, OrganisationId, Role, UserId};
-use crate::schema::api_tokens;
+use crate::schema::{api_tokens, organisations};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
@@ -56,14 +57,16 @@ pub async fn create(conn: &mut Conn, new: &NewApiToken) -> QueryResult<ApiToken>
         .await
 }
 
-/// Finds a token by id in any organisation: authentication, before a caller is known.
+/// Finds a token by id in any account, with the kind of its account: authentication,
+/// before a caller is known.
 pub async fn find_for_authentication(
     conn: &mut Conn,
     id: ApiTokenId,
-) -> QueryResult<Option<ApiToken>> {
+) -> QueryResult<Option<(ApiToken, AccountKind)>> {
     api_tokens::table
+        .inner_join(organisations::table)
         .filter(api_tokens::id.eq(id))
-        .select(ApiToken::as_select())
+        .select((ApiToken::as_select(), organisations::kind))
         .first(conn)
         .await
         .optional()

@@ -8,8 +8,13 @@ pub fn describe(constraint: &str) -> Option<(&'static str, &'static str)> {
         "users_email_length" => ("/email", "must be 3 to 254 characters"),
         "users_name_length" => ("/name", "must be at most 200 characters"),
         "users_role_known" | "api_tokens_role_known" => {
-            ("/role", "must be admin, coordinator or viewer")
+            ("/role", "must be admin, coordinator, reviewer or viewer")
         }
+        "users_role_fits_account" | "api_tokens_role_fits_account" => (
+            "/role",
+            "is not a role of this kind of account: coordinator belongs to organisations, \
+             reviewer to funder accounts",
+        ),
         "organisations_name_length" => ("/name", "must be 1 to 200 characters"),
         "organisations_report_language_known" => ("/report_language", "must be nl or en"),
         "api_tokens_name_length" => ("/name", "must be 1 to 100 characters"),

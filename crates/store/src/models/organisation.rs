@@ -8,7 +8,7 @@ use crate::Conn;
 
 use super::{Guarded, Precondition};
 use crate::domain::OrganisationId;
-use crate::domain::organisation::ReportLanguage;
+use crate::domain::organisation::{AccountKind, ReportLanguage};
 use crate::schema::organisations;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -19,6 +19,9 @@ pub struct Organisation {
     pub report_language: ReportLanguage,
     /// Days after a quarter's end that its report is due.
     pub report_due_days: i32,
+    pub kind: AccountKind,
+    /// A funder account's public code, by which organisations link to it.
+    pub funder_code: Option<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -29,6 +32,8 @@ pub struct Organisation {
 pub struct NewOrganisation {
     pub id: OrganisationId,
     pub name: String,
+    pub kind: AccountKind,
+    pub funder_code: Option<String>,
 }
 
 #[derive(Debug, Default, AsChangeset)]

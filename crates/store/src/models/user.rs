@@ -7,8 +7,9 @@ use diesel_async::RunQueryDsl;
 use crate::Conn;
 
 use super::{Guarded, Keyset, Page, Precondition, after_keyset};
+use crate::domain::organisation::AccountKind;
 use crate::domain::{OrganisationId, Role, UserId};
-use crate::schema::users;
+use crate::schema::{organisations, users};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
@@ -53,16 +54,21 @@ pub struct UserChanges {
     pub active: Option<bool>,
 }
 
-/// Finds the user with this email in any organisation, with the password hash: sign-in,
-/// before a caller is known (the sign-in role; the request role cannot read hashes).
-pub async fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<(User, String)>> {
+/// A user found by email for sign-in: with the password hash and the kind of account.
+pub type SignInUser = (User, String, AccountKind);
+
+/// Finds the user with this email in any account, with the password hash and the kind of
+/// the account: sign-in, before a caller is known (the sign-in role; the request role
+/// cannot read hashes).
+pub async fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<SignInUser>> {
     users::table
+        .inner_join(organisations::table)
         .filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = lower(")
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(users.email) = lower(")
                 .bind::<diesel::sql_types::Text, _>(email)
                 .sql(")"),
         )
-        .select((User::as_select(), users::password_hash))
+        .select((User::as_select(), users::password_hash, organisations::kind))
         .first(conn)
         .await
         .optional()

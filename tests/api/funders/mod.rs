@@ -1,0 +1,4 @@
+//! Funder accounts: a funder (a municipality, a fund) is an account of its own, with its
+//! own users, that reads and reviews what organisations share with it.
+
+mod accounts;
