@@ -34,9 +34,10 @@ a 429 carries `Retry-After` and the IETF draft's `RateLimit-Policy` and `RateLim
     servers((url = "/", description = "This server")),
     tags(
         (name = "auth", description = "Signing in."),
-        (name = "organisation", description = "The caller's own organisation."),
-        (name = "users", description = "Users of the organisation."),
+        (name = "organisation", description = "The caller's own account: an organisation, or a funder account."),
+        (name = "users", description = "Users of the account."),
         (name = "api-tokens", description = "Tokens for the organisation's integrations."),
+        (name = "funder-links", description = "Consent from both sides: an organisation links an entry of its funder register to a funder account, which accepts or refuses; either side ends the link."),
         (name = "projects", description = "Projects and their plan basics."),
         (name = "operations", description = "Health checks."),
     ),

@@ -39,10 +39,13 @@ requirements!(
     ManageApiTokens,
     /// Read projects, their plans and reports.
     ReadProjects,
+    ReadRegisters,
+    ReadPlanHistory,
     /// Write projects, their plans and draft reports, and submit reports.
     WriteProjects,
     /// Accept, return and reopen quarterly reports.
     ReviewReports,
+    ManageFunderLinks,
     DeleteProjects,
     ReadAudit,
 );

@@ -12,7 +12,7 @@ use super::jwt::JwtKeys;
 use super::rate_limit::RateLimits;
 use super::sessions::Sessions;
 use super::{api_token, password};
-use crate::db::Db;
+use crate::db::{Db, Reach};
 use crate::domain::organisation::AccountKind;
 use crate::domain::{OrganisationId, Permission, Role, UserId};
 use crate::error::ApiError;
@@ -58,6 +58,15 @@ impl Principal {
                 "The role {} may not do this.",
                 self.role
             )))
+        }
+    }
+
+    /// Whose projects the caller reads: its organisation's own, or (a funder account)
+    /// those shared with it.
+    pub fn reach(&self) -> Reach {
+        match self.kind {
+            AccountKind::Organisation => Reach::Own(self.organisation_id),
+            AccountKind::Funder => Reach::Shared(self.organisation_id),
         }
     }
 

@@ -41,8 +41,14 @@ pub async fn load_demo(db: &SystemDb) -> Result<DemoResult, CliError> {
             let (org, project) = match models::user::find_by_email(conn, DEMO_EMAIL).await? {
                 Some((admin, _, _)) => {
                     let org = admin.organisation_id;
-                    let first =
-                        models::project::list(conn, org, &Default::default(), 1, None).await?;
+                    let first = models::project::list(
+                        conn,
+                        crate::db::Reach::Own(org),
+                        &Default::default(),
+                        1,
+                        None,
+                    )
+                    .await?;
                     (org, first.items.first().map(|p| p.id))
                 }
                 None => (create_demo_organisation(conn, password_hash).await?, None),

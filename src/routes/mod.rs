@@ -8,6 +8,7 @@ pub mod auth;
 pub mod docs;
 pub mod extract;
 pub mod figures;
+pub mod funder_links;
 pub mod health;
 pub mod merge_patch;
 pub mod organisation;
@@ -85,6 +86,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(api_tokens::create_api_token)
             .service(api_tokens::get_api_token)
             .service(api_tokens::revoke_api_token)
+            .service(funder_links::list_funder_links)
+            .service(funder_links::create_funder_link)
+            .service(funder_links::get_funder_link)
+            .service(funder_links::accept_funder_link)
+            .service(funder_links::refuse_funder_link)
+            .service(funder_links::end_funder_link)
             .service(crate::plan::PlanParts(parts::Parent::Organisation)),
     );
 }

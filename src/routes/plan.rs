@@ -8,11 +8,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::audit::ChangeActor;
 use super::extract::{Json, Query, parse_json};
-use super::parts::{nest, project_missing};
+use super::parts::{nest, owner_of, project_missing};
 use super::projects::ProjectResponse;
 use super::projects::{ProjectRequest, validate};
 use super::{IfMatch, fresh, id_cursor, json_ok, newest_first_page, with_etag};
-use crate::auth::permit::{Allowed, Permitted, ReadProjects, WriteProjects};
+use crate::auth::permit::{Allowed, Permitted, ReadPlanHistory, ReadProjects, WriteProjects};
 use crate::db::Db;
 use crate::db::StoreError;
 use crate::db::plan::history;
@@ -44,9 +44,10 @@ pub async fn get_summary(
     principal: Allowed<ReadProjects>,
     path: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
-    let (org, id) = (principal.organisation_id, path.into_inner());
+    let (reach, id) = (principal.reach(), path.into_inner());
     let summary = db
-        .tenant(org, async move |conn| {
+        .reading(reach, async move |conn| {
+            let org = owner_of(conn, reach, Some(id)).await?;
             projects::find(conn, org, id)
                 .await
                 .map_err(project_missing)?;
@@ -71,9 +72,10 @@ pub async fn get_plan(
     principal: Allowed<ReadProjects>,
     path: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
-    let (org, id) = (principal.organisation_id, path.into_inner());
+    let (reach, id) = (principal.reach(), path.into_inner());
     let plan = db
-        .tenant(org, async move |conn| {
+        .reading(reach, async move |conn| {
+            let org = owner_of(conn, reach, Some(id)).await?;
             let project = projects::find(conn, org, id)
                 .await
                 .map_err(project_missing)?;
@@ -234,7 +236,7 @@ pub struct PlanChangeList {
 #[get("/history")]
 pub async fn get_history(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadPlanHistory>,
     path: web::Path<ProjectId>,
     Query(query): Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {

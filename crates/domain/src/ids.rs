@@ -62,6 +62,11 @@ id_type!(
     FunderId
 );
 id_type!(
+    /// A link between a funder of an organisation's register and a funder account
+    /// (`funder_links`).
+    FunderLinkId
+);
+id_type!(
     /// A project's link to a partner of the register (`project_partners`).
     ProjectPartnerId
 );

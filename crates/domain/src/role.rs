@@ -32,10 +32,16 @@ pub enum Permission {
     /// Read the organisation's registers of partners and funders (organisations only:
     /// a funder never sees partners' contact persons).
     ReadRegisters,
+    /// Read a project's plan history: who changed which line of the plan (organisations
+    /// only; a funder account reads the plan as it stands).
+    ReadPlanHistory,
     WriteProjects,
     /// Accept, return and reopen quarterly reports (an organisation's admins; a funder
     /// account's reviewers and admins for the reports it reviews).
     ReviewReports,
+    /// Request, accept, refuse and end links between an organisation's funder register
+    /// and funder accounts (the admins of either side).
+    ManageFunderLinks,
     /// Delete a project (admins): a project is kept once reported; deleting one that was
     /// not is a decision for the organisation, not for a coordinator.
     DeleteProjects,
@@ -51,16 +57,26 @@ impl Role {
             (AccountKind::Organisation, Role::Admin) => true,
             (AccountKind::Organisation, Role::Coordinator) => matches!(
                 permission,
-                ReadOrganisation | ReadProjects | ReadRegisters | WriteProjects
+                ReadOrganisation | ReadProjects | ReadRegisters | ReadPlanHistory | WriteProjects
             ),
-            (AccountKind::Organisation, Role::Viewer) => {
-                matches!(permission, ReadOrganisation | ReadProjects | ReadRegisters)
-            }
-            (AccountKind::Funder, Role::Admin) => {
-                !matches!(permission, ReadRegisters | WriteProjects | DeleteProjects)
-            }
+            (AccountKind::Organisation, Role::Viewer) => matches!(
+                permission,
+                ReadOrganisation | ReadProjects | ReadRegisters | ReadPlanHistory
+            ),
+            // Reviewing the reports it funds comes with the review rules of the fund
+            // application (who reviews); until then a funder account only reads them.
+            (AccountKind::Funder, Role::Admin) => matches!(
+                permission,
+                ReadOrganisation
+                    | ManageOrganisation
+                    | ManageUsers
+                    | ManageApiTokens
+                    | ReadProjects
+                    | ReadAudit
+                    | ManageFunderLinks
+            ),
             (AccountKind::Funder, Role::Reviewer) => {
-                matches!(permission, ReadOrganisation | ReadProjects | ReviewReports)
+                matches!(permission, ReadOrganisation | ReadProjects)
             }
             (AccountKind::Funder, Role::Viewer) => {
                 matches!(permission, ReadOrganisation | ReadProjects)
@@ -121,15 +137,22 @@ mod tests {
                 Permission::WriteProjects,
                 Permission::DeleteProjects,
                 Permission::ReadRegisters,
+                Permission::ReadPlanHistory,
             ] {
                 assert!(!role.allows(funder, never), "{role} {never:?}");
             }
         }
-        assert!(Role::Reviewer.allows(funder, Permission::ReviewReports));
-        assert!(Role::Admin.allows(funder, Permission::ReviewReports));
-        assert!(!Role::Viewer.allows(funder, Permission::ReviewReports));
+        // An organisation's own review (and reopening) is not the funder's.
+        for role in [Role::Admin, Role::Reviewer, Role::Viewer] {
+            assert!(!role.allows(funder, Permission::ReviewReports), "{role}");
+        }
         assert!(Role::Admin.allows(funder, Permission::ManageUsers));
         assert!(!Role::Reviewer.allows(funder, Permission::ManageUsers));
+        assert!(Role::Admin.allows(funder, Permission::ManageFunderLinks));
+        assert!(!Role::Reviewer.allows(funder, Permission::ManageFunderLinks));
+        let org = AccountKind::Organisation;
+        assert!(Role::Admin.allows(org, Permission::ManageFunderLinks));
+        assert!(!Role::Coordinator.allows(org, Permission::ManageFunderLinks));
     }
 
     #[test]

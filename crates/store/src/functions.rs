@@ -52,3 +52,16 @@ diesel::define_sql_function! {
     /// and repeated white space left out.
     fn app_name_key(name: Text) -> Text;
 }
+
+diesel::define_sql_function! {
+    /// The funder account a funder code names (NULL for none): the one lookup of funder
+    /// accounts an organisation may make.
+    fn app_funder_account_by_code(code: Text) -> Nullable<diesel::sql_types::Uuid>;
+}
+
+diesel::define_sql_function! {
+    /// The projects shared with the transaction's funder account, one per row (a set):
+    /// `id IN (SELECT app_funder_projects())`, the query's own filter beside the funder
+    /// role's policies.
+    fn app_funder_projects() -> diesel::sql_types::Uuid;
+}

@@ -75,7 +75,8 @@ pub use conn::Conn;
 pub use diesel::result::{DatabaseErrorKind, Error as QueryError};
 pub use diesel_async::pooled_connection::deadpool::PoolError;
 pub use error::{StoreError, StoreResult};
-pub use roles::{APP_ROLE, AUTH_ROLE, Connections};
+pub use roles::{APP_ROLE, AUTH_ROLE, Connections, FUNDER_ROLE};
+pub use scope::Reach;
 type Pool = diesel_async::pooled_connection::deadpool::Pool<Conn>;
 
 /// The migrations, compiled into the binary.
@@ -210,6 +211,39 @@ impl Db {
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
         self.scoped(organisation, None, true, body).await
+    }
+
+    /// Runs `body` in a read-only transaction that sees what `reach` reaches: an
+    /// organisation's own rows ([`Db::tenant`]), or the rows shared with a funder account
+    /// ([`Db::shared`]).
+    pub async fn reading<T, E, F>(&self, reach: Reach, body: F) -> Result<T, E>
+    where
+        F: TxBody<T, E>,
+        T: Send + 'static,
+        E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
+    {
+        match reach {
+            Reach::Own(organisation) => self.tenant(organisation, body).await,
+            Reach::Shared(account) => self.shared(account, body).await,
+        }
+    }
+
+    /// Runs `body` in a read-only transaction of funder account `account`, as the funder
+    /// role: its policies show the projects shared with the account (their plans, their
+    /// reports past draft) and nothing else; it may read no user, token or contact
+    /// person at all. One snapshot, as [`Db::tenant`].
+    pub async fn shared<T, E, F>(&self, account: OrganisationId, body: F) -> Result<T, E>
+    where
+        F: TxBody<T, E>,
+        T: Send + 'static,
+        E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
+    {
+        // The role ends with the transaction (SET LOCAL), as the settings do.
+        let start = format!(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL ROLE {FUNDER_ROLE}; \
+             SELECT set_config('app.organisation_id', '{account}', true), set_config('app.actor', '', true)"
+        );
+        in_transaction(&self.app, start, true, body).await
     }
 
     /// A transaction that may write, seeing only `who.organisation`'s rows, and records

@@ -93,6 +93,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    funder_links (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        organisation_kind -> Text,
+        funder_id -> Uuid,
+        funder_account_id -> Uuid,
+        funder_account_kind -> Text,
+        state -> Text,
+        requested_at -> Timestamptz,
+        decided_at -> Nullable<Timestamptz>,
+        ended_at -> Nullable<Timestamptz>,
+        ended_by -> Nullable<Text>,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     funders (id) {
         id -> Uuid,
         organisation_id -> Uuid,
@@ -369,6 +388,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluation_moments,
     fund_application_budget_lines,
     fund_applications,
+    funder_links,
     funders,
     idempotency_keys,
     organisations,

@@ -8,6 +8,16 @@ use diesel::QueryResult;
 use crate::domain::{OrganisationId, ProjectId};
 use crate::models::project::{self, Project};
 
+/// Whose rows a read reaches: an organisation's own, or those an organisation shares
+/// with a funder account (its accepted links, the projects that applied to that funder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// The organisation's own rows.
+    Own(OrganisationId),
+    /// What is shared with this funder account.
+    Shared(OrganisationId),
+}
+
 /// The caller's organisation: its partner register and other organisation-wide lines.
 #[derive(Debug, Clone, Copy)]
 pub struct OrgScope {

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::auth::Principal;
+use crate::db::Reach;
 use crate::domain::Permission;
 
 /// Reads `name` from the path; a value that cannot name anything is a 404.
@@ -32,6 +33,26 @@ pub async fn project_scope(
     project: ProjectId,
 ) -> Result<ProjectScope, ApiError> {
     Ok(ProjectScope::open(conn, org, Some(project)).await?)
+}
+
+/// The organisation a read of `project` touches: the caller's own, or (a funder account)
+/// the one whose project is shared with it; 404 for a project it does not reach. Without
+/// a project (a register) only an organisation reads its own.
+pub async fn owner_of(
+    conn: &mut crate::db::Conn,
+    reach: Reach,
+    project: Option<ProjectId>,
+) -> Result<OrganisationId, ApiError> {
+    match (reach, project) {
+        (Reach::Own(org), _) => Ok(org),
+        (Reach::Shared(_), Some(id)) => crate::models::project::owner(conn, reach, id)
+            .await
+            .map_err(project_missing),
+        (Reach::Shared(_), None) => Err(ApiError::Forbidden(
+            "A funder account reads the projects shared with it, not an organisation's registers."
+                .into(),
+        )),
+    }
 }
 
 pub fn project_of<P: Part>(req: &HttpRequest) -> Result<Option<ProjectId>, ApiError> {
@@ -133,9 +154,10 @@ pub async fn list<P: Part>(
     }
     .validate()
     .map_err(|e| ApiError::Validation(vec![e]))?;
-    let org = principal.organisation_id;
+    let reach = principal.reach();
     let items = db
-        .tenant(org, async move |conn| {
+        .reading(reach, async move |conn| {
+            let org = owner_of(conn, reach, project).await?;
             let scope = P::Scope::open(conn, org, project).await?;
             Ok::<_, ApiError>(P::list(conn, &scope, page.limit, page.after).await?)
         })
@@ -158,9 +180,10 @@ pub async fn get<P: Part>(
     may_read::<P>(&principal)?;
     let project = project_of::<P>(&req)?;
     let key: P::Key = path_value(&req, P::ID_PARAM)?;
-    let org = principal.organisation_id;
+    let reach = principal.reach();
     let item = db
-        .tenant(org, async move |conn| {
+        .reading(reach, async move |conn| {
+            let org = owner_of(conn, reach, project).await?;
             Ok::<_, ApiError>(P::get(conn, org, project, key).await?)
         })
         .await?

@@ -28,7 +28,7 @@ pub mod handlers;
 pub mod operations;
 pub mod service;
 
-pub use handlers::{no_such_project, project_missing, project_scope};
+pub use handlers::{no_such_project, owner_of, project_missing, project_scope};
 pub(crate) use operations::part_operations;
 
 /// What a part belongs to.

@@ -54,10 +54,10 @@ pub async fn list_projects(
         active_from: query.active_from,
         active_to: query.active_to,
     };
-    let org = principal.organisation_id;
+    let reach = principal.reach();
     let found = db
-        .tenant(org, async move |conn| {
-            Ok::<_, ApiError>(model::list(conn, org, &filter, page.limit, page.after).await?)
+        .reading(reach, async move |conn| {
+            Ok::<_, ApiError>(model::list(conn, reach, &filter, page.limit, page.after).await?)
         })
         .await?;
     let body = ProjectList {
@@ -115,9 +115,10 @@ pub async fn get_project(
     principal: Allowed<ReadProjects>,
     path: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
-    let (org, id) = (principal.organisation_id, path.into_inner());
+    let (reach, id) = (principal.reach(), path.into_inner());
     let found = db
-        .tenant(org, async move |conn| {
+        .reading(reach, async move |conn| {
+            let org = model::owner(conn, reach, id).await?;
             Ok::<_, ApiError>(model::find(conn, org, id).await?)
         })
         .await?;

@@ -12,7 +12,7 @@ use crate::domain::ProjectId;
 use crate::error::ApiError;
 use crate::monitoring::reports::{self, DueDates, ReportEvent, ReportRevision};
 use crate::routes::json_ok;
-use crate::routes::parts::project_scope;
+use crate::routes::parts::{owner_of, project_scope};
 
 /// The report's closed revisions and the current one.
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,9 +47,10 @@ pub async fn list_revisions(
 ) -> Result<HttpResponse, ApiError> {
     let (id, raw) = path.into_inner();
     let quarter = quarter_of(&raw)?;
-    let org = principal.organisation_id;
+    let reach = principal.reach();
     let body = db
-        .tenant(org, async move |conn| {
+        .reading(reach, async move |conn| {
+            let org = owner_of(conn, reach, Some(id)).await?;
             let scope = project_scope(conn, org, id).await?;
             let row = existing(conn, &scope, quarter, false).await?;
             let closed = reports::revisions(conn, row.id).await?;
@@ -84,9 +85,10 @@ pub async fn get_revision(
 ) -> Result<HttpResponse, ApiError> {
     let (id, raw, revision) = path.into_inner();
     let quarter = quarter_of(&raw)?;
-    let org = principal.organisation_id;
+    let reach = principal.reach();
     let found = db
-        .tenant(org, async move |conn| {
+        .reading(reach, async move |conn| {
+            let org = owner_of(conn, reach, Some(id)).await?;
             let scope = project_scope(conn, org, id).await?;
             let row = existing(conn, &scope, quarter, false).await?;
             let closed = reports::revision(conn, row.id, revision).await?;
@@ -123,9 +125,10 @@ pub async fn list_events(
 ) -> Result<HttpResponse, ApiError> {
     let (id, raw) = path.into_inner();
     let quarter = quarter_of(&raw)?;
-    let org = principal.organisation_id;
+    let reach = principal.reach();
     let items = db
-        .tenant(org, async move |conn| {
+        .reading(reach, async move |conn| {
+            let org = owner_of(conn, reach, Some(id)).await?;
             let scope = project_scope(conn, org, id).await?;
             let row = existing(conn, &scope, quarter, false).await?;
             Ok::<_, ApiError>(reports::events(conn, row.id).await?)

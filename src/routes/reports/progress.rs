@@ -12,7 +12,7 @@ use crate::models::project as projects;
 use crate::monitoring::progress::{self, Include, Progress};
 use crate::routes::extract::Query;
 use crate::routes::json_ok;
-use crate::routes::parts::project_missing;
+use crate::routes::parts::{owner_of, project_missing};
 
 /// Which reports count towards progress.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -42,10 +42,11 @@ pub async fn get_progress(
     path: web::Path<ProjectId>,
     Query(query): Query<ProgressQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (org, id) = (principal.organisation_id, path.into_inner());
+    let (reach, id) = (principal.reach(), path.into_inner());
     let include = query.include.unwrap_or_default();
     let progress = db
-        .tenant(org, async move |conn| {
+        .reading(reach, async move |conn| {
+            let org = owner_of(conn, reach, Some(id)).await?;
             let project = projects::find(conn, org, id)
                 .await
                 .map_err(project_missing)?;

@@ -16,7 +16,7 @@ use crate::domain::report::QuarterState;
 use crate::error::ApiError;
 use crate::monitoring::reports::{self, DueDates, ReportRow, ReportState};
 use crate::routes::json_ok;
-use crate::routes::parts::{no_such_project, project_scope};
+use crate::routes::parts::{no_such_project, owner_of, project_scope};
 
 /// One quarter of the project period.
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,9 +56,10 @@ pub async fn list_quarters(
     principal: Allowed<ReadProjects>,
     path: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
-    let (org, id) = (principal.organisation_id, path.into_inner());
+    let (reach, id) = (principal.reach(), path.into_inner());
     let items = db
-        .tenant(org, async move |conn| {
+        .reading(reach, async move |conn| {
+            let org = owner_of(conn, reach, Some(id)).await?;
             let scope = project_scope(conn, org, id).await?;
             let (start, end) = scope.period();
             let rows = async { reports::all(conn, &scope).await.map_err(ApiError::from) };
@@ -122,10 +123,11 @@ pub async fn get_report(
 ) -> Result<HttpResponse, ApiError> {
     let (id, raw) = path.into_inner();
     let quarter = quarter_of(&raw)?;
-    let org = principal.organisation_id;
+    let reach = principal.reach();
     // One statement: the project, the report and its due dates.
     let found = db
-        .tenant(org, async move |conn| {
+        .reading(reach, async move |conn| {
+            let org = owner_of(conn, reach, Some(id)).await?;
             Ok::<_, ApiError>(reports::read(conn, org, id, quarter).await?)
         })
         .await?;

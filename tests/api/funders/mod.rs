@@ -2,3 +2,5 @@
 //! own users, that reads and reviews what organisations share with it.
 
 mod accounts;
+mod links;
+mod shared;

@@ -38,7 +38,7 @@ async fn a_funder_name_is_one_funder_whatever_its_case_and_spacing() {
         &json!({
             "name": "  Gemeente   Utrecht ",
             "kind": "municipality",
-            "municipality_code": "gm0344",
+            "municipality_code": "GM0344",
             "kvk_number": "30280353",
             "reference": "REL-0042",
             "contacts": [{"name": "Anouk de Vries", "role": "Beleidsadviseur mantelzorg",
@@ -146,6 +146,18 @@ async fn a_funder_is_refused_at_the_field_that_is_wrong() {
         (
             json!({"name": "Gemeente", "kind": "municipality", "municipality_code": "0344"}),
             "/municipality_code",
+        ),
+        (
+            json!({"name": "Gemeente", "kind": "municipality", "municipality_code": "gm0344"}),
+            "/municipality_code",
+        ),
+        (
+            json!({"name": "Gemeente", "kind": "municipality", "municipality_code": ""}),
+            "/municipality_code",
+        ),
+        (
+            json!({"name": "Fonds", "kind": "fund", "kvk_number": " 30280353"}),
+            "/kvk_number",
         ),
         (
             json!({"name": "Gemeente", "kind": "municipality", "municipality_code": "GM03440"}),

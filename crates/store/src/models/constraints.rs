@@ -65,6 +65,19 @@ pub fn describe(constraint: &str) -> Option<(&'static str, &'static str)> {
         ),
         "funders_reference_length" => ("/reference", "must be at most 200 characters"),
         "funders_notes_length" => ("/notes", "must be at most 4000 characters"),
+        "funder_links_live_key" => (
+            "/funder_id",
+            "this funder already has a link that is requested or accepted; end that one first",
+        ),
+        "funder_links_live_account_key" => (
+            "/funder_code",
+            "the organisation already has a link to this funder account that is requested or \
+             accepted",
+        ),
+        "funder_links_funder_fkey" => (
+            "/funder_id",
+            "is not a funder in the organisation's register",
+        ),
         "fund_applications_funder_fkey" => (
             "/funder_id",
             "is not a funder in the organisation's register",

@@ -6,6 +6,7 @@ pub mod actors;
 pub mod api_token;
 pub mod audit;
 pub mod constraints;
+pub mod funder_link;
 pub mod organisation;
 pub mod project;
 pub mod user;

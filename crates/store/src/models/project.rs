@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::Conn;
+use crate::scope::Reach;
 
 use super::{Guarded, Keyset, Page, Precondition, after_keyset};
 use crate::domain::project::{OrganisationRole, ProjectStatus};
@@ -90,16 +91,21 @@ pub async fn find(conn: &mut Conn, org: OrganisationId, id: ProjectId) -> QueryR
         .await
 }
 
+/// One page of the projects `reach` reaches: the organisation's own, or those shared
+/// with a funder account (across organisations).
 pub async fn list(
     conn: &mut Conn,
-    org: OrganisationId,
+    reach: Reach,
     filter: &ProjectFilter,
     limit: i64,
     after: Option<Keyset>,
 ) -> QueryResult<Page<Project>> {
-    let mut query = projects::table
-        .filter(projects::organisation_id.eq(org))
-        .into_boxed();
+    let mut query = projects::table.into_boxed();
+    query = match reach {
+        Reach::Own(org) => query.filter(projects::organisation_id.eq(org)),
+        Reach::Shared(_) => query
+            .filter(projects::id.eq_any(diesel::select(crate::functions::app_funder_projects()))),
+    };
     if let Some(status) = filter.status {
         query = query.filter(projects::status.eq(status));
     }
@@ -218,4 +224,23 @@ pub async fn delete(
     .execute(conn)
     .await?;
     Ok(Guarded::Done(Deletion::Deleted))
+}
+
+/// The organisation project `id` belongs to, when `reach` reaches it: the caller's own
+/// organisation without a query, or (shared with a funder account) the project's.
+/// `NotFound` when the project is not reached.
+pub async fn owner(conn: &mut Conn, reach: Reach, id: ProjectId) -> QueryResult<OrganisationId> {
+    match reach {
+        Reach::Own(org) => Ok(org),
+        Reach::Shared(_) => {
+            projects::table
+                .filter(projects::id.eq(id))
+                .filter(
+                    projects::id.eq_any(diesel::select(crate::functions::app_funder_projects())),
+                )
+                .select(projects::organisation_id)
+                .first(conn)
+                .await
+        }
+    }
 }

@@ -98,28 +98,24 @@ pub struct FunderFields {
 pub fn validate(input: FunderInput) -> StoreResult<FunderFields> {
     let mut errors = Errors::default();
     let name = errors.check("/name", text::single_spaced(&input.name, 1, 200));
-    let kvk_number = input
-        .kvk_number
-        .map(|n| n.trim().to_string())
-        .filter(|n| !n.is_empty());
+    // Exactly as the schema says (a client's own validation and ours agree): no spaces,
+    // capitals only, null rather than "" for none.
+    let kvk_number = input.kvk_number;
     if let Some(number) = &kvk_number
         && !(number.len() == 8 && number.chars().all(|c| c.is_ascii_digit()))
     {
         errors.push(FieldError::body(
             "/kvk_number",
-            "must be a KvK number of eight digits, e.g. 30280353",
+            "must be a KvK number of eight digits, e.g. 30280353, or null",
         ));
     }
-    let municipality_code = input
-        .municipality_code
-        .map(|c| c.trim().to_uppercase())
-        .filter(|c| !c.is_empty());
+    let municipality_code = input.municipality_code;
     if let Some(code) = &municipality_code {
         let digits = code.strip_prefix("GM").unwrap_or("");
         if !(digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit())) {
             errors.push(FieldError::body(
                 "/municipality_code",
-                "must be a CBS municipality code: GM and four digits, e.g. GM0344",
+                "must be a CBS municipality code: GM and four digits, e.g. GM0344, or null",
             ));
         } else if input.kind != FunderKind::Municipality {
             errors.push(FieldError::body(

@@ -9,6 +9,11 @@
 //! - [`AUTH_ROLE`] logs in for finding a caller (sign-in, API-token lookup) on a small pool
 //!   of its own. It may read `users` and `api_tokens` across organisations and stamp
 //!   `api_tokens.last_used_at`, nothing else; the request role cannot call on it.
+//! - [`FUNDER_ROLE`] cannot log in: a request of a funder account that reads what
+//!   organisations share with it runs `SET LOCAL ROLE` to it. Its policies show only the
+//!   rows of the projects shared with that account, and it may read no user, token,
+//!   audit event or contact person at all. [`APP_ROLE`] is its only member and does not
+//!   inherit from it (NOINHERIT), so an organisation's request never passes its policies.
 
 mod setup;
 
@@ -18,6 +23,8 @@ pub use setup::{bootstrap, ensure};
 pub const APP_ROLE: &str = "mantelmonitor_app";
 /// The role that finds callers: sign-in and API-token lookup.
 pub const AUTH_ROLE: &str = "mantelmonitor_auth";
+/// The role a funder account's reads of shared projects run as (`SET LOCAL ROLE`).
+pub const FUNDER_ROLE: &str = "mantelmonitor_funder";
 /// The owner the embedded cluster creates (with `DATABASE_URL`, the owner is its user).
 pub const EMBEDDED_OWNER: &str = "mantelmonitor_owner";
 

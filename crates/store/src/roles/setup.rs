@@ -6,7 +6,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{Bool, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 
-use super::{APP_ROLE, AUTH_ROLE, Connections, EMBEDDED_OWNER, credentials};
+use super::{APP_ROLE, AUTH_ROLE, Connections, EMBEDDED_OWNER, FUNDER_ROLE, credentials};
 use crate::SetupError;
 
 #[derive(QueryableByName)]
@@ -30,9 +30,15 @@ struct RoleState {
     #[diesel(sql_type = Bool)]
     owns_objects: bool,
     /// Whether the role is a member of any role (the other service role,
-    /// `pg_read_all_data`, …): a service role is a member of none.
+    /// `pg_read_all_data`, …) but the funder role: a service role is a member of none,
+    /// except the request role of the funder role.
     #[diesel(sql_type = Bool)]
     member_of_any: bool,
+    /// Whether the role is a member of the funder role.
+    #[diesel(sql_type = Bool)]
+    funder_member: bool,
+    #[diesel(sql_type = Bool)]
+    rolinherit: bool,
     #[diesel(sql_type = Bool)]
     rolreplication: bool,
     #[diesel(sql_type = Bool)]
@@ -53,12 +59,21 @@ async fn roles_state(conn: &mut AsyncPgConnection) -> Result<Vec<RoleState>, Set
                 EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid) \
                     OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.proowner = r.oid) \
                     OR EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspowner = r.oid) AS owns_objects, \
-                EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid) AS member_of_any, \
+                EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid \
+                    AND m.roleid IS DISTINCT FROM (SELECT oid FROM pg_roles WHERE rolname = $2)) AS member_of_any, \
+                EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid \
+                    AND m.roleid = (SELECT oid FROM pg_roles WHERE rolname = $2)) AS funder_member, \
+                r.rolinherit, \
                 r.rolreplication, \
                 has_database_privilege(r.oid, current_database(), 'CONNECT') AS can_connect \
          FROM pg_roles r WHERE r.rolname = ANY($1)",
     )
-    .bind::<diesel::sql_types::Array<Text>, _>(vec![APP_ROLE.to_string(), AUTH_ROLE.to_string()])
+    .bind::<diesel::sql_types::Array<Text>, _>(vec![
+        APP_ROLE.to_string(),
+        AUTH_ROLE.to_string(),
+        FUNDER_ROLE.to_string(),
+    ])
+    .bind::<Text, _>(FUNDER_ROLE)
     .load(conn)
     .await?)
 }
@@ -87,6 +102,9 @@ async fn execute_formatted(
 
 /// The attributes a service role must have and must not have.
 const SAFE_ATTRIBUTES: &str = "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION";
+/// The funder role's: it cannot log in either.
+const FUNDER_ATTRIBUTES: &str =
+    "NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION";
 
 /// Creates the two service roles when they are missing (with the password their connection
 /// string carries, if any), lets them connect, and corrects unsafe attributes; then checks
@@ -178,7 +196,19 @@ pub async fn ensure(connections: &Connections) -> Result<(), SetupError> {
                 })?;
         }
     }
+    ensure_funder_role(&mut conn).await?;
     for state in roles_state(&mut conn).await? {
+        if state.rolname == FUNDER_ROLE && state.rolcanlogin {
+            return Err(SetupError::Roles(format!(
+                "role {FUNDER_ROLE} can log in; as an administrator run: ALTER ROLE {FUNDER_ROLE} {FUNDER_ATTRIBUTES}"
+            )));
+        }
+        if state.funder_member && state.rolname != APP_ROLE {
+            return Err(SetupError::Roles(format!(
+                "role {} is a member of {FUNDER_ROLE}; only {APP_ROLE} may be (REVOKE {FUNDER_ROLE} FROM {})",
+                state.rolname, state.rolname
+            )));
+        }
         if state.owner_member {
             return Err(SetupError::Roles(format!(
                 "role {} can act as the owner; as an administrator run: REVOKE <owner> FROM {}",
@@ -196,6 +226,61 @@ pub async fn ensure(connections: &Connections) -> Result<(), SetupError> {
                 "role {} owns objects in the database; it must own nothing (REASSIGN OWNED BY {} TO <owner>)",
                 state.rolname, state.rolname
             )));
+        }
+    }
+    Ok(())
+}
+
+/// Makes the funder role exist, unable to log in; makes the request role its only member,
+/// one that does not inherit its privileges (so that only `SET LOCAL ROLE` passes its
+/// policies).
+async fn ensure_funder_role(conn: &mut AsyncPgConnection) -> Result<(), SetupError> {
+    let admin_needed = |what: &str, e: diesel::result::Error| {
+        SetupError::Roles(format!(
+            "cannot {what} ({e}); give the owner CREATEROLE, or as an administrator run what the README's section on database roles lists"
+        ))
+    };
+    let existing = roles_state(conn).await?;
+    match existing.iter().find(|r| r.rolname == FUNDER_ROLE) {
+        None => execute_formatted(
+            conn,
+            &format!("CREATE ROLE %I {FUNDER_ATTRIBUTES}"),
+            &[FUNDER_ROLE],
+        )
+        .await
+        .map_err(|e| admin_needed(&format!("create role {FUNDER_ROLE}"), e))?,
+        Some(state)
+            if state.rolsuper
+                || state.rolbypassrls
+                || state.rolcanlogin
+                || state.rolcreaterole
+                || state.rolcreatedb
+                || state.rolreplication =>
+        {
+            execute_formatted(
+                conn,
+                &format!("ALTER ROLE %I {FUNDER_ATTRIBUTES}"),
+                &[FUNDER_ROLE],
+            )
+            .await
+            .map_err(|e| admin_needed(&format!("make role {FUNDER_ROLE} safe"), e))?
+        }
+        Some(_) => {}
+    }
+    let app = roles_state(conn)
+        .await?
+        .into_iter()
+        .find(|r| r.rolname == APP_ROLE);
+    if let Some(app) = app {
+        if app.rolinherit {
+            execute_formatted(conn, "ALTER ROLE %I NOINHERIT", &[APP_ROLE])
+                .await
+                .map_err(|e| admin_needed(&format!("make role {APP_ROLE} NOINHERIT"), e))?;
+        }
+        if !app.funder_member {
+            execute_formatted(conn, "GRANT %I TO %I", &[FUNDER_ROLE, APP_ROLE])
+                .await
+                .map_err(|e| admin_needed(&format!("grant {FUNDER_ROLE} to {APP_ROLE}"), e))?;
         }
     }
     Ok(())
@@ -222,6 +307,7 @@ pub async fn bootstrap(superuser: &str, database: Option<&str>) -> Result<(), Se
         ),
         (APP_ROLE, SAFE_ATTRIBUTES),
         (AUTH_ROLE, SAFE_ATTRIBUTES),
+        (FUNDER_ROLE, FUNDER_ATTRIBUTES),
     ] {
         let sql = format!(
             "DO $$ BEGIN \
@@ -235,6 +321,10 @@ pub async fn bootstrap(superuser: &str, database: Option<&str>) -> Result<(), Se
         );
         conn.batch_execute(&sql).await?;
     }
+    conn.batch_execute(&format!(
+        "ALTER ROLE {APP_ROLE} NOINHERIT; GRANT {FUNDER_ROLE} TO {APP_ROLE}"
+    ))
+    .await?;
     let Some(database) = database else {
         return Ok(());
     };
