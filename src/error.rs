@@ -306,6 +306,25 @@ impl From<DieselError> for ApiError {
                             "What was reported is kept as it is; reload and try again.",
                         )
                     }
+                    // Who reviews (migration 000012): the database decides, once.
+                    DatabaseErrorKind::CheckViolation
+                        if constraint == "quarterly_reports_reviewed_by_funder" =>
+                    {
+                        ApiError::Forbidden(
+                            "The funder reviews this project's reports: its reviewers accept or return them."
+                                .into(),
+                        )
+                    }
+                    DatabaseErrorKind::CheckViolation if constraint == "quarterly_reports_four_eyes" => {
+                        ApiError::conflict(
+                            "You submitted this report; another admin of the organisation accepts it.",
+                        )
+                    }
+                    DatabaseErrorKind::CheckViolation
+                        if matches!(constraint, "funder_links_transition" | "funder_links_sides_fixed") =>
+                    {
+                        ApiError::conflict("The link changed meanwhile; reload it and try again.")
+                    }
                     DatabaseErrorKind::UniqueViolation => {
                         let (pointer, message) = known.unwrap_or(("", "already exists"));
                         ApiError::Conflict {

@@ -26,6 +26,9 @@ with a JSON Pointer into the body (`pointer`) or the name of a query parameter (
 **Concurrency.** Single resources carry an `ETag`. Every PUT, PATCH and DELETE needs `If-Match` \
 with that ETag (or `*`): 428 without it, 412 when the resource changed since.\n\n\
 **Lists** are ordered and paged with `limit` and the opaque `cursor` from `next_cursor`.\n\n\
+**Accounts.** An organisation keeps its plans and reports. A funder account (a municipality, a fund) \
+reads, through the same paths, the projects an organisation shares with it by an accepted funder link, \
+and reviews their reports where a fund application says the funder reviews; it never writes a plan.\n\n\
 **Rate limits.** Sign-in is limited per client address (429) and per email address (the same \
 401 as a wrong password). A per-token limit on every authenticated operation can be switched on; \
 a 429 carries `Retry-After` and the IETF draft's `RateLimit-Policy` and `RateLimit` headers.",

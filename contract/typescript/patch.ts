@@ -77,6 +77,7 @@ export const fundApplication: FundApplicationPatch = {
   amount_granted: null,
   budget_line_ids: [],
   reporting_duties: [{ quarter: "2026-Q2", due_on: "2026-07-31" }],
+  report_reviewer: "organisation",
 };
 export const target: TargetPatch = { planned: "25", ladder_level: "coordinate", notes: null };
 export const evaluationMoment: EvaluationMomentPatch = {
@@ -136,6 +137,8 @@ export const fundNull: FundApplicationPatch = { funder_id: null };
 export const funderNameNull: FunderPatch = { name: null };
 // @ts-expect-error the free-text kind of old is not a funder kind
 export const funderKind: FunderPatch = { kind: "private_fund" };
+// @ts-expect-error not a reviewer of reports
+export const fundReviewer: FundApplicationPatch = { report_reviewer: "gemeente" };
 // @ts-expect-error not a fund status
 export const fundStatus: FundApplicationPatch = { status: "approved" };
 // @ts-expect-error null on a required field

@@ -45,6 +45,8 @@ requirements!(
     WriteProjects,
     /// Accept, return and reopen quarterly reports.
     ReviewReports,
+    /// Reopen a returned or accepted report.
+    ReopenReports,
     ManageFunderLinks,
     DeleteProjects,
     ReadAudit,

@@ -69,6 +69,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         scope::scope("/api/v1")
             .service(project)
             .service(projects::list_projects)
+            .service(reports::list_work)
             .service(projects::create_project)
             .service(figures::submit_figures)
             .service(auth::create_token)

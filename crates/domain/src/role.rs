@@ -36,9 +36,11 @@ pub enum Permission {
     /// only; a funder account reads the plan as it stands).
     ReadPlanHistory,
     WriteProjects,
-    /// Accept, return and reopen quarterly reports (an organisation's admins; a funder
-    /// account's reviewers and admins for the reports it reviews).
+    /// Accept and return quarterly reports (an organisation's admins; a funder account's
+    /// reviewers and admins, for the reports it reviews: the database says which).
     ReviewReports,
+    /// Reopen a returned or accepted report for correction (an organisation's admins).
+    ReopenReports,
     /// Request, accept, refuse and end links between an organisation's funder register
     /// and funder accounts (the admins of either side).
     ManageFunderLinks,
@@ -63,8 +65,6 @@ impl Role {
                 permission,
                 ReadOrganisation | ReadProjects | ReadRegisters | ReadPlanHistory
             ),
-            // Reviewing the reports it funds comes with the review rules of the fund
-            // application (who reviews); until then a funder account only reads them.
             (AccountKind::Funder, Role::Admin) => matches!(
                 permission,
                 ReadOrganisation
@@ -72,11 +72,12 @@ impl Role {
                     | ManageUsers
                     | ManageApiTokens
                     | ReadProjects
+                    | ReviewReports
                     | ReadAudit
                     | ManageFunderLinks
             ),
             (AccountKind::Funder, Role::Reviewer) => {
-                matches!(permission, ReadOrganisation | ReadProjects)
+                matches!(permission, ReadOrganisation | ReadProjects | ReviewReports)
             }
             (AccountKind::Funder, Role::Viewer) => {
                 matches!(permission, ReadOrganisation | ReadProjects)
@@ -142,10 +143,14 @@ mod tests {
                 assert!(!role.allows(funder, never), "{role} {never:?}");
             }
         }
-        // An organisation's own review (and reopening) is not the funder's.
+        assert!(Role::Reviewer.allows(funder, Permission::ReviewReports));
+        assert!(Role::Admin.allows(funder, Permission::ReviewReports));
+        assert!(!Role::Viewer.allows(funder, Permission::ReviewReports));
+        // Reopening for correction is the organisation's.
         for role in [Role::Admin, Role::Reviewer, Role::Viewer] {
-            assert!(!role.allows(funder, Permission::ReviewReports), "{role}");
+            assert!(!role.allows(funder, Permission::ReopenReports), "{role}");
         }
+        assert!(Role::Admin.allows(AccountKind::Organisation, Permission::ReopenReports));
         assert!(Role::Admin.allows(funder, Permission::ManageUsers));
         assert!(!Role::Reviewer.allows(funder, Permission::ManageUsers));
         assert!(Role::Admin.allows(funder, Permission::ManageFunderLinks));

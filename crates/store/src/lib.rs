@@ -246,6 +246,23 @@ impl Db {
         in_transaction(&self.app, start, true, body).await
     }
 
+    /// A transaction of funder account `who.organisation` that may write, as the funder
+    /// role: what its policies let it change (a reviewing account's move of a submitted
+    /// report), recorded as `who.actor`'s.
+    pub async fn shared_acting<T, E, F>(&self, who: Acting, body: F) -> Result<T, E>
+    where
+        F: TxBody<T, E>,
+        T: Send + 'static,
+        E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
+    {
+        let (account, actor) = (who.organisation, who.actor.tag());
+        let start = format!(
+            "BEGIN; SET LOCAL ROLE {FUNDER_ROLE}; \
+             SELECT set_config('app.organisation_id', '{account}', true), set_config('app.actor', '{actor}', true)"
+        );
+        in_transaction(&self.app, start, false, body).await
+    }
+
     /// A transaction that may write, seeing only `who.organisation`'s rows, and records
     /// `who.actor`, so that the histories and audit trails (written by triggers) say who
     /// made each change.

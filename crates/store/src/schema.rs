@@ -89,6 +89,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         funder_id -> Uuid,
+        report_reviewer -> Text,
     }
 }
 

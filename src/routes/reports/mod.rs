@@ -30,7 +30,7 @@ use crate::monitoring::reports::{self, DueDates, ReportAction, ReportRow, Report
 
 pub use history::{ReportEventList, ReportRevisions, get_revision, list_events, list_revisions};
 pub use progress::{ProgressQuery, get_progress};
-pub use reading::{QuarterList, QuarterStatus, get_report, list_quarters};
+pub use reading::{QuarterList, QuarterStatus, WorkList, get_report, list_quarters, list_work};
 pub use workflow::{ActionRequest, accept_report, reopen_report, return_report, submit_report};
 pub use writing::{ReportContentPatch, patch_report, put_report};
 

@@ -8,9 +8,11 @@ use utoipa::ToSchema;
 
 use super::{QuarterlyReport, existing, quarter_of, respond};
 use crate::auth::Principal;
-use crate::auth::permit::{Allowed, ReviewReports, WriteProjects};
+use crate::auth::permit::{Allowed, ReopenReports, ReviewReports, WriteProjects};
 use crate::db::Db;
+use crate::db::scope::ProjectScope;
 use crate::domain::ProjectId;
+use crate::domain::organisation::AccountKind;
 use crate::error::ApiError;
 use crate::models::{Guarded, Precondition};
 use crate::monitoring::reports::{self, DueDates, ReportAction, ReportState};
@@ -44,6 +46,9 @@ async fn act(
         None => Precondition::Any,
     };
     let reason = reason(&body, action)?;
+    if principal.kind == AccountKind::Funder {
+        return review_as_funder(db, principal, project, quarter, expected, reason, action).await;
+    }
     let org = principal.organisation_id;
     let (row, due) = db
         .acting(principal.acting(), async move |conn| {
@@ -54,6 +59,48 @@ async fn act(
             }
             allows(current.state, action)?;
             let row = reports::act(conn, &current, action, reason.as_deref()).await?;
+            Ok::<_, ApiError>((row, DueDates::load(conn, &scope).await?))
+        })
+        .await?;
+    Ok(respond(HttpResponse::Ok(), row, &due))
+}
+
+/// A funder account's review: as the funder role, which may move a submitted report of
+/// a project it reviews to accepted or returned and nothing else. A report it may read
+/// but not move is one the organisation reviews (403).
+async fn review_as_funder(
+    db: web::Data<Db>,
+    principal: Principal,
+    project: ProjectId,
+    quarter: crate::domain::plan::Quarter,
+    expected: Precondition,
+    reason: Option<String>,
+    action: ReportAction,
+) -> Result<HttpResponse, ApiError> {
+    let reach = principal.reach();
+    let (row, due) = db
+        .shared_acting(principal.acting(), async move |conn| {
+            let org = crate::models::project::owner(conn, reach, project)
+                .await
+                .map_err(crate::routes::parts::project_missing)?;
+            let found = crate::models::project::find(conn, org, project)
+                .await
+                .map_err(crate::routes::parts::project_missing)?;
+            let scope = ProjectScope::new(found);
+            let current = existing(conn, &scope, quarter, false).await?;
+            if !expected.matches(current.version) {
+                return fresh(Guarded::Stale);
+            }
+            allows(current.state, action)?;
+            let row = match reports::act(conn, &current, action, reason.as_deref()).await {
+                Err(crate::db::StoreError::Query(crate::db::QueryError::NotFound)) => {
+                    return Err(ApiError::Forbidden(
+                        "The organisation reviews this project's reports, not this funder account."
+                            .into(),
+                    ));
+                }
+                other => other?,
+            };
             Ok::<_, ApiError>((row, DueDates::load(conn, &scope).await?))
         })
         .await?;
@@ -143,7 +190,10 @@ pub async fn submit_report(
 
 /// Accept a quarterly report
 ///
-/// Admins (funders later). Submitted → accepted.
+/// Submitted → accepted. Where a fund application of the project says the funder
+/// reviews and the funder's account is linked, only that account's reviewers and admins
+/// accept (an organisation's admin gets 403); otherwise an admin of the organisation
+/// other than the one who submitted the report (409 for that one).
 #[utoipa::path(
     tag = "quarterly reports",
     params(
@@ -175,7 +225,9 @@ pub async fn accept_report(
 
 /// Return a quarterly report
 ///
-/// Admins (funders later). Submitted → returned, with a `reason`. The revision that was
+/// Submitted → returned, with a `reason`, by whoever reviews the project's reports (see
+/// accept: the linked funder account's reviewers and admins, or the organisation's
+/// admins). The revision that was
 /// submitted is closed (it stays readable at `…/revisions/{revision}`) and a new one
 /// starts, which the coordinator can change and submit again.
 #[utoipa::path(
@@ -209,7 +261,8 @@ pub async fn return_report(
 
 /// Reopen a quarterly report
 ///
-/// Admins. Submitted or accepted → draft, with a `reason`. The revision is closed (it
+/// The organisation's admins, whoever reviews. Submitted or accepted → draft, with a
+/// `reason`. The revision is closed (it
 /// stays readable at `…/revisions/{revision}`) and a new one starts.
 #[utoipa::path(
     tag = "quarterly reports",
@@ -225,7 +278,7 @@ pub async fn return_report(
 pub async fn reopen_report(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Allowed<ReviewReports>,
+    principal: Allowed<ReopenReports>,
     path: web::Path<(ProjectId, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {

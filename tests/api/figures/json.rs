@@ -116,6 +116,8 @@ async fn coordinators_and_admins_submit_figures_viewers_may_not() {
 async fn draft_and_returned_reports_change_submitted_and_accepted_ones_are_locked() {
     let app = spawn_app().await;
     let t = app.tenant("Steunpunt Oost").await;
+    // Who submits a report does not accept it: another admin does.
+    let (_, reviewer) = app.user_with_role(&t, "admin").await;
     let (_, coordinator) = app.user_with_role(&t, "coordinator").await;
     let p = one_project(&app, &t).await;
     let body = report_body(&p);
@@ -134,7 +136,7 @@ async fn draft_and_returned_reports_change_submitted_and_accepted_ones_are_locke
     .await;
     act_ok(&app, &coordinator, &p.pid, "2025-Q3", "submit", None).await;
     act_ok(&app, &coordinator, &p.pid, "2025-Q4", "submit", None).await;
-    act_ok(&app, &t.token, &p.pid, "2025-Q4", "accept", None).await;
+    act_ok(&app, &reviewer, &p.pid, "2025-Q4", "accept", None).await;
 
     // A draft and a returned report change; the figures not sent stay.
     let rows = vec![

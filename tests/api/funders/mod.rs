@@ -3,4 +3,5 @@
 
 mod accounts;
 mod links;
+mod review;
 mod shared;

@@ -13,7 +13,13 @@ use crate::helpers::{
 const LINKS: &str = "/api/v1/funder-links";
 
 /// A project of `org` with one application to `funder` in `status`.
-async fn applied(app: &TestApp, org: &Tenant, name: &str, funder: &str, status: &str) -> String {
+pub(super) async fn applied(
+    app: &TestApp,
+    org: &Tenant,
+    name: &str,
+    funder: &str,
+    status: &str,
+) -> String {
     let (project, _) = app.project(&org.token, &project_body(name)).await;
     let pid = id_of(&project);
     let mut body = json!({"funder_id": funder, "amount_requested": "5000", "status": status});
@@ -28,7 +34,7 @@ async fn applied(app: &TestApp, org: &Tenant, name: &str, funder: &str, status: 
 }
 
 /// A report of `quarter`, submitted when `submit`.
-async fn report(app: &TestApp, org: &Tenant, pid: &str, quarter: &str, submit: bool) {
+pub(super) async fn report(app: &TestApp, org: &Tenant, pid: &str, quarter: &str, submit: bool) {
     let body = json!({"narrative": {"developments": format!("Verslag {quarter}")}});
     let response = app
         .request(Method::PUT, &report_path(pid, quarter), Some(&org.token))
@@ -52,7 +58,13 @@ async fn report(app: &TestApp, org: &Tenant, pid: &str, quarter: &str, submit: b
 }
 
 /// Links `entry` of `org` to the funder account and has it accepted; returns the link id.
-async fn linked(app: &TestApp, org: &Tenant, entry: &str, code: &str, funder: &Tenant) -> String {
+pub(super) async fn linked(
+    app: &TestApp,
+    org: &Tenant,
+    entry: &str,
+    code: &str,
+    funder: &Tenant,
+) -> String {
     let response = app
         .post(
             LINKS,

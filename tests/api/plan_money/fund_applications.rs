@@ -69,6 +69,7 @@ async fn a_fund_application_is_created_as_sent_and_a_minimal_one_starts_as_draft
         assert_eq!(created[same], body[same], "{same} as sent");
     }
     assert_eq!(created["amount_requested"], "25000.50");
+    assert_eq!(created["report_reviewer"], "funder", "the default");
     assert_eq!(
         sorted(strings(&created["budget_line_ids"])),
         sorted(vec![id_of(&l1), id_of(&l2)])
@@ -89,6 +90,7 @@ async fn a_fund_application_is_created_as_sent_and_a_minimal_one_starts_as_draft
             "programme",
             "project_id",
             "reference",
+            "report_reviewer",
             "reporting_duties",
             "status",
             "submitted_on",

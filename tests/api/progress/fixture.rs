@@ -106,6 +106,8 @@ pub(super) async fn fixture() -> Fixture {
     let app = spawn_app().await;
     let admin = app.tenant("Steunpunt Voortgang").await;
     let token = admin.token.clone();
+    // Who submits a report does not accept it: another admin does.
+    let (_, reviewer) = app.user_with_role(&admin, "admin").await;
     let mut body = project_body("Voortgang 2025");
     body["start_date"] = json!("2025-01-01");
     body["end_date"] = json!("2025-12-31");
@@ -299,7 +301,7 @@ pub(super) async fn fixture() -> Fixture {
         "submitted"
     );
     assert_eq!(
-        act_ok(&app, &token, &pid, "2025-Q1", "accept", None).await["state"],
+        act_ok(&app, &reviewer, &pid, "2025-Q1", "accept", None).await["state"],
         "accepted"
     );
 

@@ -17,9 +17,11 @@ async fn delete_project(app: &TestApp, token: &str, pid: &str) -> reqwest::Respo
 async fn a_reported_project_is_never_deleted() {
     let app = spawn_app().await;
     let a = app.tenant("Organisatie A").await;
+    // Who submits a report does not accept it: another admin does.
+    let (_, reviewer) = app.user_with_role(&a, "admin").await;
     let pid = submitted_report(&app, &a).await;
     put_report(&app, &a.token, &pid, "2026-Q3", "Concept").await;
-    act(&app, &a.token, &pid, "2026-Q1", "accept", None).await;
+    act(&app, &reviewer, &pid, "2026-Q1", "accept", None).await;
 
     let (_, coordinator) = app.user_with_role(&a, "coordinator").await;
     problem(delete_project(&app, &coordinator, &pid).await, 403).await;

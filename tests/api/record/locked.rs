@@ -103,10 +103,30 @@ async fn the_database_refuses_changes_to_locked_reports_and_forged_audit_rows() 
     assert_eq!(actions, ["created", "submitted"]);
 
     // A move the workflow allows, made in SQL, is audited by the database with the
-    // transaction's actor, like the API's own.
+    // transaction's actor, like the API's own (another admin: who submitted does not
+    // accept, in SQL either).
+    let (reviewer_id, reviewer) = app.user_with_role(&a, "admin").await;
+    let second_admin = Tenant {
+        organisation_id: a.organisation_id.clone(),
+        admin_id: reviewer_id.clone(),
+        admin_email: String::new(),
+        token: reviewer,
+    };
+    assert!(
+        as_request(
+            &app,
+            &a,
+            &format!(
+                "UPDATE quarterly_reports SET state = 'accepted', version = version + 1 WHERE {q1}"
+            ),
+        )
+        .await
+        .is_err_and(|e| e.contains("does not accept")),
+        "the submitter accepted in SQL"
+    );
     as_request(
         &app,
-        &a,
+        &second_admin,
         &format!(
             "UPDATE quarterly_reports SET state = 'accepted', version = version + 1 WHERE {q1}"
         ),
@@ -117,13 +137,15 @@ async fn the_database_refuses_changes_to_locked_reports_and_forged_audit_rows() 
     let last = trail.last().unwrap();
     assert_eq!(last["action"], "accepted");
     assert_eq!(last["from_state"], "submitted");
-    assert_eq!(last["actor"], format!("user:{}", a.admin_id));
+    assert_eq!(last["actor"], format!("user:{reviewer_id}"));
 }
 
 #[tokio::test]
 async fn the_api_moves_are_audited_and_a_return_closes_a_revision() {
     let app = spawn_app().await;
     let a = app.tenant("Organisatie A").await;
+    // Who submits a report does not accept it: another admin does.
+    let (reviewer_id, reviewer) = app.user_with_role(&a, "admin").await;
     let pid = submitted_report(&app, &a).await;
     let returned = act(
         &app,
@@ -146,7 +168,7 @@ async fn the_api_moves_are_audited_and_a_return_closes_a_revision() {
         .unwrap();
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     act(&app, &a.token, &pid, "2026-Q1", "submit", None).await;
-    act(&app, &a.token, &pid, "2026-Q1", "accept", None).await;
+    act(&app, &reviewer, &pid, "2026-Q1", "accept", None).await;
     let reopened = act(&app, &a.token, &pid, "2026-Q1", "reopen", Some("Typefout")).await;
     assert_eq!(reopened["revision"], 3);
 
@@ -232,6 +254,11 @@ async fn the_api_moves_are_audited_and_a_return_closes_a_revision() {
     .collect();
     assert_eq!(summary, expected);
     for event in &trail {
-        assert_eq!(event["actor"], format!("user:{}", a.admin_id));
+        let by = if event["action"] == "accepted" {
+            &reviewer_id
+        } else {
+            &a.admin_id
+        };
+        assert_eq!(event["actor"], format!("user:{by}"), "{event}");
     }
 }

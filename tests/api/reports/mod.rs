@@ -13,6 +13,7 @@ mod retries;
 mod revisions;
 mod tenancy;
 mod workflow;
+mod worklist;
 mod writing;
 
 use chrono::{Datelike, Days, NaiveDate};

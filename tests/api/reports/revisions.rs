@@ -6,6 +6,8 @@ use super::*;
 async fn submitted_and_accepted_reports_are_locked() {
     let app = spawn_app().await;
     let t = app.tenant("Steunpunt Oost").await;
+    // Who submits a report does not accept it: another admin does.
+    let (_, reviewer) = app.user_with_role(&t, "admin").await;
     let plan = plan(&app, &t.token).await;
     let pid = &plan.pid;
     let content = full_content(&plan);
@@ -13,7 +15,7 @@ async fn submitted_and_accepted_reports_are_locked() {
         create_report(&app, &t.token, pid, q, &content).await;
         act_ok(&app, &t.token, pid, q, "submit", None).await;
     }
-    act_ok(&app, &t.token, pid, "2025-Q2", "accept", None).await;
+    act_ok(&app, &reviewer, pid, "2025-Q2", "accept", None).await;
 
     for (q, state) in [("2025-Q1", "submitted"), ("2025-Q2", "accepted")] {
         let path = report_path(pid, q);
@@ -53,13 +55,15 @@ async fn submitted_and_accepted_reports_are_locked() {
 async fn reopening_closes_the_revision_and_keeps_it_as_it_was() {
     let app = spawn_app().await;
     let t = app.tenant("Steunpunt Oost").await;
+    // Who submits a report does not accept it: another admin does.
+    let (_, reviewer) = app.user_with_role(&t, "admin").await;
     let plan = plan(&app, &t.token).await;
     let pid = &plan.pid;
     let q = "2024-Q4";
     let first = full_content(&plan);
     create_report(&app, &t.token, pid, q, &first).await;
     act_ok(&app, &t.token, pid, q, "submit", None).await;
-    act_ok(&app, &t.token, pid, q, "accept", None).await;
+    act_ok(&app, &reviewer, pid, q, "accept", None).await;
 
     let revisions_path = format!("{}/revisions", report_path(pid, q));
     let revisions = fetch_revisions(&app, &t.token, &revisions_path).await;

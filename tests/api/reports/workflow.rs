@@ -6,6 +6,8 @@ use super::*;
 async fn every_allowed_move_of_the_workflow() {
     let app = spawn_app().await;
     let t = app.tenant("Steunpunt Oost").await;
+    // Who submits a report does not accept it: another admin does.
+    let (_, reviewer) = app.user_with_role(&t, "admin").await;
     let (_, coordinator) = app.user_with_role(&t, "coordinator").await;
     let plan = plan(&app, &t.token).await;
     let pid = &plan.pid;
@@ -51,7 +53,7 @@ async fn every_allowed_move_of_the_workflow() {
     let report = act_ok(&app, &coordinator, pid, q, "submit", Some("Aangevuld")).await;
     check(&report, "submitted", 2);
     // submitted → accepted.
-    let report = act_ok(&app, &t.token, pid, q, "accept", None).await;
+    let report = act_ok(&app, &reviewer, pid, q, "accept", None).await;
     check(&report, "accepted", 2);
     assert_content(&report, &fixed, "accepted as submitted");
     // accepted → draft, a new revision.
@@ -83,6 +85,8 @@ async fn every_allowed_move_of_the_workflow() {
 async fn forbidden_moves_are_409_naming_the_allowed_ones() {
     let app = spawn_app().await;
     let t = app.tenant("Steunpunt Oost").await;
+    // Who submits a report does not accept it: another admin does.
+    let (_, reviewer) = app.user_with_role(&t, "admin").await;
     let plan = plan(&app, &t.token).await;
     let pid = &plan.pid;
     let content = full_content(&plan);
@@ -94,7 +98,7 @@ async fn forbidden_moves_are_409_naming_the_allowed_ones() {
     }
     act_ok(&app, &t.token, pid, "2025-Q2", "submit", None).await;
     act_ok(&app, &t.token, pid, "2025-Q3", "submit", None).await;
-    act_ok(&app, &t.token, pid, "2025-Q3", "accept", None).await;
+    act_ok(&app, &reviewer, pid, "2025-Q3", "accept", None).await;
     act_ok(&app, &t.token, pid, "2025-Q4", "submit", None).await;
     act_ok(&app, &t.token, pid, "2025-Q4", "return", Some("Onvolledig")).await;
 
@@ -174,6 +178,8 @@ async fn forbidden_moves_are_409_naming_the_allowed_ones() {
 async fn roles_decide_who_writes_submits_and_decides() {
     let app = spawn_app().await;
     let t = app.tenant("Steunpunt Oost").await;
+    // Who submits a report does not accept it: another admin does.
+    let (_, reviewer) = app.user_with_role(&t, "admin").await;
     let (_, coordinator) = app.user_with_role(&t, "coordinator").await;
     let (_, viewer) = app.user_with_role(&t, "viewer").await;
     let plan = plan(&app, &t.token).await;
@@ -244,7 +250,7 @@ async fn roles_decide_who_writes_submits_and_decides() {
     }
     assert_eq!(stored(&app, &t.token, pid, q).await.0["state"], "submitted");
     // Accepted: coordinators cannot reopen either.
-    act_ok(&app, &t.token, pid, q, "accept", None).await;
+    act_ok(&app, &reviewer, pid, q, "accept", None).await;
     problem(
         act(&app, &coordinator, pid, q, "reopen", Some(&reason), None).await,
         403,

@@ -115,6 +115,18 @@ text_enum!(
 );
 
 text_enum!(
+    /// Who accepts or returns the quarterly reports of a project that a fund application
+    /// funds.
+    ReportReviewer {
+        /// The funder, through its funder account, once the organisation's link to it is
+        /// accepted (until then the organisation reviews).
+        Funder => "funder",
+        /// The organisation itself: an admin other than the one who submitted.
+        Organisation => "organisation",
+    }
+);
+
+text_enum!(
     /// What kind of body a funder is.
     FunderKind {
         /// A municipality (*gemeente*).

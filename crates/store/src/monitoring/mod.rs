@@ -3,6 +3,7 @@
 
 pub mod progress;
 pub mod reports;
+pub mod worklist;
 
 use std::collections::HashSet;
 

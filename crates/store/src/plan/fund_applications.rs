@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use super::NewIds;
 use super::budget_lines::BudgetLines;
 use super::line_queries;
-use crate::domain::plan::{Amount, FundStatus};
+use crate::domain::plan::{Amount, FundStatus, ReportReviewer};
 use crate::domain::project::check_date;
 use crate::domain::validation::FieldError;
 use crate::domain::{BudgetLineId, FundApplicationId, FunderId, OrganisationId, ProjectId};
@@ -57,6 +57,7 @@ pub struct FundApplication {
     /// The funder in the organisation's register (`/api/v1/funders`).
     #[schema(value_type = Uuid)]
     pub funder_id: FunderId,
+    pub report_reviewer: ReportReviewer,
 }
 
 /// A fund application as a client writes it.
@@ -100,6 +101,9 @@ pub struct FundApplicationInput {
     /// Quarters inside the project period, each once, due after the quarter ends.
     #[serde(default)]
     pub reporting_duties: Vec<ReportingDuty>,
+    /// Who accepts or returns the project's quarterly reports: `funder` (the default:
+    /// its funder account, once linked) or `organisation`.
+    pub report_reviewer: Option<ReportReviewer>,
 }
 
 #[derive(Debug, Insertable, AsChangeset)]
@@ -118,6 +122,7 @@ pub struct FundApplicationFields {
     reference: Option<String>,
     conditions: Option<String>,
     reporting_duties: JsonList<ReportingDuty>,
+    report_reviewer: ReportReviewer,
 }
 
 line_queries!(
@@ -304,6 +309,7 @@ pub fn validate(
         reference,
         conditions,
         reporting_duties: JsonDoc(duties),
+        report_reviewer: input.report_reviewer.unwrap_or(ReportReviewer::Funder),
     })
 }
 
@@ -376,6 +382,7 @@ impl Lines for FundApplications {
             reference: item.reference,
             conditions: item.conditions,
             reporting_duties: item.reporting_duties.0,
+            report_reviewer: Some(item.report_reviewer),
         }
     }
     async fn check<'c>(
