@@ -13,14 +13,13 @@ use crate::Conn;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::Lines;
 use super::partners::{Contact, valid_contacts};
-use super::{Lines, Meta};
 use crate::domain::plan::FunderKind;
 use crate::domain::validation::{Errors, FieldError};
 use crate::domain::{FundApplicationId, FunderId, OrganisationId, text};
 use crate::error::{StoreError, StoreResult};
 use crate::json::{JsonDoc, JsonList};
-use crate::models::Keyset;
 use crate::schema::{fund_applications, funders};
 use crate::scope::OrgScope;
 
@@ -139,23 +138,7 @@ pub fn validate(input: FunderInput) -> StoreResult<FunderFields> {
     })
 }
 
-/// One funder of the organisation.
-pub async fn find(
-    conn: &mut Conn,
-    org: OrganisationId,
-    id: FunderId,
-    lock: bool,
-) -> StoreResult<Funder> {
-    let query = funders::table
-        .filter(funders::organisation_id.eq(org))
-        .filter(funders::id.eq(id))
-        .select(Funder::as_select());
-    Ok(if lock {
-        query.for_update().first(conn).await?
-    } else {
-        query.first(conn).await?
-    })
-}
+super::register_queries!(funders, Funder, FunderId);
 
 /// True when `id` is a funder of the organisation.
 pub async fn exists(mut conn: &Conn, org: OrganisationId, id: FunderId) -> StoreResult<bool> {
@@ -197,12 +180,7 @@ impl Lines for Funders {
     type Output = Funder;
     type Valid = FunderFields;
 
-    fn meta(item: &Funder) -> Meta {
-        super::row_meta!(item)
-    }
-    fn key(item: &Funder) -> FunderId {
-        item.id
-    }
+    super::register_queries!(funders, Funder, FunderFields, FunderId, methods);
     fn input_of(item: Funder) -> FunderInput {
         FunderInput {
             name: item.name,
@@ -214,31 +192,6 @@ impl Lines for Funders {
             contacts: item.contacts.0,
         }
     }
-    async fn list<'c>(
-        mut conn: &'c Conn,
-        scope: &'c OrgScope,
-        limit: i64,
-        after: Option<Keyset>,
-    ) -> StoreResult<Vec<Funder>> {
-        let conn = &mut conn;
-        let query = funders::table
-            .filter(funders::organisation_id.eq(scope.org))
-            .into_boxed();
-        Ok(crate::models::after_keyset!(query, funders, after)
-            .order((funders::created_at, funders::id))
-            .limit(limit + 1)
-            .select(Funder::as_select())
-            .load(conn)
-            .await?)
-    }
-    async fn find<'c>(
-        conn: &'c mut Conn,
-        scope: &'c OrgScope,
-        key: FunderId,
-        lock: bool,
-    ) -> StoreResult<Funder> {
-        find(conn, scope.org, key, lock).await
-    }
     async fn check<'c>(
         _conn: &'c mut Conn,
         _scope: &'c OrgScope,
@@ -246,42 +199,6 @@ impl Lines for Funders {
         input: FunderInput,
     ) -> StoreResult<FunderFields> {
         validate(input)
-    }
-    async fn store<'c>(
-        conn: &'c mut Conn,
-        scope: &'c OrgScope,
-        _key: Option<FunderId>,
-        current: Option<&'c Funder>,
-        valid: FunderFields,
-    ) -> StoreResult<Funder> {
-        Ok(match current {
-            Some(current) => {
-                diesel::update(
-                    funders::table
-                        .filter(funders::organisation_id.eq(scope.org))
-                        .filter(funders::id.eq(current.id)),
-                )
-                .set((
-                    &valid,
-                    funders::version.eq(current.version + 1),
-                    funders::updated_at.eq(diesel::dsl::now),
-                ))
-                .returning(Funder::as_returning())
-                .get_result(conn)
-                .await?
-            }
-            None => {
-                diesel::insert_into(funders::table)
-                    .values((
-                        funders::id.eq(FunderId::generate()),
-                        funders::organisation_id.eq(scope.org),
-                        &valid,
-                    ))
-                    .returning(Funder::as_returning())
-                    .get_result(conn)
-                    .await?
-            }
-        })
     }
     async fn delete<'c>(
         conn: &'c mut Conn,

@@ -439,6 +439,108 @@ macro_rules! line_methods {
 }
 pub(crate) use line_methods;
 
+/// What an organisation's register (partners, funders) shares: `find` (optionally
+/// locking) as a function of the module, and inside `impl Lines for …` the methods meta,
+/// key, list a page in `(created_at, id)` order, find and store (insert under a new id of
+/// the service's, or update raising the version).
+macro_rules! register_queries {
+    ($table:ident, $row:ty, $id:ty) => {
+        /// One entry of the organisation's register.
+        pub async fn find(
+            conn: &mut $crate::Conn,
+            org: $crate::domain::OrganisationId,
+            id: $id,
+            lock: bool,
+        ) -> $crate::error::StoreResult<$row> {
+            use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
+            use diesel_async::RunQueryDsl;
+            let query = $table::table
+                .filter($table::organisation_id.eq(org))
+                .filter($table::id.eq(id))
+                .select(<$row>::as_select());
+            Ok(if lock {
+                query.for_update().first(conn).await?
+            } else {
+                query.first(conn).await?
+            })
+        }
+    };
+    ($table:ident, $row:ty, $fields:ty, $id:ty, methods) => {
+        fn meta(item: &$row) -> $crate::plan::Meta {
+            $crate::plan::row_meta!(item)
+        }
+        fn key(item: &$row) -> $id {
+            item.id
+        }
+        async fn list<'c>(
+            mut conn: &'c $crate::Conn,
+            scope: &'c $crate::scope::OrgScope,
+            limit: i64,
+            after: Option<$crate::models::Keyset>,
+        ) -> $crate::error::StoreResult<Vec<$row>> {
+            use diesel::{BoolExpressionMethods, ExpressionMethods, QueryDsl, SelectableHelper};
+            use diesel_async::RunQueryDsl;
+            let conn = &mut conn;
+            let query = $table::table
+                .filter($table::organisation_id.eq(scope.org))
+                .into_boxed();
+            Ok($crate::models::after_keyset!(query, $table, after)
+                .order(($table::created_at, $table::id))
+                .limit(limit + 1)
+                .select(<$row>::as_select())
+                .load(conn)
+                .await?)
+        }
+        async fn find<'c>(
+            conn: &'c mut $crate::Conn,
+            scope: &'c $crate::scope::OrgScope,
+            key: $id,
+            lock: bool,
+        ) -> $crate::error::StoreResult<$row> {
+            find(conn, scope.org, key, lock).await
+        }
+        async fn store<'c>(
+            conn: &'c mut $crate::Conn,
+            scope: &'c $crate::scope::OrgScope,
+            _key: Option<$id>,
+            current: Option<&'c $row>,
+            valid: $fields,
+        ) -> $crate::error::StoreResult<$row> {
+            use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
+            use diesel_async::RunQueryDsl;
+            Ok(match current {
+                Some(current) => {
+                    diesel::update(
+                        $table::table
+                            .filter($table::organisation_id.eq(scope.org))
+                            .filter($table::id.eq(current.id)),
+                    )
+                    .set((
+                        &valid,
+                        $table::version.eq(current.version + 1),
+                        $table::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .returning(<$row>::as_returning())
+                    .get_result(conn)
+                    .await?
+                }
+                None => {
+                    diesel::insert_into($table::table)
+                        .values((
+                            $table::id.eq(<$id>::generate()),
+                            $table::organisation_id.eq(scope.org),
+                            &valid,
+                        ))
+                        .returning(<$row>::as_returning())
+                        .get_result(conn)
+                        .await?
+                }
+            })
+        }
+    };
+}
+pub(crate) use register_queries;
+
 /// The project a project part's read names.
 pub(crate) fn project_of(project: Option<ProjectId>) -> StoreResult<ProjectId> {
     project.ok_or_else(|| {

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use diesel::{
     AsChangeset, BoolExpressionMethods, ExpressionMethods, Insertable, QueryDsl, Queryable,
-    Selectable, SelectableHelper,
+    Selectable,
 };
 use diesel_async::RunQueryDsl;
 
@@ -14,14 +14,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Lines, Meta};
+use super::Lines;
 use crate::domain::plan::PartnerCategory;
 use crate::domain::validation::Errors;
 use crate::domain::validation::FieldError;
 use crate::domain::{Email, OrganisationId, PartnerId, text};
 use crate::error::{StoreError, StoreResult};
 use crate::json::{JsonDoc, JsonList};
-use crate::models::Keyset;
 use crate::schema::{partners, project_partners};
 use crate::scope::OrgScope;
 
@@ -147,23 +146,7 @@ pub fn valid_contacts(errors: &mut Errors, contacts_in: Vec<Contact>) -> Vec<Con
     contacts
 }
 
-/// One partner of the organisation.
-pub async fn find(
-    conn: &mut Conn,
-    org: OrganisationId,
-    id: PartnerId,
-    lock: bool,
-) -> StoreResult<Partner> {
-    let query = partners::table
-        .filter(partners::organisation_id.eq(org))
-        .filter(partners::id.eq(id))
-        .select(Partner::as_select());
-    Ok(if lock {
-        query.for_update().first(conn).await?
-    } else {
-        query.first(conn).await?
-    })
-}
+super::register_queries!(partners, Partner, PartnerId);
 
 pub struct Partners;
 
@@ -176,12 +159,7 @@ impl Lines for Partners {
     type Output = Partner;
     type Valid = PartnerFields;
 
-    fn meta(item: &Partner) -> Meta {
-        super::row_meta!(item)
-    }
-    fn key(item: &Partner) -> PartnerId {
-        item.id
-    }
+    super::register_queries!(partners, Partner, PartnerFields, PartnerId, methods);
     fn input_of(item: Partner) -> PartnerInput {
         PartnerInput {
             name: item.name,
@@ -190,31 +168,6 @@ impl Lines for Partners {
             contacts: item.contacts.0,
         }
     }
-    async fn list<'c>(
-        mut conn: &'c Conn,
-        scope: &'c OrgScope,
-        limit: i64,
-        after: Option<Keyset>,
-    ) -> StoreResult<Vec<Partner>> {
-        let conn = &mut conn;
-        let query = partners::table
-            .filter(partners::organisation_id.eq(scope.org))
-            .into_boxed();
-        Ok(crate::models::after_keyset!(query, partners, after)
-            .order((partners::created_at, partners::id))
-            .limit(limit + 1)
-            .select(Partner::as_select())
-            .load(conn)
-            .await?)
-    }
-    async fn find<'c>(
-        conn: &'c mut Conn,
-        scope: &'c OrgScope,
-        key: PartnerId,
-        lock: bool,
-    ) -> StoreResult<Partner> {
-        find(conn, scope.org, key, lock).await
-    }
     async fn check<'c>(
         _conn: &'c mut Conn,
         _scope: &'c OrgScope,
@@ -222,42 +175,6 @@ impl Lines for Partners {
         input: PartnerInput,
     ) -> StoreResult<PartnerFields> {
         validate(input)
-    }
-    async fn store<'c>(
-        conn: &'c mut Conn,
-        scope: &'c OrgScope,
-        _key: Option<PartnerId>,
-        current: Option<&'c Partner>,
-        valid: PartnerFields,
-    ) -> StoreResult<Partner> {
-        Ok(match current {
-            Some(current) => {
-                diesel::update(
-                    partners::table
-                        .filter(partners::organisation_id.eq(scope.org))
-                        .filter(partners::id.eq(current.id)),
-                )
-                .set((
-                    &valid,
-                    partners::version.eq(current.version + 1),
-                    partners::updated_at.eq(diesel::dsl::now),
-                ))
-                .returning(Partner::as_returning())
-                .get_result(conn)
-                .await?
-            }
-            None => {
-                diesel::insert_into(partners::table)
-                    .values((
-                        partners::id.eq(PartnerId::generate()),
-                        partners::organisation_id.eq(scope.org),
-                        &valid,
-                    ))
-                    .returning(Partner::as_returning())
-                    .get_result(conn)
-                    .await?
-            }
-        })
     }
     async fn delete<'c>(
         conn: &'c mut Conn,
