@@ -42,6 +42,7 @@ a 429 carries `Retry-After` and the IETF draft's `RateLimit-Policy` and `RateLim
         (name = "api-tokens", description = "Tokens for the organisation's integrations."),
         (name = "funder-links", description = "Consent from both sides: an organisation links an entry of its funder register to a funder account, which accepts or refuses; either side ends the link."),
         (name = "projects", description = "Projects and their plan basics."),
+        (name = "vocabularies", description = "Every closed list of values with its Dutch and English labels."),
         (name = "operations", description = "Health checks."),
     ),
     components(schemas(Problem, FieldError)),

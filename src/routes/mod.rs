@@ -17,6 +17,7 @@ pub mod plan;
 pub mod projects;
 pub mod reports;
 pub mod users;
+pub mod vocabularies;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder};
@@ -75,6 +76,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(auth::create_token)
             .service(organisation::get_organisation)
             .service(organisation::update_organisation)
+            .service(vocabularies::get_vocabularies)
             .service(audit::list_audit_events)
             .service(users::get_current_user)
             .service(users::change_password)

@@ -29,3 +29,4 @@ mod reports;
 mod tenancy;
 mod transactions;
 mod users;
+mod vocabularies;

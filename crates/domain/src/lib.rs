@@ -18,6 +18,7 @@ pub mod report;
 pub mod role;
 pub mod text;
 pub mod validation;
+pub mod vocabulary;
 
 pub use email::Email;
 pub use ids::*;

@@ -19,6 +19,8 @@ pub struct FigureInput {
     pub project_id: String,
     /// `2026-Q3`.
     pub quarter: String,
+    /// One of the figures (`GET /api/v1/vocabularies` labels them).
+    #[schema(value_type = crate::domain::report::Figure)]
     pub figure: String,
     /// What the figure is about; see the figure list. Absent for figures of the whole
     /// quarter.
