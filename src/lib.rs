@@ -11,6 +11,7 @@ pub use mantelmonitor_domain as domain;
 pub use mantelmonitor_store as db;
 pub use mantelmonitor_store::models;
 pub mod error;
+pub mod exports;
 pub mod idempotency;
 pub mod monitoring;
 pub mod openapi;

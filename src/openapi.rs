@@ -43,9 +43,20 @@ a 429 carries `Retry-After` and the IETF draft's `RateLimit-Policy` and `RateLim
         (name = "funder-links", description = "Consent from both sides: an organisation links an entry of its funder register to a funder account, which accepts or refuses; either side ends the link."),
         (name = "projects", description = "Projects and their plan basics."),
         (name = "vocabularies", description = "Every closed list of values with its Dutch and English labels."),
+        (name = "exports", description = "Funder reports: the quarterly figures as CSV (the Dutch spreadsheet dialect or RFC 4180) or XLSX, streamed."),
         (name = "operations", description = "Health checks."),
     ),
-    components(schemas(Problem, FieldError)),
+    // The export's vocabularies: no JSON body carries them, yet clients that show the
+    // export's words read them (and `GET /vocabularies` serves their labels).
+    components(schemas(
+        Problem,
+        FieldError,
+        crate::domain::export::ReportSection,
+        crate::domain::export::SubjectKind,
+        crate::domain::export::Unit,
+        crate::domain::export::ExportColumn,
+        crate::domain::export::FigureMeasure
+    )),
     security(("bearer" = [])),
     modifiers(&Completion),
 )]

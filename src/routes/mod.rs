@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod docs;
+pub mod exports;
 pub mod extract;
 pub mod figures;
 pub mod funder_links;
@@ -77,6 +78,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(organisation::get_organisation)
             .service(organisation::update_organisation)
             .service(vocabularies::get_vocabularies)
+            .service(exports::quarterly_figures)
             .service(audit::list_audit_events)
             .service(users::get_current_user)
             .service(users::change_password)

@@ -3,6 +3,7 @@
 //! exhaustive match, so a value added to a vocabulary does not compile until it has
 //! both labels.
 
+use crate::export::{ExportColumn, FigureMeasure, ReportSection, SubjectKind, Unit};
 use crate::organisation::ReportLanguage;
 use crate::plan::{
     Activity, BudgetCategory, Channel, FundStatus, FunderKind, Level, PartnerCategory,
@@ -189,6 +190,56 @@ labels! {
         Signals => "Signals", "Signalen";
         NextQuarter => "Plans for the next quarter", "Plannen voor het volgende kwartaal";
     }
+    ReportSection "report_section" {
+        Reach => "Reach", "Bereik";
+        Network => "Network", "Netwerk";
+        Communication => "Communication", "Communicatie";
+        Budget => "Budget", "Budget";
+        Narrative => "Narrative", "Toelichting";
+    }
+    SubjectKind "subject_kind" {
+        Project => "Project", "Project";
+        TargetGroup => "Target group", "Doelgroep";
+        Partner => "Partner", "Partner";
+        Channel => "Channel", "Kanaal";
+        BudgetLine => "Budget line", "Begrotingspost";
+        Activity => "Activity", "Activiteit";
+    }
+    Unit "unit" {
+        Count => "Count", "Aantal";
+        Euro => "Euro", "Euro";
+        Hours => "Hours", "Uren";
+        Level => "Ladder step", "Trede";
+        Text => "Text", "Tekst";
+    }
+    ExportColumn "export_column" {
+        Organisation => "Organisation", "Organisatie";
+        Project => "Project", "Project";
+        Funder => "Funder", "Financier";
+        ApplicationReference => "Application reference", "Kenmerk aanvraag";
+        Quarter => "Quarter", "Kwartaal";
+        QuarterStart => "Quarter start", "Begin kwartaal";
+        ReportState => "Report state", "Status rapportage";
+        Revision => "Revision", "Versie";
+        Section => "Section", "Onderdeel";
+        Figure => "Figure", "Cijfer";
+        SubjectKind => "Subject kind", "Soort onderwerp";
+        Subject => "Subject", "Onderwerp";
+        Language => "Language", "Taal";
+        Unit => "Unit", "Eenheid";
+        Planned => "Planned", "Gepland";
+        Actual => "Actual", "Gerealiseerd";
+        CumulativePlanned => "Cumulative planned", "Cumulatief gepland";
+        CumulativeActual => "Cumulative actual", "Cumulatief gerealiseerd";
+        Variance => "Variance", "Verschil";
+        Text => "Text", "Tekst";
+    }
+    FigureMeasure "figure_measure" {
+        Total => "total", "totaal";
+        Planned => "planned", "gepland";
+        Cumulative => "cumulative", "cumulatief";
+        CumulativePlanned => "cumulative planned", "cumulatief gepland";
+    }
 }
 
 impl Labelled for Level {
@@ -249,6 +300,11 @@ pub fn all(lang: ReportLanguage) -> Vec<(&'static str, Vec<Term>)> {
         terms::<ReportState>(lang),
         terms::<QuarterState>(lang),
         terms::<Figure>(lang),
+        terms::<ReportSection>(lang),
+        terms::<SubjectKind>(lang),
+        terms::<Unit>(lang),
+        terms::<ExportColumn>(lang),
+        terms::<FigureMeasure>(lang),
     ]
 }
 

@@ -67,6 +67,12 @@ impl Conn {
         self.read_only
     }
 
+    /// What cancels the statement this connection is running, from elsewhere: an export
+    /// whose client went away stops its query, instead of letting Postgres finish it.
+    pub fn canceller(&self) -> Canceller {
+        Canceller(self.inner.cancel_token())
+    }
+
     /// Queues `query` on the socket without waiting for its answer: polled once, the
     /// statement is sent (tokio-postgres queues it on the first poll and drops the
     /// answer of a request nobody waits for).
@@ -126,6 +132,20 @@ impl Conn {
                 }
             }
         }
+    }
+}
+
+/// Cancels the statement a connection is running (Postgres' cancel request, on a
+/// connection of its own). A cancel that reaches a backend waiting for its next
+/// statement is ignored, so one sent just after the statement ended cancels nothing.
+pub struct Canceller(tokio_postgres::CancelToken);
+
+impl Canceller {
+    pub async fn cancel(&self) -> Result<(), String> {
+        self.0
+            .cancel_query(tokio_postgres::NoTls)
+            .await
+            .map_err(|e| e.to_string())
     }
 }
 

@@ -45,6 +45,7 @@ macro_rules! query {
 }
 pub(crate) use locked;
 pub(crate) use query;
+pub mod exports;
 pub mod idempotency;
 pub mod json;
 pub mod models;
@@ -70,7 +71,7 @@ use crate::domain::OrganisationId;
 use crate::domain::audit::Acting;
 
 /// The connection a transaction body is handed, to pass on to store functions.
-pub use conn::Conn;
+pub use conn::{Canceller, Conn};
 /// A failed query, as the store's functions report it (the HTTP layer picks a status).
 pub use diesel::result::{DatabaseErrorKind, Error as QueryError};
 pub use diesel_async::pooled_connection::deadpool::PoolError;

@@ -1,0 +1,1 @@
+DROP FUNCTION app_funder_entries();
