@@ -58,8 +58,9 @@ FROM generate_series(1, :projects) AS p;
 
 INSERT INTO funder_links (id, organisation_id, organisation_kind, funder_id, funder_account_id,
                           funder_account_kind, state, requested_at, decided_at)
-SELECT gen_random_uuid(), :'org', 'organisation', :'entry', :'account', 'funder', 'accepted', now(), now()
-WHERE :'account' <> '';
+SELECT gen_random_uuid(), :'org', 'organisation', :'entry', nullif(:'account', '')::uuid, 'funder',
+       'accepted', now(), now()
+WHERE nullif(:'account', '') IS NOT NULL;
 
 INSERT INTO quarterly_reports (id, organisation_id, project_id, quarter, state, revision, content)
 SELECT gen_random_uuid(), :'org', md5(:'org' || 'p' || p)::uuid, make_date(y, q * 3 - 2, 1),

@@ -8,6 +8,7 @@ mod cli;
 mod contract;
 mod embedded;
 mod errors;
+mod exports;
 mod figures;
 mod figures_strict;
 mod figures_values;

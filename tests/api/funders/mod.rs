@@ -4,4 +4,4 @@
 mod accounts;
 mod links;
 mod review;
-mod shared;
+pub(crate) mod shared;

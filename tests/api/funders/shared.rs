@@ -13,7 +13,7 @@ use crate::helpers::{
 const LINKS: &str = "/api/v1/funder-links";
 
 /// A project of `org` with one application to `funder` in `status`.
-pub(super) async fn applied(
+pub(crate) async fn applied(
     app: &TestApp,
     org: &Tenant,
     name: &str,
@@ -34,7 +34,7 @@ pub(super) async fn applied(
 }
 
 /// A report of `quarter`, submitted when `submit`.
-pub(super) async fn report(app: &TestApp, org: &Tenant, pid: &str, quarter: &str, submit: bool) {
+pub(crate) async fn report(app: &TestApp, org: &Tenant, pid: &str, quarter: &str, submit: bool) {
     let body = json!({"narrative": {"developments": format!("Verslag {quarter}")}});
     let response = app
         .request(Method::PUT, &report_path(pid, quarter), Some(&org.token))
@@ -58,7 +58,7 @@ pub(super) async fn report(app: &TestApp, org: &Tenant, pid: &str, quarter: &str
 }
 
 /// Links `entry` of `org` to the funder account and has it accepted; returns the link id.
-pub(super) async fn linked(
+pub(crate) async fn linked(
     app: &TestApp,
     org: &Tenant,
     entry: &str,

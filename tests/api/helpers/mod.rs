@@ -220,6 +220,15 @@ pub struct TestApp {
     handle: actix_web::dev::ServerHandle,
 }
 
+impl TestApp {
+    /// This test's database as the role that creates the test databases (the embedded
+    /// cluster's superuser): for what only a superuser may do to it, such as loading
+    /// rows without their triggers or ending another role's backend.
+    pub fn admin_url(&self) -> String {
+        cluster().url(&self.database)
+    }
+}
+
 /// Settings for a test server; tests may adjust them with [`spawn_app_with`].
 pub fn test_settings() -> Settings {
     let mut settings = Settings::from_lookup(|_| None).expect("default settings");
