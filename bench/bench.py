@@ -16,6 +16,8 @@ these machines drift 20-50 % within an hour: the ratio is the figure, not the ra
 - Bulk figures: a 100,000-row CSV, stored, in rows per second.
 - RSS: idle after start, and the peak (VmHWM) over every load.
 - Statements per request, from Postgres' own log (log_statement = all).
+- The funder report (bench/export_bench.py): the export against COPY of the same statement,
+  for an organisation user and a funder user, with its first byte and RSS.
 
 Only loopback addresses are used, and every run is bounded in time.
 """
@@ -30,6 +32,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import export_bench  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DURATION = int(os.environ.get("DURATION", "8"))
@@ -380,6 +385,10 @@ def main():
 def run(service, work, busy):
     time.sleep(2)
     rss_idle = service.memory("VmRSS")
+    if os.environ.get("ONLY_EXPORT"):
+        exports = export_bench.ExportBench(service, Postgres(work), BIN, PASSWORD, log).run(ROUNDS)
+        write_export(exports)
+        return
     seeded = seed(service)
     pg = Postgres(work)
     token, org, project = seeded["token"], seeded["org"], seeded["project"]
@@ -475,6 +484,32 @@ def run(service, work, busy):
     rss_after = service.memory("VmRSS")
     report(results, cases, statements, half_rate, bulk, rows, len(body), busy, rss_idle, rss_peak,
            rss_after, service.cold_start)
+    exports = export_bench.ExportBench(service, pg, BIN, PASSWORD, log).run(ROUNDS)
+    write_export(exports)
+
+
+def write_export(exports):
+    """The export's table (between its markers in BENCHMARKS.md) and its history."""
+    when = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime())
+    latest = [f"Latest export run: {when}, {LABEL}, {os.cpu_count()} cores, {ROUNDS} interleaved rounds.",
+              "", *export_bench.report_lines(exports)]
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    with open(path) as f:
+        text = f.read()
+    start, end = "<!-- export -->", "<!-- /export -->"
+    block = start + "\n" + "\n".join(latest) + "\n" + end
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        after = text.index("<!-- /latest -->") + len("<!-- /latest -->")
+        text = text[:after] + "\n\n" + block + text[after:]
+    text = text.rstrip("\n") + "\n\n" + "\n".join([
+        f"## {when} {LABEL}: the funder report export", "",
+        *export_bench.history_lines(exports)]) + "\n"
+    with open(path, "w") as f:
+        f.write(text)
+    print("\n".join(latest))
+    log("written to BENCHMARKS.md")
 
 
 def report(results, cases, statements, half_rate, bulk, rows, body_bytes, busy, rss_idle, rss_peak,
