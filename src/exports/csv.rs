@@ -86,7 +86,7 @@ impl Sheet for CsvSheet {
                     self.writer.write_field(neutralise(text).as_bytes())?;
                     continue;
                 }
-                Cell::Number(n) => decimal(*n, self.comma, &mut self.scratch),
+                Cell::Number(n) | Cell::Amount(n) => decimal(*n, self.comma, &mut self.scratch),
                 Cell::Integer(n) => {
                     use std::fmt::Write;
                     let _ = write!(self.scratch, "{n}");

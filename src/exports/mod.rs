@@ -62,6 +62,8 @@ pub enum Cell<'a> {
     Empty,
     Text(&'a str),
     Number(Decimal),
+    /// Euros or hours: shown with two decimals in a workbook.
+    Amount(Decimal),
     Integer(i64),
     Date(NaiveDate),
 }
@@ -72,9 +74,14 @@ impl<'a> From<Option<&'a str>> for Cell<'a> {
     }
 }
 
-impl From<Option<Decimal>> for Cell<'_> {
-    fn from(number: Option<Decimal>) -> Self {
-        number.map_or(Cell::Empty, Cell::Number)
+impl Cell<'_> {
+    /// A figure's value as a cell: an amount for euros and hours, else a number.
+    fn figure(figure: crate::domain::report::Figure, value: Option<Decimal>) -> Self {
+        match (value, unit(figure)) {
+            (None, _) => Cell::Empty,
+            (Some(v), Unit::Euro | Unit::Hours) => Cell::Amount(v),
+            (Some(v), _) => Cell::Number(shown(figure, v)),
+        }
     }
 }
 
@@ -160,8 +167,8 @@ pub fn write_long(
             .map(|c| label_of::<Level>(c, lang).unwrap_or(c)),
     };
     let flows = accumulates(row.figure);
-    let number = |v: Option<Decimal>| v.map(|v| shown(row.figure, v));
-    let cumulative = |v: Option<Decimal>| if flows { number(v) } else { None };
+    let number = |v: Option<Decimal>| Cell::figure(row.figure, v);
+    let cumulative = |v: Option<Decimal>| number(v.filter(|_| flows));
     let variance = match (row.actual, row.planned) {
         (Some(actual), Some(planned)) => Some(actual - planned),
         _ => None,
@@ -175,11 +182,11 @@ pub fn write_long(
         subject.into(),
         row.language.as_deref().into(),
         Cell::Text(unit(row.figure).label(lang)),
-        number(row.planned).into(),
-        number(row.actual).into(),
-        cumulative(row.cumulative_planned).into(),
-        cumulative(row.cumulative_actual).into(),
-        number(variance).into(),
+        number(row.planned),
+        number(row.actual),
+        cumulative(row.cumulative_planned),
+        cumulative(row.cumulative_actual),
+        number(variance),
         text.into(),
     ]);
     debug_assert_eq!(cells.len(), LONG_COLUMNS.len());
@@ -196,7 +203,7 @@ pub fn write_wide(
     let quarter = row.head.quarter.to_string();
     let at = |values: Option<&Vec<Option<Decimal>>>, i: usize| -> Cell<'static> {
         let value = values.and_then(|v| v.get(i).copied().flatten());
-        value.map(|v| shown(WIDE_FIGURES[i].figure, v)).into()
+        Cell::figure(WIDE_FIGURES[i].figure, value)
     };
     let mut cells = Vec::with_capacity(WIDE_COLUMNS.len() + 4 * WIDE_FIGURES.len());
     head(&row.head, &quarter, lang, &mut cells);

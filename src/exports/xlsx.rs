@@ -10,6 +10,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 use super::{Cell, Sheet};
+use crate::domain::export::neutralise;
 
 /// The most rows a worksheet holds (Excel's limit), header included.
 pub const MAX_ROWS: u32 = 1_048_576;
@@ -19,6 +20,9 @@ pub struct XlsxSheet {
     workbook: Workbook,
     header: Format,
     date: Format,
+    amount: Format,
+    /// Text shown as written even when edited: what a formula-like text gets.
+    literal: Format,
     rows: u32,
     columns: u16,
 }
@@ -38,6 +42,8 @@ impl XlsxSheet {
             workbook,
             header: Format::new().set_bold(),
             date: Format::new().set_num_format("yyyy-mm-dd"),
+            amount: Format::new().set_num_format("0.00"),
+            literal: Format::new().set_quote_prefix(),
             rows: 0,
             columns: 0,
         })
@@ -79,12 +85,29 @@ impl Sheet for XlsxSheet {
                         .write_string_with_format(row, col, *text, &self.header)
                         .map_err(io)?;
                 }
+                Cell::Text(text) if neutralise(text) != *text => {
+                    // Stored as text, never evaluated; the quote prefix keeps it text when
+                    // someone edits the cell.
+                    sheet
+                        .write_string_with_format(row, col, *text, &self.literal)
+                        .map_err(io)?;
+                }
                 Cell::Text(text) => {
                     sheet.write_string(row, col, *text).map_err(io)?;
                 }
                 Cell::Number(n) => {
                     sheet
                         .write_number(row, col, n.to_f64().unwrap_or_default())
+                        .map_err(io)?;
+                }
+                Cell::Amount(n) => {
+                    sheet
+                        .write_number_with_format(
+                            row,
+                            col,
+                            n.to_f64().unwrap_or_default(),
+                            &self.amount,
+                        )
                         .map_err(io)?;
                 }
                 Cell::Integer(n) => {

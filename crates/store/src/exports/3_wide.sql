@@ -22,12 +22,18 @@
         GROUP BY r.quarter, r.state, r.revision
     ),
     planned AS (
+        -- Reach: the target for all groups, or else what the groups' targets add up to
+        -- (a group is in one target of a quarter at most). Communication: the target for
+        -- any channel and language only, since channel targets and channel-and-language
+        -- targets overlap.
         SELECT quarter, ARRAY[
-                   sum(planned) FILTER (WHERE figure = 'reach_new'), NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                   NULL, sum(planned) FILTER (WHERE figure = 'communication_count'), NULL, NULL,
-                   sum(planned) FILTER (WHERE figure = 'spent'),
-                   sum(planned) FILTER (WHERE figure = 'hours_spent')]::numeric[] AS planned
-        FROM plan WHERE key = 'total'
+                   coalesce(sum(planned) FILTER (WHERE figure = 'reach_new' AND key = 'total'),
+                            sum(planned) FILTER (WHERE figure = 'reach_new')),
+                   NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                   NULL, sum(planned) FILTER (WHERE figure = 'communication_count' AND key = 'total'), NULL, NULL,
+                   sum(planned) FILTER (WHERE figure = 'spent' AND key = 'total'),
+                   sum(planned) FILTER (WHERE figure = 'hours_spent' AND key = 'total')]::numeric[] AS planned
+        FROM plan
         GROUP BY quarter
     ),
     quarters AS (
