@@ -20,9 +20,10 @@ pub fn samples_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("export-samples")
 }
 
-/// A project of `org` (2025), with a plan and two reports: 2025-Q1 accepted, 2025-Q2
-/// submitted. Returns its id.
-pub async fn reported_project(app: &TestApp, org: &Tenant, second_admin: &str) -> String {
+/// A project of `org` (2025), with a plan, an application to "Gemeente Utrecht" of its
+/// funder register and two reports: 2025-Q1 accepted, 2025-Q2 submitted. Returns its id
+/// and the register entry's.
+pub async fn reported_project(app: &TestApp, org: &Tenant, second_admin: &str) -> (String, String) {
     let token = &org.token;
     let mut body = project_body("Mantelzorg in de wijk; \"Oost\"");
     body["start_date"] = json!("2025-01-01");
@@ -133,7 +134,7 @@ pub async fn reported_project(app: &TestApp, org: &Tenant, second_admin: &str) -
         act_ok(app, token, &pid, quarter, "submit", None).await;
     }
     act_ok(app, second_admin, &pid, "2025-Q1", "accept", None).await;
-    pid
+    (pid, funder)
 }
 
 /// GET the export with `query`; the response, asserted 200.
@@ -221,7 +222,7 @@ async fn the_scope_narrows_the_file_and_bad_parameters_are_named() {
     let app = spawn_app().await;
     let org = app.tenant("Steunpunt Oost").await;
     let (_, second_admin) = app.user_with_role(&org, "admin").await;
-    let pid = reported_project(&app, &org, &second_admin).await;
+    let (pid, _) = reported_project(&app, &org, &second_admin).await;
     let other = id_of(
         &app.project(&org.token, &project_body("Ander project"))
             .await
@@ -272,6 +273,25 @@ async fn the_scope_narrows_the_file_and_bad_parameters_are_named() {
         .expect("the Q2 reach row");
     assert!(reach.ends_with(",12,15,22,23,3,"), "{reach}");
 
+    // Without `lang`, the account's report language.
+    let dutch = export(&app, &org.token, "").await.text().await.unwrap();
+    assert!(dutch.starts_with("\u{feff}\"Organisatie\";"), "{dutch}");
+    let changed = app
+        .send_if_match(
+            Method::PATCH,
+            "/api/v1/organisation",
+            &org.token,
+            "*",
+            Some(&json!({"report_language": "en"})),
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    let english = export(&app, &org.token, "").await.text().await.unwrap();
+    assert!(
+        english.starts_with("\u{feff}\"Organisation\";"),
+        "{english}"
+    );
+
     for (query, field) in [
         ("states=accepted,done", "states"),
         ("from=2025-Q3&to=2025-Q1", "to"),
@@ -286,4 +306,80 @@ async fn the_scope_narrows_the_file_and_bad_parameters_are_named() {
             "{query}: {problem}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_funder_linked_to_two_organisations_gets_one_file_with_every_breakdown() {
+    let app = spawn_app().await;
+    let (utrecht, code) = app.funder_account("Gemeente Utrecht").await;
+    let mut applications = Vec::new();
+    for name in ["Steunpunt Oost", "Steunpunt West"] {
+        let org = app.tenant(name).await;
+        let (_, second_admin) = app.user_with_role(&org, "admin").await;
+        let (pid, entry) = reported_project(&app, &org, &second_admin).await;
+        crate::funders::shared::linked(&app, &org, &entry, &code, &utrecht).await;
+        let listed = crate::helpers::json_of(
+            app.get(&lines_path(&pid, "fund-applications"), &org.token)
+                .await,
+        )
+        .await;
+        applications.push(id_of(&listed["items"][0]));
+    }
+    let response = export(&app, &utrecht.token, "").await;
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.contains("kwartaalcijfers-gemeente-utrecht-2025-Q1-2025-Q2.csv"),
+        "{disposition}"
+    );
+    let bytes = response.bytes().await.expect("body");
+    std::fs::create_dir_all(samples_dir()).expect("samples directory");
+    std::fs::write(samples_dir().join("funder-long-excel-nl.csv"), &bytes).expect("sample");
+
+    let text = String::from_utf8(bytes.to_vec()).expect("UTF-8");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
+    // Both organisations, each with every row of its own file: 20 figures.
+    for org in ["Steunpunt Oost", "Steunpunt West"] {
+        let theirs: Vec<_> = records.iter().filter(|r| &r[0] == org).collect();
+        assert_eq!(theirs.len(), 20, "{org}");
+        // Every breakdown: per target group, partner, channel and language, budget line,
+        // activity.
+        for (kind, subject) in [
+            ("Doelgroep", "Turkse mantelzorgers"),
+            ("Doelgroep", "Jonge mantelzorgers; \"mantelkids\""),
+            ("Partner", "Moskee Ayasofya, Zuid"),
+            ("Kanaal", "Flyers"),
+            ("Begrotingspost", "Flyers én posters"),
+            ("Activiteit", "Outreach en werving"),
+        ] {
+            assert!(
+                theirs.iter().any(|r| &r[10] == kind && &r[11] == subject),
+                "{org}: no {kind} {subject}"
+            );
+        }
+        assert!(theirs.iter().all(|r| &r[2] == "Gemeente Utrecht"));
+    }
+
+    // One application in scope: its project alone.
+    let one = export(
+        &app,
+        &utrecht.token,
+        &format!("fund_application_id={}&dialect=rfc4180", applications[1]),
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert_eq!(
+        one.lines()
+            .filter(|l| l.starts_with("Steunpunt West,"))
+            .count(),
+        20
+    );
+    assert!(!one.contains("Steunpunt Oost,"), "{one}");
 }
