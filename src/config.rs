@@ -68,6 +68,9 @@ pub struct Settings {
     /// `MANTELMONITOR_PASSWORD_QUEUE_TIMEOUT_MS`: how long a sign-in waits for a free
     /// password hasher before it gets 503.
     pub password_queue_timeout: Duration,
+    /// `MANTELMONITOR_CORS_ORIGINS`: web origins (comma-separated) whose pages may call the
+    /// API from a browser, besides those each organisation allows.
+    pub cors_origins: Vec<String>,
 }
 
 /// A rate limit: at most `requests` in any `period`, all of them at once if need be,
@@ -177,6 +180,19 @@ impl Settings {
                 problem: format!("{name:?} is not a header name"),
             });
         }
+        let cors_origins = get("MANTELMONITOR_CORS_ORIGINS")
+            .map(|raw| {
+                raw.split(',')
+                    .filter(|o| !o.trim().is_empty())
+                    .map(crate::domain::origin::parse)
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()
+            .map_err(|problem| ConfigError {
+                name: "MANTELMONITOR_CORS_ORIGINS",
+                problem,
+            })?
+            .unwrap_or_default();
         let jwt_secret = get("MANTELMONITOR_JWT_SECRET");
         if let Some(secret) = &jwt_secret
             && secret.len() < 32
@@ -254,6 +270,7 @@ impl Settings {
                 1,
                 60_000,
             )?),
+            cors_origins,
         })
     }
 }

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod cors;
 // The lower layers, under the names this crate's modules read them by. The crates are
 // the layers: domain (plain types and rules), store (schema, queries, transactions,
 // roles), embedded-pg (a Postgres of our own). This crate is the HTTP layer on top.

@@ -233,12 +233,21 @@ impl Application {
                 web::Data::new(served),
             )
         };
+        let origins = crate::cors::Origins::new(settings.cors_origins.iter().cloned());
+        if let Err(error) = origins.refresh(&db).await {
+            tracing::warn!(
+                ?error,
+                "could not read the organisations' allowed origins; retrying"
+            );
+        }
+        origins.keep_fresh(db.clone());
         let db = web::Data::new(db);
         let body_limit = BodyLimit(settings.max_body_bytes);
         let figures_limit = FiguresLimit(settings.max_figures_bytes);
         let server = HttpServer::new(move || {
             let app = App::new()
                 .app_data(db.clone())
+                .app_data(web::Data::new(origins.clone()))
                 .app_data(authenticator.clone())
                 .app_data(routes.clone())
                 .app_data(body_limit)
@@ -262,6 +271,10 @@ impl Application {
                 .configure(routes::configure)
                 .into_app()
                 .default_service(web::to(fallback))
+                // Inside the problem handler, so that a refused preflight is a problem
+                // document too, and every answer to an allowed origin (errors included)
+                // carries the CORS headers.
+                .wrap(origins.middleware())
                 .wrap(ErrorHandlers::new().default_handler(as_problem))
                 .wrap(middleware::from_fn(telemetry::request_id));
             return_freed_memory();

@@ -64,11 +64,14 @@ impl utoipa::ToSchema for Workbook {}
 pub struct ExportQuery {
     /// `long` (the default): one row per reported figure, every breakdown kept; `wide`:
     /// one row per project and quarter with each figure's total.
+    #[param(inline)]
     pub layout: Option<Layout>,
     /// `csv` (the default) or `xlsx`.
+    #[param(inline)]
     pub format: Option<Format>,
     /// For CSV: `excel-nl` (the default: what Dutch Excel and LibreOffice open right with
     /// a double-click) or `rfc4180`.
+    #[param(inline)]
     pub dialect: Option<Dialect>,
     /// The language of headers and labels; the caller's account's `report_language` when
     /// left out.
@@ -77,6 +80,7 @@ pub struct ExportQuery {
     pub project_id: Option<ProjectId>,
     /// Only projects with this fund application (and only its funder in the funder
     /// column).
+    #[param(value_type = Option<String>, format = Uuid)]
     pub fund_application_id: Option<FundApplicationId>,
     /// Only projects with an application to this funder of the register.
     pub funder_id: Option<FunderId>,

@@ -9,10 +9,11 @@ use super::extract::Json;
 use super::merge_patch::not_null;
 use super::{IfMatch, fresh, json_ok, with_etag};
 use crate::auth::permit::{Allowed, ManageOrganisation, Permitted, ReadOrganisation};
+use crate::cors::Origins;
 use crate::db::Db;
 use crate::domain::organisation::{AccountKind, ReportLanguage};
 use crate::domain::validation::Errors;
-use crate::domain::{OrganisationId, text};
+use crate::domain::{OrganisationId, origin, text};
 use crate::error::ApiError;
 use crate::models::organisation::{self, Organisation, OrganisationChanges};
 
@@ -38,6 +39,10 @@ pub struct OrganisationResponse {
     /// application's reporting duty names a date.
     #[schema(example = 30)]
     pub report_due_days: i32,
+    /// Web origins whose pages may call the API from a browser (CORS), as a browser
+    /// writes them.
+    #[schema(example = json!(["https://intranet.steunpunt-oost.nl"]))]
+    pub allowed_origins: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -51,6 +56,7 @@ impl From<Organisation> for OrganisationResponse {
             funder_code: o.funder_code,
             report_language: o.report_language,
             report_due_days: o.report_due_days,
+            allowed_origins: o.allowed_origins,
             created_at: o.created_at,
             updated_at: o.updated_at,
         }
@@ -78,7 +84,40 @@ pub struct UpdateOrganisationRequest {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, minimum = 0, maximum = 366)]
     pub report_due_days: Option<i32>,
+    /// Web origins whose pages may call the API from a browser (CORS), replacing the list:
+    /// `scheme://host[:port]`, at most 20 (one listed twice counts once); `[]` allows
+    /// none.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(
+        nullable = false,
+        max_items = 20,
+        example = json!(["https://intranet.steunpunt-oost.nl"])
+    )]
+    pub allowed_origins: Option<Vec<Origin>>,
 }
+
+/// A web origin as a browser sends it: `https://intranet.example.nl`,
+/// `http://localhost:3000`.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct Origin(String);
+
+impl utoipa::PartialSchema for Origin {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(origin::MAX_ORIGIN_LENGTH))
+            .pattern(Some(concat!(
+                r"^\s*[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])",
+                r"(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?",
+                r"/?\s*$"
+            )))
+            .examples([serde_json::json!("https://intranet.steunpunt-oost.nl")])
+            .into()
+    }
+}
+
+impl ToSchema for Origin {}
 
 /// Get your organisation
 #[utoipa::path(tag = "organisation", responses((status = 200, description = "The caller's organisation.", body = OrganisationResponse)))]
@@ -118,6 +157,7 @@ pub async fn update_organisation(
         Json<UpdateOrganisationRequest>,
     >,
     IfMatch(expected): IfMatch,
+    allowed: web::Data<Origins>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Errors::default();
     let changes = OrganisationChanges {
@@ -125,6 +165,25 @@ pub async fn update_organisation(
             .name
             .and_then(|n| errors.check("/name", text::bounded(&n, 1, 200))),
         report_language: request.report_language,
+        allowed_origins: request.allowed_origins.and_then(|list| {
+            if list.len() > origin::MAX_ORIGINS {
+                errors.check::<()>(
+                    "/allowed_origins",
+                    Err(format!("at most {} origins", origin::MAX_ORIGINS)),
+                );
+                return None;
+            }
+            let mut origins: Vec<String> = Vec::new();
+            for (i, Origin(raw)) in list.iter().enumerate() {
+                if let Some(origin) =
+                    errors.check(&format!("/allowed_origins/{i}"), origin::parse(raw))
+                    && !origins.contains(&origin)
+                {
+                    origins.push(origin);
+                }
+            }
+            Some(origins)
+        }),
         report_due_days: request.report_due_days.and_then(|days| {
             errors.check(
                 "/report_due_days",
@@ -138,11 +197,16 @@ pub async fn update_organisation(
     };
     errors.finish()?;
     let org = principal.organisation_id;
+    let origins_changed = changes.allowed_origins.is_some();
     let updated = db
         .acting(principal.acting(), async move |conn| {
             fresh(organisation::update(conn, org, expected, &changes).await?)
         })
         .await?;
+    if origins_changed && let Err(error) = allowed.refresh(&db).await {
+        // The periodic refresh catches up within seconds.
+        tracing::warn!(?error, "could not read the allowed origins again");
+    }
     Ok(json_ok(
         with_etag(HttpResponse::Ok(), updated.version),
         &OrganisationResponse::from(updated),

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod cli;
 mod contract;
+mod cors;
 mod embedded;
 mod errors;
 mod exports;

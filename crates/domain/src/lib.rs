@@ -25,3 +25,4 @@ pub use email::Email;
 pub use ids::*;
 pub use role::{Permission, Role};
 pub mod organisation;
+pub mod origin;

@@ -151,6 +151,7 @@ diesel::table! {
         report_due_days -> Int4,
         kind -> Text,
         funder_code -> Nullable<Text>,
+        allowed_origins -> Array<Text>,
     }
 }
 

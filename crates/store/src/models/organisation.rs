@@ -22,6 +22,8 @@ pub struct Organisation {
     pub kind: AccountKind,
     /// A funder account's public code, by which organisations link to it.
     pub funder_code: Option<String>,
+    /// Web origins the organisation's pages call the API from (CORS).
+    pub allowed_origins: Vec<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -42,6 +44,7 @@ pub struct OrganisationChanges {
     pub name: Option<String>,
     pub report_language: Option<ReportLanguage>,
     pub report_due_days: Option<i32>,
+    pub allowed_origins: Option<Vec<String>>,
 }
 
 pub async fn create(conn: &mut Conn, new: &NewOrganisation) -> QueryResult<Organisation> {
@@ -85,4 +88,18 @@ pub async fn update(
         .get_result(conn)
         .await
         .map(Guarded::Done)
+}
+
+/// Every origin some organisation allows (for answering browsers' preflights, which
+/// carry no credentials).
+pub async fn allowed_origins(conn: &mut Conn) -> QueryResult<Vec<String>> {
+    #[derive(QueryableByName)]
+    struct Origin {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        origin: String,
+    }
+    let rows: Vec<Origin> = diesel::sql_query("SELECT app_allowed_origins() AS origin")
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.origin).collect())
 }

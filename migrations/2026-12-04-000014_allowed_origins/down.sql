@@ -1,0 +1,2 @@
+DROP FUNCTION app_allowed_origins();
+ALTER TABLE organisations DROP COLUMN allowed_origins;
