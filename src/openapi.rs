@@ -266,6 +266,62 @@ fn complete_operations(doc: &mut Document) {
             }
             add("500", "A fault on our side; logged, with an opaque body.");
             add("503", "The database is unavailable or busy; retry.");
+            if method == HttpMethod::Get && path.starts_with("/api/") {
+                conditional(operation);
+            }
+        }
+        // Every GET answers HEAD too (routes::conditional): the same headers, no body.
+        if path.starts_with("/api/")
+            && let Some(get) = &item.get
+        {
+            item.head = Some(head_of(get));
         }
     }
+}
+
+/// A GET that answers `If-None-Match` with 304 (routes::conditional).
+fn conditional(operation: &mut Operation) {
+    operation.parameters.get_or_insert_with(Vec::new).push(
+        ParameterBuilder::new()
+            .name("If-None-Match")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "ETags you hold (e.g. `\"3\"` or `W/\"…\"`): when the answer still has one of \
+                 them, it is 304 without a body.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .max_length(Some(1000)),
+            ))
+            .build(),
+    );
+    operation.responses.responses.insert(
+        "304".into(),
+        ResponseBuilder::new()
+            .description("Not modified: the answer still has an ETag named in If-None-Match.")
+            .header(
+                "ETag",
+                HeaderBuilder::new()
+                    .schema(ObjectBuilder::new().schema_type(Type::String))
+                    .build(),
+            )
+            .build()
+            .into(),
+    );
+}
+
+/// The HEAD of a GET: its parameters and statuses, without bodies.
+fn head_of(get: &Operation) -> Operation {
+    let mut head = get.clone();
+    head.operation_id = get.operation_id.as_ref().map(|id| format!("head_{id}"));
+    head.summary = get.summary.as_ref().map(|s| format!("{s} (headers only)"));
+    head.description = Some("As the GET, without the body.".to_string());
+    for response in head.responses.responses.values_mut() {
+        if let RefOr::T(response) = response {
+            response.content.clear();
+        }
+    }
+    head
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use actix_router::ResourceDef;
 use actix_web::dev::{Server, ServiceResponse};
-use actix_web::http::{Method, header};
+use actix_web::http::header;
 use actix_web::middleware::{self, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
 use utoipa_actix_web::AppExt;
@@ -271,6 +271,8 @@ impl Application {
                 .configure(routes::configure)
                 .into_app()
                 .default_service(web::to(fallback))
+                .wrap(middleware::from_fn(routes::conditional::conditional))
+                .wrap(middleware::from_fn(routes::docs::content_security))
                 // Inside the problem handler, so that a refused preflight is a problem
                 // document too, and every answer to an allowed origin (errors included)
                 // carries the CORS headers.
@@ -379,10 +381,7 @@ impl RouteTable {
             def.is_prefix() || def.pattern().is_none_or(|p| p.contains('{'))
         });
         match best {
-            Some((_, methods))
-                if !methods.iter().any(|m| m == req.method().as_str())
-                    || req.method() == Method::HEAD =>
-            {
+            Some((_, methods)) if !methods.iter().any(|m| m == req.method().as_str()) => {
                 ApiError::MethodNotAllowed {
                     allowed: methods.clone(),
                 }

@@ -20,9 +20,32 @@ impl Document {
     }
 }
 
-/// Swagger UI at `/docs/`, showing the document at [`DOCUMENT_PATH`].
+/// Swagger UI at `/docs/`, showing the document at [`DOCUMENT_PATH`], with its online
+/// validator off (it would send the document's address to swagger.io).
 pub fn swagger() -> SwaggerUi {
-    SwaggerUi::new("/docs/{_:.*}").config(Config::from(DOCUMENT_PATH))
+    SwaggerUi::new("/docs/{_:.*}").config(Config::from(DOCUMENT_PATH).validator_url("none"))
+}
+
+/// What the docs pages may load: only this server's own scripts, styles, images and
+/// the document; they may not be framed.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+     font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// Sends [`CONTENT_SECURITY_POLICY`] with every docs page.
+pub async fn content_security(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let docs = req.path().starts_with("/docs");
+    let mut res = next.call(req).await?;
+    if docs {
+        res.headers_mut().insert(
+            actix_web::http::header::CONTENT_SECURITY_POLICY,
+            actix_web::http::header::HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        );
+    }
+    Ok(res)
 }
 
 /// `GET /api/v1/openapi.json`.

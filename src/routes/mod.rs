@@ -5,6 +5,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod auth;
+pub mod conditional;
 pub mod docs;
 pub mod exports;
 pub mod extract;

@@ -52,6 +52,33 @@ fn every_operation_is_documented_completely() {
                 responses.keys().any(|s| s.starts_with('2')),
                 "{at}: success response"
             );
+            // HEAD: the GET's statuses, headers only.
+            if method == "head" {
+                let get = item["get"]["responses"]
+                    .as_object()
+                    .expect("a GET beside HEAD");
+                assert_eq!(
+                    responses.keys().collect::<Vec<_>>(),
+                    get.keys().collect::<Vec<_>>(),
+                    "{at}"
+                );
+                for (status, response) in responses {
+                    assert!(
+                        response.get("content").is_none() || response.get("$ref").is_some(),
+                        "{at}: {status} has no body"
+                    );
+                }
+                continue;
+            }
+            if method == "get" && path.starts_with("/api/") {
+                assert!(responses.contains_key("304"), "{at}: 304");
+                assert!(
+                    op["parameters"]
+                        .as_array()
+                        .is_some_and(|ps| ps.iter().any(|p| p["name"] == "If-None-Match")),
+                    "{at}: If-None-Match"
+                );
+            }
             for status in ["500", "503"] {
                 let content = &responses[status]["content"]["application/problem+json"];
                 assert!(content.is_object(), "{at}: {status} as problem+json");

@@ -61,10 +61,21 @@ async fn docs_are_served_from_the_binary_without_a_cdn() {
         .request(Method::GET, "/docs/", None)
         .send()
         .await
-        .unwrap()
-        .text()
-        .await
         .unwrap();
+    // Only this server's own assets, never framed.
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(policy.contains(directive), "{directive} in {policy}");
+    }
+    let page = page.text().await.unwrap();
     assert!(page.contains("swagger"), "the docs page is Swagger UI");
     for cdn in ["unpkg.com", "jsdelivr", "cdnjs", "googleapis"] {
         assert!(!page.contains(cdn), "docs page links to {cdn}");
@@ -78,6 +89,12 @@ async fn docs_are_served_from_the_binary_without_a_cdn() {
         .await
         .unwrap();
     assert!(config.contains("/api/v1/openapi.json"));
+    // Swagger UI's online validator would send the document's address to swagger.io.
+    assert!(
+        config.contains("\"validatorUrl\": \"none\"")
+            || config.contains("\"validatorUrl\":\"none\""),
+        "{config}"
+    );
     let served = app
         .request(Method::GET, "/api/v1/openapi.json", None)
         .send()
