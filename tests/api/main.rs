@@ -31,5 +31,6 @@ mod record;
 mod reports;
 mod tenancy;
 mod transactions;
+mod unchanged;
 mod users;
 mod vocabularies;
