@@ -358,12 +358,25 @@ impl From<DieselError> for ApiError {
                     | DatabaseErrorKind::UnableToSendCommand => ApiError::Unavailable(
                         "The database connection was lost; retry the request.".into(),
                     ),
+                    // The same, caught before the socket's close was seen: the server's
+                    // own words for SQLSTATE 57P01-57P03 (the SQLSTATE does not come
+                    // through diesel; the embedded cluster speaks English).
+                    DatabaseErrorKind::Unknown if going_away(info.message()) => {
+                        ApiError::Unavailable(
+                            "The database connection was lost; retry the request.".into(),
+                        )
+                    }
                     _ => ApiError::internal(error),
                 }
             }
             _ => ApiError::internal(error),
         }
     }
+}
+
+/// Whether Postgres says it is going away or not yet back (SQLSTATE class 57P).
+fn going_away(message: &str) -> bool {
+    message.starts_with("terminating connection") || message.starts_with("the database system is")
 }
 
 impl From<crate::db::PoolError> for ApiError {
@@ -399,5 +412,24 @@ impl From<crate::db::StoreError> for ApiError {
             S::Query(error) => error.into(),
             S::Internal(error) => ApiError::Internal(error),
         }
+    }
+}
+
+#[cfg(test)]
+mod going_away_tests {
+    use super::going_away;
+
+    #[test]
+    fn the_server_going_away_is_recognised_by_its_words() {
+        for message in [
+            "terminating connection due to administrator command",
+            "terminating connection because of crash of another server process",
+            "the database system is shutting down",
+            "the database system is starting up",
+        ] {
+            assert!(going_away(message), "{message}");
+        }
+        assert!(!going_away("deadlock detected"));
+        assert!(!going_away("permission denied for table users"));
     }
 }
