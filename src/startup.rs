@@ -252,8 +252,12 @@ impl Application {
                 .app_data(routes.clone())
                 .app_data(body_limit)
                 .app_data(figures_limit)
-                .app_data(web::PathConfig::default().error_handler(|e, req| {
-                    let detail = format!("No such resource: {e}.");
+                .app_data(web::PathConfig::default().error_handler(|_, req| {
+                    let detail = format!(
+                        "There is no resource at {}: an id in it is not one the API gives \
+                         (ids are UUIDs such as 01a2425a-1d78-7406-823e-988b5c59dd72).",
+                        req.path()
+                    );
                     match req.app_data::<web::Data<RouteTable>>() {
                         Some(routes) => routes.refusal(req, Some(detail)).into(),
                         None => ApiError::NotFound(detail).into(),

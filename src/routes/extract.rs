@@ -171,7 +171,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             )])
         } else if inner.is_data() {
             let (pointer, message) = refine(pointer, strip_position(&inner.to_string()));
-            ApiError::validation(vec![FieldError::body(pointer, message)])
+            ApiError::validation(vec![FieldError::body(pointer, plain_words(&message))])
         } else {
             ApiError::BadRequest {
                 detail: format!("The request body is not valid JSON: {inner}."),
@@ -222,7 +222,14 @@ fn refine(pointer: String, message: String) -> (String, String) {
             };
             let message = match rest.split_once(", expected ") {
                 Some((_, expected)) if prefix.starts_with("unknown") => {
-                    format!("{text}; expected {expected}")
+                    let known = names(expected);
+                    match nearest(name, &known) {
+                        Some(near) => format!(
+                            "{text} (`{name}`); did you mean `{near}`? Known fields: {}",
+                            known.join(", ")
+                        ),
+                        None => format!("{text} (`{name}`); known fields: {}", known.join(", ")),
+                    }
                 }
                 _ => text.to_string(),
             };
@@ -230,6 +237,107 @@ fn refine(pointer: String, message: String) -> (String, String) {
         }
     }
     (pointer, message)
+}
+
+/// The names in serde's "`a`, `b` or `c`" / "one of `a`, `b`".
+fn names(list: &str) -> Vec<String> {
+    list.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The known name closest to `name` (at most two edits away, or one it begins), if any.
+fn nearest(name: &str, known: &[String]) -> Option<String> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut previous = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let current = row[j + 1];
+                row[j + 1] = (previous + usize::from(ca != *cb))
+                    .min(row[j] + 1)
+                    .min(current + 1);
+                previous = current;
+            }
+        }
+        row[b.len()]
+    }
+    let lower = name.to_lowercase();
+    known
+        .iter()
+        .map(|k| (distance(&lower, k), k))
+        .filter(|(d, k)| *d <= 2 || (lower.len() >= 3 && k.starts_with(&lower)))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.clone())
+}
+
+/// serde's and chrono's messages in the words of the API's users: what to write
+/// instead, never "variant", "invalid type" or "trailing input".
+pub(crate) fn plain_words(message: &str) -> String {
+    // Enumerations.
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((value, expected)) = rest.split_once("`, expected ")
+    {
+        let allowed = names(expected);
+        return match nearest(value, &allowed) {
+            Some(near) => format!(
+                "\"{value}\" is not one of: {}; did you mean \"{near}\"?",
+                allowed.join(", ")
+            ),
+            None => format!("\"{value}\" is not one of: {}", allowed.join(", ")),
+        };
+    }
+    // Dates (chrono's parse errors): what a Dutch habit like 01-04-2026 runs into.
+    if [
+        "trailing input",
+        "input contains invalid characters",
+        "premature end of input",
+        "input is out of range",
+        "input is not enough for unique date and time",
+        "no possible date and time matching input",
+        "bad or unsupported format string",
+    ]
+    .contains(&message)
+    {
+        return "is not a date as the API writes it: write YYYY-MM-DD, e.g. 2026-04-01 \
+                (not 01-04-2026)"
+            .to_string();
+    }
+    // Types.
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((got, expected)) = rest.split_once(", expected ")
+    {
+        let got = got
+            .replace("floating point `", "the number ")
+            .replace("integer `", "the number ")
+            .replace("string \"", "the text \"")
+            .replace("boolean `", "")
+            .replace('`', "");
+        if expected == "a string" && got.starts_with("the number") {
+            return format!("must be text in quotes, such as \"1250.50\" for an amount; got {got}");
+        }
+        let wanted = match expected {
+            "a string" => "text in quotes".to_string(),
+            "a boolean" => "true or false".to_string(),
+            "a sequence" => "a list".to_string(),
+            e if e.starts_with("struct ") || e == "a map" => "an object".to_string(),
+            e if ["u8", "u16", "u32", "u64", "i16", "i32", "i64", "usize"].contains(&e) => {
+                "a whole number".to_string()
+            }
+            e => e.to_string(),
+        };
+        return format!("must be {wanted}; got {got}");
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: integer `")
+        && let Some((value, _)) = rest.split_once('`')
+    {
+        return format!("{value} is out of range here");
+    }
+    message.to_string()
 }
 
 fn strip_position(message: &str) -> String {
@@ -266,7 +374,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
                     );
                     ApiError::validation(vec![FieldError::parameter(
                         parameter.trim_start_matches('/'),
-                        message,
+                        plain_words(&message),
                     )])
                 }),
         )
@@ -318,6 +426,43 @@ mod tests {
         let (_, e) = first_error(r#"{"items":[],"extra":1}"#);
         assert_eq!(e.pointer.as_deref(), Some("/extra"));
         assert!(e.message.starts_with("is not a known field"));
+    }
+
+    #[test]
+    fn library_words_become_the_api_users_words() {
+        let plain = |m: &str| plain_words(m);
+        assert_eq!(
+            plain("unknown variant `busy`, expected one of `draft`, `active`, `completed`"),
+            "\"busy\" is not one of: draft, active, completed"
+        );
+        assert_eq!(
+            plain("unknown variant `actve`, expected `draft` or `active`"),
+            "\"actve\" is not one of: draft, active; did you mean \"active\"?"
+        );
+        assert!(plain("trailing input").contains("YYYY-MM-DD"));
+        assert_eq!(
+            plain("invalid type: floating point `1250.5`, expected a string"),
+            "must be text in quotes, such as \"1250.50\" for an amount; got the number 1250.5"
+        );
+        assert_eq!(
+            plain("invalid type: string \"x\", expected u32"),
+            "must be a whole number; got the text \"x\""
+        );
+        assert_eq!(
+            plain("invalid type: null, expected a sequence"),
+            "must be a list; got null"
+        );
+        for message in [
+            plain("unknown variant `a`, expected `b`"),
+            plain("invalid type: map, expected a string"),
+        ] {
+            for jargon in ["variant", "invalid type", "`"] {
+                assert!(!message.contains(jargon), "{message}");
+            }
+        }
+        let (_, e) = first_error(r#"{"itmes":[]}"#);
+        assert_eq!(e.pointer.as_deref(), Some("/itmes"));
+        assert!(e.message.contains("did you mean `items`?"), "{}", e.message);
     }
 
     #[test]

@@ -239,3 +239,79 @@ async fn conflicts_and_preconditions_have_their_own_statuses() {
     let body = problem(app.post("/api/v1/users", &t.token, &user).await, 409).await;
     assert_eq!(named_fields(&body), vec!["/email".to_string()]);
 }
+
+/// What a user reads in a problem: what to write instead, in their words, never the
+/// parser's ("variant", "invalid type", "trailing input", "Path deserialize error").
+#[tokio::test]
+async fn problems_say_what_to_write_without_library_jargon() {
+    let app = spawn_app().await;
+    let org = app.tenant("Steunpunt Noord").await;
+    let (project, _) = app.project(&org.token, &project_body("Mantelzorg")).await;
+    let pid = project["id"].as_str().unwrap().to_string();
+    let mut dutch_date = project_body("Datum");
+    dutch_date["start_date"] = json!("01-04-2026");
+    let mut typo = project_body("Tikfout");
+    typo["statsu"] = json!("active");
+    let mut status = project_body("Status");
+    status["status"] = json!("busy");
+    let money = json!({"category": "venue", "description": "Zaal", "amount": 1250.5});
+    for (path, body, pointer, wanted) in [
+        (
+            "/api/v1/projects".to_string(),
+            dutch_date,
+            "/start_date",
+            "2026-04-01",
+        ),
+        (
+            "/api/v1/projects".to_string(),
+            typo,
+            "/statsu",
+            "did you mean `status`?",
+        ),
+        (
+            "/api/v1/projects".to_string(),
+            status,
+            "/status",
+            "\"busy\" is not one of: draft, active",
+        ),
+        (
+            format!("/api/v1/projects/{pid}/budget-lines"),
+            money,
+            "/amount",
+            "\"1250.50\"",
+        ),
+    ] {
+        let refused = problem(app.post(&path, &org.token, &body).await, 422).await;
+        let error = refused["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["pointer"] == pointer)
+            .unwrap_or_else(|| panic!("{pointer}: {refused}"))
+            .clone();
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(wanted), "{pointer}: {message}");
+        for jargon in [
+            "variant",
+            "invalid type",
+            "trailing input",
+            "floating point",
+        ] {
+            assert!(
+                !refused.to_string().contains(jargon),
+                "{pointer}: {refused}"
+            );
+        }
+    }
+    let missing = problem(
+        app.get("/api/v1/projects/not-a-uuid", &org.token).await,
+        404,
+    )
+    .await;
+    let detail = missing["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("/api/v1/projects/not-a-uuid") && detail.contains("UUID"),
+        "{detail}"
+    );
+    assert!(!detail.contains("deserialize"), "{detail}");
+}
