@@ -290,11 +290,7 @@ fn conditional(operation: &mut Operation) {
                 "ETags you hold (e.g. `\"3\"` or `W/\"…\"`): when the answer still has one of \
                  them, it is 304 without a body.",
             ))
-            .schema(Some(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .max_length(Some(1000)),
-            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
             .build(),
     );
     operation.responses.responses.insert(

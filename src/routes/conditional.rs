@@ -10,8 +10,10 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use sha2::{Digest, Sha256};
 
-/// The largest JSON answer given a content ETag; larger ones (none today) go without.
-const MAX_HASHED: usize = 4 * 1024 * 1024;
+/// The most of a streamed JSON answer read back to give it a content ETag (answers
+/// built in memory, every JSON answer today, are hashed as they are, whatever their
+/// size).
+const MAX_HASHED: usize = 64 * 1024 * 1024;
 
 /// Whether an `If-None-Match` value names `etag` (or is `*`).
 pub fn none_match(if_none_match: &str, etag: &str) -> bool {
