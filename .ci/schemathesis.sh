@@ -8,8 +8,11 @@
 # Environment (all optional):
 #   MANTELMONITOR_BIN  binary under test      (default: target/release/mantelmonitor)
 #   ST                 schemathesis CLI        (default: .venv-contract/bin/st)
-#   ST_MAX_TIME        time budget, seconds    (default: 360; fuzzing and stateful phases
-#                      repeat until it is spent, so the run takes about this long)
+#   ST_MAX_TIME        time budget per seed, seconds (default: 360; fuzzing and stateful
+#                      phases repeat until it is spent, so each run takes about this long)
+#   ST_SEEDS           the seeds run one after the other (default: "1 2"; the same build
+#                      gets the same requests for a seed, and a second seed reaches inputs
+#                      the first never generates)
 # Reports: target/schemathesis/ (junit.xml, server.log, cache/ with crash files for `st replay`).
 # Exit status: schemathesis's, or non-zero when the server fails to start, to log in, or to
 # shut down cleanly (exit code 0 within 30 s of SIGTERM, embedded Postgres stopped).
@@ -21,6 +24,7 @@ ROOT=$PWD
 BIN=${MANTELMONITOR_BIN:-target/release/mantelmonitor}
 ST=${ST:-.venv-contract/bin/st}
 ST_MAX_TIME=${ST_MAX_TIME:-360}
+ST_SEEDS=${ST_SEEDS:-1 2}
 REPORT_DIR=target/schemathesis
 READY_TIMEOUT=60
 STOP_TIMEOUT=30
@@ -218,30 +222,36 @@ mkdir -p "$REPORT_DIR"
 # Hypothesis' own files (unicode tables, constants) go there too, not into ./.hypothesis.
 export HYPOTHESIS_STORAGE_DIRECTORY=$ROOT/$REPORT_DIR/hypothesis
 
-st_args=(
-    --config-file .ci/schemathesis.toml
-    run "$BASE/api/v1/openapi.json"
-    # Requests go to this server whatever host the document's `servers` names; its base path is kept.
-    --origin "$BASE"
-    --checks all
-    --max-examples 30
-    --seed 1
-    --max-time "$ST_MAX_TIME"
-    --request-timeout 15
-    --report junit
-    --report-dir "$REPORT_DIR"
-    --report-junit-path "$REPORT_DIR/junit.xml"
-    --no-color
-)
-log "running: $ST ${st_args[*]}"
 st_rc=0
-# The outer timeout only guards against a hang; --max-time is the real bound. SIGINT lets
-# schemathesis stop cleanly and still write its reports.
-timeout --signal=INT --kill-after=30 "$((ST_MAX_TIME + 240))" "$ST" "${st_args[@]}" </dev/null || st_rc=$?
-if [[ $st_rc -eq 124 ]]; then
-    log "schemathesis did not finish within $((ST_MAX_TIME + 240))s"
-fi
-log "schemathesis exited with status $st_rc"
+for seed in $ST_SEEDS; do
+    st_args=(
+        --config-file .ci/schemathesis.toml
+        run "$BASE/api/v1/openapi.json"
+        # Requests go to this server whatever host the document's `servers` names; its base path is kept.
+        --origin "$BASE"
+        --checks all
+        --max-examples 30
+        --seed "$seed"
+        --max-time "$ST_MAX_TIME"
+        --request-timeout 15
+        --report junit
+        --report-dir "$REPORT_DIR/seed-$seed"
+        --report-junit-path "$REPORT_DIR/seed-$seed/junit.xml"
+        --no-color
+    )
+    log "running seed $seed: $ST ${st_args[*]}"
+    seed_rc=0
+    # The outer timeout only guards against a hang; --max-time is the real bound. SIGINT lets
+    # schemathesis stop cleanly and still write its reports.
+    timeout --signal=INT --kill-after=30 "$((ST_MAX_TIME + 240))" "$ST" "${st_args[@]}" </dev/null || seed_rc=$?
+    if [[ $seed_rc -eq 124 ]]; then
+        log "schemathesis (seed $seed) did not finish within $((ST_MAX_TIME + 240))s"
+    fi
+    log "schemathesis (seed $seed) exited with status $seed_rc"
+    if [[ $seed_rc -ne 0 && $st_rc -eq 0 ]]; then
+        st_rc=$seed_rc
+    fi
+done
 
 log "stopping the server with SIGTERM"
 server_rc=0
@@ -261,4 +271,4 @@ fi
 if [[ $server_rc -ne 0 || $pg_rc -ne 0 ]]; then
     exit 1
 fi
-log "ok: schemathesis passed and the server shut down cleanly"
+log "ok: schemathesis passed (seeds $ST_SEEDS) and the server shut down cleanly"
