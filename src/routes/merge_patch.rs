@@ -16,13 +16,22 @@ use utoipa::openapi::schema::{Object, ObjectBuilder, OneOf, OneOfBuilder, Schema
 use utoipa::openapi::{Ref, RefOr, Type};
 use utoipa::{PartialSchema, ToSchema};
 
-/// RFC 7396: `patch` into `target`.
+use super::extract::parse_json;
+use crate::error::ApiError;
+
+/// RFC 7396: `patch` into `target`, with one difference: a `null` for a member the
+/// target does not have is kept rather than dropped. Removing what is not there changes
+/// nothing in RFC 7396, so `{"nmae": null}` would pass unnoticed; kept, the parse that
+/// follows names it as an unknown field. Our input forms serialize every field (`None`
+/// as `null`), so a member they lack is one they do not know.
 pub fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
     match (target, patch) {
         (serde_json::Value::Object(target), serde_json::Value::Object(patch)) => {
             for (key, value) in patch {
                 if value.is_null() {
-                    target.remove(&key);
+                    if target.remove(&key).is_none() {
+                        target.insert(key, serde_json::Value::Null);
+                    }
                 } else {
                     merge(target.entry(key).or_insert(serde_json::Value::Null), value);
                 }
@@ -30,6 +39,24 @@ pub fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
         }
         (target, patch) => *target = patch,
     }
+}
+
+/// A PATCH of `current`: the patch merged into its input form and the result parsed
+/// as a PUT's body would be, so that problems name the same fields.
+pub fn apply<T>(current: &T, patch: serde_json::Value) -> Result<T, ApiError>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    if !patch.is_object() {
+        return Err(ApiError::field(
+            "",
+            "must be a JSON object with the fields to change",
+        ));
+    }
+    let mut document = serde_json::to_value(current).map_err(ApiError::internal)?;
+    merge(&mut document, patch);
+    let bytes = serde_json::to_vec(&document).map_err(ApiError::internal)?;
+    parse_json(&bytes)
 }
 
 /// For a field of a typed patch that the resource cannot be without: it may be left
@@ -339,5 +366,12 @@ mod tests {
             json!({"a": "z", "c": {"f": null}, "l": [3], "n": 1}),
         );
         assert_eq!(target, json!({"a": "z", "c": {"d": "e"}, "l": [3], "n": 1}));
+    }
+
+    #[test]
+    fn a_null_for_an_absent_member_stays_for_the_parse_to_name() {
+        let mut target = json!({"a": "b", "c": {"d": "e"}});
+        merge(&mut target, json!({"x": null, "c": {"y": null, "d": null}}));
+        assert_eq!(target, json!({"a": "b", "x": null, "c": {"y": null}}));
     }
 }

@@ -36,8 +36,19 @@ async fn send(
     media_type: &str,
     body: &Value,
 ) -> reqwest::Response {
+    send_if(app, token, path, media_type, body, "*").await
+}
+
+async fn send_if(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    media_type: &str,
+    body: &Value,
+    if_match: &str,
+) -> reqwest::Response {
     app.request(Method::PATCH, path, Some(token))
-        .header("If-Match", "*")
+        .header("If-Match", if_match)
         .header("Content-Type", media_type)
         .body(body.to_string())
         .send()
@@ -281,6 +292,35 @@ async fn null_for_a_field_a_resource_cannot_be_without_is_422_under_both_media_t
                 named_fields(&problem),
                 [format!("/{field}")],
                 "PATCH {} {field}: null as {media_type}: {problem}",
+                case.path
+            );
+        }
+    }
+}
+
+/// Removing a field that does not exist would change nothing under RFC 7396, but a
+/// misspelt `null` is a mistake to point out, not to ignore: 422 naming the field, also
+/// when the ETag sent is stale (an invalid body is invalid whatever it was based on).
+#[tokio::test]
+async fn null_for_an_unknown_field_is_422_naming_it_even_with_a_stale_etag() {
+    let app = spawn_app().await;
+    let a = app.tenant("Steunpunt Noord").await;
+    for case in cases(&app, &a.token).await {
+        for (field, if_match) in [("nmae", "*"), ("", "\"999\"")] {
+            let response = send_if(
+                &app,
+                &a.token,
+                &case.path,
+                "application/merge-patch+json",
+                &json!({ field: null }),
+                if_match,
+            )
+            .await;
+            let problem = problem(response, 422).await;
+            assert_eq!(
+                named_fields(&problem),
+                [format!("/{field}")],
+                "PATCH {} {{{field:?}: null}} If-Match {if_match}: {problem}",
                 case.path
             );
         }

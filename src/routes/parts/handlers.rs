@@ -248,23 +248,12 @@ pub async fn write<P: Part>(
     Ok(item_response::<P>(HttpResponse::Ok(), &item))
 }
 
-/// Applies an RFC 7396 merge patch to the item's input form and parses the result, so
-/// that errors point at the same fields as a PUT's would.
+/// Applies an RFC 7396 merge patch to the item's input form.
 pub fn merge_patch<P: Part>(
     current: &P::Output,
     patch: serde_json::Value,
 ) -> Result<P::Input, ApiError> {
-    if !patch.is_object() {
-        return Err(ApiError::field(
-            "",
-            "must be a JSON object with the fields to change",
-        ));
-    }
-    let mut document =
-        serde_json::to_value(P::input_of(current.clone())).map_err(ApiError::internal)?;
-    crate::routes::merge_patch::merge(&mut document, patch);
-    let bytes = serde_json::to_vec(&document).map_err(ApiError::internal)?;
-    parse_json(&bytes)
+    crate::routes::merge_patch::apply(&P::input_of(current.clone()), patch)
 }
 
 pub async fn replace<P: Part>(

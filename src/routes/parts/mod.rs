@@ -14,7 +14,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{Json, Query, parse_json};
+use super::extract::{Json, Query};
 use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
 use crate::auth::permit::{Allowed, Permitted, ReadProjects, WriteProjects};
 use crate::db::Db;

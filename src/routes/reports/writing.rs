@@ -17,8 +17,8 @@ use crate::error::{ApiError, FieldError};
 use crate::models::{Guarded, Precondition};
 use crate::monitoring::content::{self, PlanRef, PlanRefs, ReportContent};
 use crate::monitoring::reports::{self, DueDates, ReportRow};
-use crate::routes::extract::{Json, parse_json};
-use crate::routes::merge_patch::MergePatch;
+use crate::routes::extract::Json;
+use crate::routes::merge_patch::{MergePatch, apply};
 use crate::routes::parts::project_scope;
 use crate::routes::{IfMatch, fresh, parse_if_match};
 
@@ -138,7 +138,7 @@ async fn replace(
     };
     let content = match change {
         Change::Replace(content) => *content,
-        Change::Patch(patch) => merge(&seen.content.0, patch)?,
+        Change::Patch(patch) => apply(&seen.content.0, patch)?,
     };
     let Some(content) = decide(refs, &seen, &conditions, content)? else {
         return Ok(seen);
@@ -153,7 +153,7 @@ async fn replace(
     }
     let current = existing(conn, scope, quarter, true).await?;
     let content = match patch {
-        Some(patch) => merge(&current.content.0, patch)?,
+        Some(patch) => apply(&current.content.0, patch)?,
         None => content,
     };
     match decide(refs, &current, &conditions, content)? {
@@ -199,19 +199,6 @@ pub type ReportContentPatch = MergePatch<ReportContent>;
 enum Change {
     Replace(Box<ReportContent>),
     Patch(serde_json::Value),
-}
-
-fn merge(current: &ReportContent, patch: serde_json::Value) -> Result<ReportContent, ApiError> {
-    if !patch.is_object() {
-        return Err(ApiError::field(
-            "",
-            "must be a JSON object with the parts to change",
-        ));
-    }
-    let mut document = serde_json::to_value(current).map_err(ApiError::internal)?;
-    crate::routes::merge_patch::merge(&mut document, patch);
-    let bytes = serde_json::to_vec(&document).map_err(ApiError::internal)?;
-    parse_json(&bytes)
 }
 
 /// Create or replace a quarterly report
