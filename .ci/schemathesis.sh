@@ -7,7 +7,9 @@
 #   .ci/schemathesis.sh
 # Environment (all optional):
 #   MANTELMONITOR_BIN  binary under test      (default: target/release/mantelmonitor)
-#   ST                 schemathesis CLI        (default: .venv-contract/bin/st)
+#   ST_PYTHON          Python with schemathesis (default: .venv-contract/bin/python); the
+#                      CLI runs as .ci/st.py, schemathesis with one upstream fault worked
+#                      around (see there)
 #   ST_MAX_TIME        time budget per seed, seconds (default: 360; fuzzing and stateful
 #                      phases repeat until it is spent, so each run takes about this long)
 #   ST_SEEDS           the seeds run one after the other (default: "1 2"; the same build
@@ -22,7 +24,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 
 BIN=${MANTELMONITOR_BIN:-target/release/mantelmonitor}
-ST=${ST:-.venv-contract/bin/st}
+ST_PYTHON=${ST_PYTHON:-.venv-contract/bin/python}
+ST=("$ST_PYTHON" .ci/st.py)
 ST_MAX_TIME=${ST_MAX_TIME:-360}
 ST_SEEDS=${ST_SEEDS:-1 2}
 REPORT_DIR=target/schemathesis
@@ -33,7 +36,8 @@ log() { printf '[schemathesis.sh] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 [[ -x $BIN ]] || die "$BIN not found or not executable (run: cargo build --release --locked)"
-[[ -x $ST ]] || die "$ST not found (create .venv-contract as .ci/run does)"
+[[ -x $ST_PYTHON ]] || die "$ST_PYTHON not found (create .venv-contract as .ci/run does)"
+"$ST_PYTHON" -c "import schemathesis" 2>/dev/null || die "schemathesis is not installed for $ST_PYTHON"
 command -v curl >/dev/null || die "curl is required"
 command -v jq >/dev/null || die "jq is required"
 BIN=$(realpath "$BIN")
@@ -239,11 +243,11 @@ for seed in $ST_SEEDS; do
         --report-junit-path "$REPORT_DIR/seed-$seed/junit.xml"
         --no-color
     )
-    log "running seed $seed: $ST ${st_args[*]}"
+    log "running seed $seed: ${ST[*]} ${st_args[*]}"
     seed_rc=0
     # The outer timeout only guards against a hang; --max-time is the real bound. SIGINT lets
     # schemathesis stop cleanly and still write its reports.
-    timeout --signal=INT --kill-after=30 "$((ST_MAX_TIME + 240))" "$ST" "${st_args[@]}" </dev/null || seed_rc=$?
+    timeout --signal=INT --kill-after=30 "$((ST_MAX_TIME + 240))" "${ST[@]}" "${st_args[@]}" </dev/null || seed_rc=$?
     if [[ $seed_rc -eq 124 ]]; then
         log "schemathesis (seed $seed) did not finish within $((ST_MAX_TIME + 240))s"
     fi

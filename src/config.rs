@@ -71,6 +71,10 @@ pub struct Settings {
     /// `MANTELMONITOR_CORS_ORIGINS`: web origins (comma-separated) whose pages may call the
     /// API from a browser, besides those each organisation allows.
     pub cors_origins: Vec<String>,
+    /// `MANTELMONITOR_API_TOKEN_DEFAULT_DAYS` (365) and `MANTELMONITOR_API_TOKEN_MAX_DAYS`
+    /// (731): how long a new API token lives when its maker names no expiry, and the
+    /// longest it may.
+    pub api_token_lifetimes: crate::auth::api_token::Lifetimes,
 }
 
 /// A rate limit: at most `requests` in any `period`, all of them at once if need be,
@@ -193,6 +197,19 @@ impl Settings {
                 problem,
             })?
             .unwrap_or_default();
+        let api_token_lifetimes = crate::auth::api_token::Lifetimes {
+            default_days: number("MANTELMONITOR_API_TOKEN_DEFAULT_DAYS", 365, 1, 3_650)? as u32,
+            max_days: number("MANTELMONITOR_API_TOKEN_MAX_DAYS", 731, 1, 3_650)? as u32,
+        };
+        if api_token_lifetimes.default_days > api_token_lifetimes.max_days {
+            return Err(ConfigError {
+                name: "MANTELMONITOR_API_TOKEN_DEFAULT_DAYS",
+                problem: format!(
+                    "must not exceed MANTELMONITOR_API_TOKEN_MAX_DAYS ({})",
+                    api_token_lifetimes.max_days
+                ),
+            });
+        }
         let jwt_secret = get("MANTELMONITOR_JWT_SECRET");
         if let Some(secret) = &jwt_secret
             && secret.len() < 32
@@ -271,6 +288,7 @@ impl Settings {
                 60_000,
             )?),
             cors_origins,
+            api_token_lifetimes,
         })
     }
 }
@@ -298,6 +316,37 @@ mod tests {
             Settings::from_lookup(|n| (n == "MANTELMONITOR_JWT_SECRET").then(|| "short".into()))
                 .unwrap_err();
         assert_eq!(err.name, "MANTELMONITOR_JWT_SECRET");
+    }
+
+    #[test]
+    fn api_token_lifetimes_default_to_a_year_at_most_two_and_the_default_fits() {
+        let s = Settings::from_lookup(|_| None).unwrap();
+        assert_eq!(
+            (
+                s.api_token_lifetimes.default_days,
+                s.api_token_lifetimes.max_days
+            ),
+            (365, 731)
+        );
+        let s = Settings::from_lookup(|n| match n {
+            "MANTELMONITOR_API_TOKEN_DEFAULT_DAYS" => Some("30".into()),
+            "MANTELMONITOR_API_TOKEN_MAX_DAYS" => Some("90".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(
+            (
+                s.api_token_lifetimes.default_days,
+                s.api_token_lifetimes.max_days
+            ),
+            (30, 90)
+        );
+        let err = Settings::from_lookup(|n| {
+            (n == "MANTELMONITOR_API_TOKEN_MAX_DAYS").then(|| "30".into())
+        })
+        .unwrap_err();
+        assert_eq!(err.name, "MANTELMONITOR_API_TOKEN_DEFAULT_DAYS");
+        assert!(err.problem.contains("(30)"), "{}", err.problem);
     }
 
     #[test]

@@ -42,6 +42,10 @@ pub struct Problem {
     /// says that no move is allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    /// The scope the API token lacks, when that is why the request is refused (403).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::domain::Scope>)]
+    pub missing_scope: Option<crate::domain::Scope>,
 }
 
 /// Every way a request can fail.
@@ -60,6 +64,9 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// An API token whose role allows the request, but whose scopes do not.
+    #[error("forbidden: scope {0} missing")]
+    MissingScope(crate::domain::Scope),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("method not allowed")]
@@ -126,6 +133,7 @@ impl ApiError {
                 ("unauthorized", "Authentication required")
             }
             ApiError::Forbidden(_) => ("forbidden", "Not allowed"),
+            ApiError::MissingScope(_) => ("insufficient-scope", "Scope missing"),
             ApiError::NotFound(_) => ("not-found", "Not found"),
             ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             ApiError::NotAcceptable(_) => ("not-acceptable", "Not acceptable"),
@@ -176,6 +184,13 @@ impl ApiError {
                 Vec::new(),
                 None,
             ),
+            ApiError::MissingScope(scope) => (
+                format!(
+                    "This API token does not have the scope {scope}; an admin can make a token that has it."
+                ),
+                Vec::new(),
+                None,
+            ),
             ApiError::Internal(_) => (
                 "Something went wrong on our side. It has been logged; please try again later."
                     .into(),
@@ -200,6 +215,10 @@ impl ApiError {
             detail,
             errors,
             allowed,
+            missing_scope: match self {
+                ApiError::MissingScope(scope) => Some(*scope),
+                _ => None,
+            },
         }
     }
 }
@@ -209,7 +228,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated(_) | ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::MissingScope(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
@@ -246,6 +265,13 @@ impl ResponseError for ApiError {
                 response.insert_header((
                     header::WWW_AUTHENTICATE,
                     format!(r#"Bearer realm="mantelmonitor", error="invalid_token", error_description="{description}""#),
+                ));
+            }
+            // RFC 6750, section 3.1.
+            ApiError::MissingScope(scope) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    format!(r#"Bearer realm="mantelmonitor", error="insufficient_scope", scope="{scope}""#),
                 ));
             }
             ApiError::MethodNotAllowed { allowed } => {

@@ -242,12 +242,14 @@ impl Application {
         }
         origins.keep_fresh(db.clone());
         let db = web::Data::new(db);
+        let lifetimes = web::Data::new(settings.api_token_lifetimes);
         let body_limit = BodyLimit(settings.max_body_bytes);
         let figures_limit = FiguresLimit(settings.max_figures_bytes);
         let server = HttpServer::new(move || {
             let app = App::new()
                 .app_data(db.clone())
                 .app_data(web::Data::new(origins.clone()))
+                .app_data(lifetimes.clone())
                 .app_data(authenticator.clone())
                 .app_data(routes.clone())
                 .app_data(body_limit)
@@ -422,6 +424,7 @@ fn as_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
             detail: format!("The request could not be handled: {reason}."),
             errors: Vec::new(),
             allowed: None,
+            missing_scope: None,
         };
         HttpResponse::build(status)
             .content_type("application/problem+json")

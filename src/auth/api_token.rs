@@ -10,6 +10,14 @@ use crate::domain::ApiTokenId;
 
 pub const PREFIX: &str = "mm_";
 
+/// How long new API tokens live: `default` when the request names no expiry, at most
+/// `max` (`MANTELMONITOR_API_TOKEN_DEFAULT_DAYS`, `MANTELMONITOR_API_TOKEN_MAX_DAYS`).
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    pub default_days: u32,
+    pub max_days: u32,
+}
+
 /// A freshly made token: the string shown once to the client, and what we store.
 pub struct IssuedSecret {
     pub token: String,

@@ -1,6 +1,7 @@
-//! The permission a handler needs, in its signature: `principal: Allowed<WriteProjects>`
-//! authenticates the caller and refuses (403) a role without that permission before the
-//! handler runs, so a handler cannot forget the check and a reader sees it at once.
+//! The permission a handler needs, in its signature: `principal: Allowed<WritePlans>`
+//! authenticates the caller and refuses (403) a role without that permission, or an API
+//! token without the permission's scope, before the handler runs, so a handler cannot
+//! forget the check and a reader sees it at once.
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -37,12 +38,20 @@ requirements!(
     ManageOrganisation,
     ManageUsers,
     ManageApiTokens,
-    /// Read projects, their plans and reports.
-    ReadProjects,
+    /// Read projects and their plans.
+    ReadPlans,
     ReadRegisters,
     ReadPlanHistory,
-    /// Write projects, their plans and draft reports, and submit reports.
-    WriteProjects,
+    /// Write projects, their plans and the registers.
+    WritePlans,
+    /// Read quarterly reports, their history and progress.
+    ReadReports,
+    /// Write draft quarterly reports and their figures.
+    WriteReports,
+    /// Submit quarterly reports.
+    SubmitReports,
+    /// Download figures.
+    ReadExports,
     /// Accept, return and reopen quarterly reports.
     ReviewReports,
     /// Reopen a returned or accepted report.
@@ -90,7 +99,7 @@ impl<R: Requirement> FromRequest for Allowed<R> {
 }
 
 /// A request body read only once the caller is known to be allowed `R`:
-/// `Permitted(principal, Json(input)): Permitted<WriteProjects, Json<ProjectRequest>>`.
+/// `Permitted(principal, Json(input)): Permitted<WritePlans, Json<ProjectRequest>>`.
 /// actix polls a handler's extractors together, so with `Allowed<R>` and `Json<T>` side
 /// by side a body that cannot be parsed could answer 422 (describing the schema) before
 /// a caller who may not write learns that it may not (403). This reads the body after.

@@ -14,7 +14,7 @@ use super::sessions::Sessions;
 use super::{api_token, password};
 use crate::db::{Db, Reach};
 use crate::domain::organisation::AccountKind;
-use crate::domain::{OrganisationId, Permission, Role, UserId};
+use crate::domain::{OrganisationId, Permission, Role, Scopes, UserId};
 use crate::error::ApiError;
 use crate::models;
 
@@ -29,6 +29,9 @@ pub struct Principal {
     pub kind: AccountKind,
     pub role: Role,
     pub actor: Actor,
+    /// What the caller may do within its role: every scope for a signed-in user, an API
+    /// token's own.
+    pub scopes: Scopes,
 }
 
 impl Principal {
@@ -40,10 +43,14 @@ impl Principal {
         }
     }
 
-    /// Fails with 403 unless the caller's role allows `permission`.
+    /// Fails with 403 unless the caller's role allows `permission` and its scopes hold
+    /// the permission's scope.
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
         if self.role.allows(self.kind, permission) {
-            Ok(())
+            match permission.scope() {
+                Some(scope) if !self.scopes.contains(scope) => Err(ApiError::MissingScope(scope)),
+                _ => Ok(()),
+            }
         } else if self.kind == AccountKind::Funder
             && Role::ALL
                 .iter()
@@ -181,6 +188,7 @@ impl Authenticator {
                 kind,
                 role,
                 actor: Actor::User(user_id),
+                scopes: Scopes::ALL,
             });
         }
         let user = self
@@ -212,6 +220,7 @@ impl Authenticator {
             kind,
             role: user.role,
             actor: Actor::User(user.id),
+            scopes: Scopes::ALL,
         })
     }
 
@@ -251,6 +260,7 @@ impl Authenticator {
             kind,
             role: found.role,
             actor: Actor::ApiToken(found.id),
+            scopes: found.scopes(kind),
         })
     }
 }

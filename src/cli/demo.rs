@@ -67,6 +67,10 @@ pub async fn load_demo(db: &SystemDb) -> Result<DemoResult, CliError> {
                     secret_hash: secret,
                     created_by: None,
                     expires_at: Some(Utc::now() + Duration::days(30)),
+                    scopes: Role::Admin
+                        .scopes(crate::domain::organisation::AccountKind::Organisation)
+                        .iter()
+                        .collect(),
                 },
             )
             .await?;

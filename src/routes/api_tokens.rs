@@ -8,11 +8,13 @@ use utoipa::ToSchema;
 
 use super::extract::{Json, Query};
 use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
+use crate::auth::Actor;
+use crate::auth::api_token::{self, Lifetimes};
 use crate::auth::permit::{Allowed, ManageApiTokens, Permitted};
-use crate::auth::{Actor, api_token};
 use crate::db::Db;
+use crate::domain::organisation::AccountKind;
 use crate::domain::validation::Errors;
-use crate::domain::{ApiTokenId, Role, UserId, text};
+use crate::domain::{ApiTokenId, Role, Scope, Scopes, UserId, text};
 use crate::error::ApiError;
 use crate::models::api_token::{self as model, ApiToken, NewApiToken};
 
@@ -23,7 +25,11 @@ pub struct ApiTokenResponse {
     #[schema(example = "Intranet koppeling")]
     pub name: String,
     pub role: Role,
-    /// The admin who created it, while that user exists.
+    /// What it may do within its role. A token made before scopes existed holds every
+    /// scope of its role.
+    pub scopes: Vec<Scope>,
+    /// The admin who created it, while that user exists; `null` also for a token made
+    /// with another API token.
     pub created_by: Option<UserId>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -32,10 +38,12 @@ pub struct ApiTokenResponse {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<ApiToken> for ApiTokenResponse {
-    fn from(t: ApiToken) -> Self {
+impl ApiTokenResponse {
+    /// `t`, a token of an account of `kind`.
+    fn of(t: ApiToken, kind: AccountKind) -> Self {
         Self {
             id: t.id,
+            scopes: t.scopes(kind).iter().collect(),
             name: t.name,
             role: t.role,
             created_by: t.created_by,
@@ -77,10 +85,87 @@ pub struct CreateApiTokenRequest {
         pattern = r"\S"
     )]
     pub name: String,
-    /// What the integration may do.
+    /// The role it acts with; its scopes lie within what the role may do.
     pub role: Role,
-    /// When it stops working; at most 2 years ahead. Omit for no expiry.
+    /// Documented in [`scope_list`] (`schema_with` replaces this comment).
+    #[schema(schema_with = scope_list)]
+    pub scopes: Option<Vec<Scope>>,
+    /// When it stops working, in the future and at most the longest lifetime ahead
+    /// (`MANTELMONITOR_API_TOKEN_MAX_DAYS`, 731 days unless configured). Omit for the
+    /// default lifetime (`MANTELMONITOR_API_TOKEN_DEFAULT_DAYS`, 365 days unless
+    /// configured).
     pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// `scopes` of a new token: each scope at most once, `null` for those of the role.
+fn scope_list() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
+    ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .items(utoipa::openapi::Ref::from_schema_name("Scope"))
+        .description(Some(
+            "What it may do, each scope once: only scopes its role has (a viewer's token \
+             cannot write) and that the caller holds. Omit for every scope of the role.",
+        ))
+        .min_items(Some(1))
+        .max_items(Some(Scope::ALL.len()))
+        .unique_items(true)
+        .build()
+}
+
+/// The scopes a new token gets: those asked for (or every scope of its role), each one
+/// its role has and the maker holds.
+fn scopes_of(
+    errors: &mut Errors,
+    request: &CreateApiTokenRequest,
+    maker: &crate::auth::Principal,
+) -> Scopes {
+    let role = request.role.scopes(maker.kind);
+    let held = maker.scopes.intersect(maker.role.scopes(maker.kind));
+    let Some(asked) = &request.scopes else {
+        if !role.within(held) {
+            let missing: Vec<String> = role
+                .iter()
+                .filter(|s| !held.contains(*s))
+                .map(|s| s.to_string())
+                .collect();
+            errors.check::<()>(
+                "/scopes",
+                Err(format!(
+                    "must be given: you do not hold every scope of the role {} (missing {})",
+                    request.role,
+                    missing.join(", ")
+                )),
+            );
+        }
+        return role;
+    };
+    if asked.is_empty() {
+        errors.check::<()>("/scopes", Err("must name at least one scope".into()));
+    }
+    let mut seen = Scopes::default();
+    for (i, scope) in asked.iter().enumerate() {
+        let pointer = format!("/scopes/{i}");
+        let problem = if seen.contains(*scope) {
+            Some(format!("names {scope} a second time"))
+        } else if !role.contains(*scope) {
+            Some(format!(
+                "{scope} is more than the role {} may do in this account",
+                request.role
+            ))
+        } else if !held.contains(*scope) {
+            Some(format!(
+                "{scope} is more than you hold: a token cannot do more than whoever makes it"
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            errors.check::<()>(&pointer, Err(problem));
+        }
+        seen = seen.with(*scope);
+    }
+    seen
 }
 
 /// List API tokens
@@ -106,7 +191,7 @@ pub async fn list_api_tokens(
         items: found
             .items
             .into_iter()
-            .map(ApiTokenResponse::from)
+            .map(|t| ApiTokenResponse::of(t, principal.kind))
             .collect(),
         next_cursor: found.next.as_ref().map(encode_cursor),
     };
@@ -115,7 +200,10 @@ pub async fn list_api_tokens(
 
 /// Create an API token
 ///
-/// Admins only. The response holds the secret; it is stored only as a hash and cannot be shown again.
+/// Admins only. A token acts with a role and holds scopes within it; it never holds more
+/// than its maker (a token made with a token holds at most that token's scopes). It
+/// expires after the default lifetime unless `expires_at` says otherwise. The response
+/// holds the secret; it is stored only as a hash and cannot be shown again.
 #[utoipa::path(
     tag = "api-tokens",
     request_body = CreateApiTokenRequest,
@@ -124,19 +212,34 @@ pub async fn list_api_tokens(
 #[post("/api-tokens")]
 pub async fn create_api_token(
     db: web::Data<Db>,
+    lifetimes: web::Data<Lifetimes>,
     Permitted(principal, Json(request)): Permitted<ManageApiTokens, Json<CreateApiTokenRequest>>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Errors::default();
     let name = errors.check("/name", text::bounded(&request.name, 1, 100));
-    errors.check("/role", request.role.fitting(principal.kind));
-    if let Some(at) = request.expires_at {
-        let now = Utc::now();
-        if at <= now {
-            errors.check::<()>("/expires_at", Err("must be in the future".into()));
-        } else if at > now + Duration::days(731) {
-            errors.check::<()>("/expires_at", Err("must be at most 2 years ahead".into()));
+    let role = errors.check("/role", request.role.fitting(principal.kind));
+    let scopes = match role {
+        Some(_) => scopes_of(&mut errors, &request, &principal),
+        None => Scopes::default(),
+    };
+    let now = Utc::now();
+    let expires_at = match request.expires_at {
+        None => now + Duration::days(i64::from(lifetimes.default_days)),
+        Some(at) => {
+            if at <= now {
+                errors.check::<()>("/expires_at", Err("must be in the future".into()));
+            } else if at > now + Duration::days(i64::from(lifetimes.max_days)) {
+                errors.check::<()>(
+                    "/expires_at",
+                    Err(format!(
+                        "must be at most {} days ahead, the longest an API token lives here",
+                        lifetimes.max_days
+                    )),
+                );
+            }
+            at
         }
-    }
+    };
     errors.finish()?;
     let Some(name) = name else {
         return Err(ApiError::internal(std::io::Error::other(
@@ -155,7 +258,8 @@ pub async fn create_api_token(
             Actor::User(user) => Some(user),
             Actor::ApiToken(_) => None,
         },
-        expires_at: request.expires_at,
+        expires_at: Some(expires_at),
+        scopes: scopes.iter().collect(),
     };
     let created = db
         .acting(principal.acting(), async move |conn| {
@@ -170,7 +274,7 @@ pub async fn create_api_token(
     Ok(json_ok(
         response,
         &CreatedApiTokenResponse {
-            token: created.into(),
+            token: ApiTokenResponse::of(created, principal.kind),
             secret: issued.token,
         },
     ))
@@ -196,7 +300,7 @@ pub async fn get_api_token(
         .await?;
     Ok(json_ok(
         with_etag(HttpResponse::Ok(), found.version),
-        &ApiTokenResponse::from(found),
+        &ApiTokenResponse::of(found, principal.kind),
     ))
 }
 

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use tokio::sync::{mpsc, oneshot};
 use utoipa::IntoParams;
 
-use crate::auth::permit::{Allowed, ReadProjects};
+use crate::auth::permit::{Allowed, ReadExports};
 use crate::db::exports::{self, FigureScope};
 use crate::db::{Conn, Db};
 use crate::domain::organisation::{AccountKind, ReportLanguage};
@@ -178,7 +178,7 @@ fn signal(ready: &Ready, outcome: Result<Start, ApiError>) -> Result<(), ApiErro
 #[get("/exports/quarterly-figures")]
 pub async fn quarterly_figures(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadExports>,
     Query(query): Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();

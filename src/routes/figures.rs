@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::{FiguresBody, Query, parse_json};
-use crate::auth::permit::{Permitted, WriteProjects};
+use crate::auth::permit::{Permitted, WriteReports};
 use crate::db::monitoring::plan_refs;
 use crate::db::scope::ProjectScope;
 use crate::db::{Conn, Db};
@@ -188,7 +188,7 @@ async fn check_groups(
 pub async fn submit_figures(
     req: HttpRequest,
     db: web::Data<Db>,
-    Permitted(principal, FiguresBody(body)): Permitted<WriteProjects, FiguresBody>,
+    Permitted(principal, FiguresBody(body)): Permitted<WriteReports, FiguresBody>,
     Query(query): Query<FiguresQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency::key(&req)?;

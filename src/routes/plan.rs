@@ -12,7 +12,7 @@ use super::parts::{nest, owner_of, project_missing};
 use super::projects::ProjectResponse;
 use super::projects::{ProjectRequest, validate};
 use super::{IfMatch, fresh, id_cursor, json_ok, newest_first_page, with_etag};
-use crate::auth::permit::{Allowed, Permitted, ReadPlanHistory, ReadProjects, WriteProjects};
+use crate::auth::permit::{Allowed, Permitted, ReadPlanHistory, ReadPlans, WritePlans};
 use crate::db::Db;
 use crate::db::StoreError;
 use crate::db::plan::history;
@@ -41,7 +41,7 @@ use uuid::Uuid;
 #[get("/summary")]
 pub async fn get_summary(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadPlans>,
     path: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
     let (reach, id) = (principal.reach(), path.into_inner());
@@ -69,7 +69,7 @@ pub async fn get_summary(
 #[get("/plan")]
 pub async fn get_plan(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadPlans>,
     path: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
     let (reach, id) = (principal.reach(), path.into_inner());
@@ -104,7 +104,7 @@ pub async fn get_plan(
 #[put("/plan")]
 pub async fn replace_plan(
     db: web::Data<Db>,
-    Permitted(principal, Json(body)): Permitted<WriteProjects, Json<Value>>,
+    Permitted(principal, Json(body)): Permitted<WritePlans, Json<Value>>,
     path: web::Path<ProjectId>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {

@@ -23,6 +23,6 @@ pub mod vocabulary;
 
 pub use email::Email;
 pub use ids::*;
-pub use role::{Permission, Role};
+pub use role::{Permission, Role, Scope, Scopes};
 pub mod organisation;
 pub mod origin;

@@ -13,6 +13,7 @@ diesel::table! {
         last_used_at -> Nullable<Timestamptz>,
         version -> Int8,
         created_at -> Timestamptz,
+        scopes -> Nullable<Array<Text>>,
     }
 }
 

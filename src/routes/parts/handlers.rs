@@ -143,7 +143,7 @@ fn may_read<P: Part>(principal: &Principal) -> Result<(), ApiError> {
 pub async fn list<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadPlans>,
     Query(query): Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     may_read::<P>(&principal)?;
@@ -175,7 +175,7 @@ pub async fn list<P: Part>(
 pub async fn get<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadPlans>,
 ) -> Result<HttpResponse, ApiError> {
     may_read::<P>(&principal)?;
     let project = project_of::<P>(&req)?;
@@ -194,7 +194,7 @@ pub async fn get<P: Part>(
 pub async fn create<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    Permitted(principal, Json(input)): Permitted<WriteProjects, Json<P::Input>>,
+    Permitted(principal, Json(input)): Permitted<WritePlans, Json<P::Input>>,
 ) -> Result<HttpResponse, ApiError> {
     let project = project_of::<P>(&req)?;
     let org = principal.organisation_id;
@@ -220,7 +220,7 @@ pub enum Change<I> {
 pub async fn write<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
+    principal: Allowed<WritePlans>,
     expected: Precondition,
     change: Change<P::Input>,
 ) -> Result<HttpResponse, ApiError> {
@@ -259,7 +259,7 @@ pub fn merge_patch<P: Part>(
 pub async fn replace<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    Permitted(principal, Json(input)): Permitted<WriteProjects, Json<P::Input>>,
+    Permitted(principal, Json(input)): Permitted<WritePlans, Json<P::Input>>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     write::<P>(req, db, principal, expected, Change::Replace(input)).await
@@ -268,7 +268,7 @@ pub async fn replace<P: Part>(
 pub async fn patch<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    Permitted(principal, Json(patch)): Permitted<WriteProjects, Json<serde_json::Value>>,
+    Permitted(principal, Json(patch)): Permitted<WritePlans, Json<serde_json::Value>>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     write::<P>(req, db, principal, expected, Change::Patch(patch)).await
@@ -277,7 +277,7 @@ pub async fn patch<P: Part>(
 pub async fn delete<P: Part>(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
+    principal: Allowed<WritePlans>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let project = project_of::<P>(&req)?;

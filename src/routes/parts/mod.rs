@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::{Json, Query};
 use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
-use crate::auth::permit::{Allowed, Permitted, ReadProjects, WriteProjects};
+use crate::auth::permit::{Allowed, Permitted, ReadPlans, WritePlans};
 use crate::db::Db;
 pub use crate::db::plan::{LineScope, Lines, Meta};
 use crate::db::scope::{OrgScope, ProjectScope};

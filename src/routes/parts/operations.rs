@@ -16,7 +16,7 @@ macro_rules! part_operations {
             use super::*;
             use actix_web::{HttpRequest, HttpResponse, web};
 
-            use $crate::auth::permit::{Allowed, Permitted, ReadProjects, WriteProjects};
+            use $crate::auth::permit::{Allowed, Permitted, ReadPlans, WritePlans};
             use $crate::db::Db;
             use $crate::error::ApiError;
             use $crate::routes::IfMatch;
@@ -46,7 +46,7 @@ macro_rules! part_operations {
             pub async fn list(
                 req: HttpRequest,
                 db: web::Data<Db>,
-                principal: Allowed<ReadProjects>,
+                principal: Allowed<ReadPlans>,
                 query: Query<ListQuery>,
             ) -> Result<HttpResponse, ApiError> {
                 handlers::list::<P>(req, db, principal, query).await
@@ -67,7 +67,7 @@ macro_rules! part_operations {
             pub async fn create(
                 req: HttpRequest,
                 db: web::Data<Db>,
-                body: Permitted<WriteProjects, Json<Input>>,
+                body: Permitted<WritePlans, Json<Input>>,
             ) -> Result<HttpResponse, ApiError> {
                 handlers::create::<P>(req, db, body).await
             }
@@ -85,7 +85,7 @@ macro_rules! part_operations {
             pub async fn get(
                 req: HttpRequest,
                 db: web::Data<Db>,
-                principal: Allowed<ReadProjects>,
+                principal: Allowed<ReadPlans>,
             ) -> Result<HttpResponse, ApiError> {
                 handlers::get::<P>(req, db, principal).await
             }
@@ -104,7 +104,7 @@ macro_rules! part_operations {
             pub async fn replace(
                 req: HttpRequest,
                 db: web::Data<Db>,
-                body: Permitted<WriteProjects, Json<Input>>,
+                body: Permitted<WritePlans, Json<Input>>,
                 if_match: IfMatch,
             ) -> Result<HttpResponse, ApiError> {
                 handlers::replace::<P>(req, db, body, if_match).await
@@ -130,7 +130,7 @@ macro_rules! part_operations {
             pub async fn update(
                 req: HttpRequest,
                 db: web::Data<Db>,
-                body: Permitted<WriteProjects, Json<serde_json::Value>>,
+                body: Permitted<WritePlans, Json<serde_json::Value>>,
                 if_match: IfMatch,
             ) -> Result<HttpResponse, ApiError> {
                 handlers::patch::<P>(req, db, body, if_match).await
@@ -149,7 +149,7 @@ macro_rules! part_operations {
             pub async fn delete(
                 req: HttpRequest,
                 db: web::Data<Db>,
-                principal: Allowed<WriteProjects>,
+                principal: Allowed<WritePlans>,
                 if_match: IfMatch,
             ) -> Result<HttpResponse, ApiError> {
                 handlers::delete::<P>(req, db, principal, if_match).await

@@ -10,7 +10,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use super::extract::{Json, Query};
 use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
 use crate::auth::Principal;
-use crate::auth::permit::{Allowed, DeleteProjects, Permitted, ReadProjects, WriteProjects};
+use crate::auth::permit::{Allowed, DeleteProjects, Permitted, ReadPlans, WritePlans};
 use crate::db::Db;
 use crate::domain::ProjectId;
 use crate::domain::project::ProjectStatus;
@@ -32,7 +32,7 @@ fn project_response(response: actix_web::HttpResponseBuilder, project: Project) 
 #[get("/projects")]
 pub async fn list_projects(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadPlans>,
     Query(query): Query<ListProjectsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageParams {
@@ -78,7 +78,7 @@ pub async fn list_projects(
 #[post("/projects")]
 pub async fn create_project(
     db: web::Data<Db>,
-    Permitted(principal, Json(request)): Permitted<WriteProjects, Json<ProjectRequest>>,
+    Permitted(principal, Json(request)): Permitted<WritePlans, Json<ProjectRequest>>,
 ) -> Result<HttpResponse, ApiError> {
     let fields = validate(request)?;
     let org = principal.organisation_id;
@@ -112,7 +112,7 @@ pub async fn create_project(
 #[get("")]
 pub async fn get_project(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadPlans>,
     path: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
     let (reach, id) = (principal.reach(), path.into_inner());
@@ -167,7 +167,7 @@ async fn write(
 #[put("")]
 pub async fn replace_project(
     db: web::Data<Db>,
-    Permitted(principal, Json(request)): Permitted<WriteProjects, Json<ProjectRequest>>,
+    Permitted(principal, Json(request)): Permitted<WritePlans, Json<ProjectRequest>>,
     path: web::Path<ProjectId>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
@@ -194,7 +194,7 @@ pub async fn replace_project(
 #[patch("")]
 pub async fn update_project(
     db: web::Data<Db>,
-    Permitted(principal, Json(request)): Permitted<WriteProjects, Json<UpdateProjectRequest>>,
+    Permitted(principal, Json(request)): Permitted<WritePlans, Json<UpdateProjectRequest>>,
     path: web::Path<ProjectId>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {

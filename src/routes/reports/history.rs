@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{QuarterlyReport, existing, quarter_of, report_body};
-use crate::auth::permit::{Allowed, ReadProjects};
+use crate::auth::permit::{Allowed, ReadReports};
 use crate::db::Db;
 use crate::domain::ProjectId;
 use crate::error::ApiError;
@@ -42,7 +42,7 @@ pub struct ReportEventList {
 #[get("/revisions")]
 pub async fn list_revisions(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadReports>,
     path: web::Path<(ProjectId, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, raw) = path.into_inner();
@@ -80,7 +80,7 @@ pub async fn list_revisions(
 #[get("/revisions/{revision}")]
 pub async fn get_revision(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadReports>,
     path: web::Path<(ProjectId, String, i32)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, raw, revision) = path.into_inner();
@@ -120,7 +120,7 @@ pub async fn get_revision(
 #[get("/events")]
 pub async fn list_events(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadReports>,
     path: web::Path<(ProjectId, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, raw) = path.into_inner();

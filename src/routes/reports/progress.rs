@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 
-use crate::auth::permit::{Allowed, ReadProjects};
+use crate::auth::permit::{Allowed, ReadReports};
 use crate::db::Db;
 use crate::db::scope::ProjectScope;
 use crate::domain::ProjectId;
@@ -38,7 +38,7 @@ pub struct ProgressQuery {
 #[get("/progress")]
 pub async fn get_progress(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadReports>,
     path: web::Path<ProjectId>,
     Query(query): Query<ProgressQuery>,
 ) -> Result<HttpResponse, ApiError> {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{QuarterlyReport, missing, quarter_of, respond};
-use crate::auth::permit::{Allowed, ReadProjects};
+use crate::auth::permit::{Allowed, ReadReports};
 use crate::db::Db;
 use crate::db::monitoring::worklist;
 use crate::domain::plan::Quarter;
@@ -58,7 +58,7 @@ pub struct QuarterList {
 #[get("/quarterly-reports")]
 pub async fn list_quarters(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadReports>,
     path: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
     let (reach, id) = (principal.reach(), path.into_inner());
@@ -132,7 +132,7 @@ fn statuses(
 #[get("")]
 pub async fn get_report(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadReports>,
     path: web::Path<(ProjectId, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, raw) = path.into_inner();
@@ -213,7 +213,7 @@ pub struct WorkListQuery {
 #[get("/quarterly-reports")]
 pub async fn list_work(
     db: web::Data<Db>,
-    principal: Allowed<ReadProjects>,
+    principal: Allowed<ReadReports>,
     Query(query): Query<WorkListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageParams {

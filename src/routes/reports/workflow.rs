@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::{QuarterlyReport, existing, quarter_of, respond};
 use crate::auth::Principal;
-use crate::auth::permit::{Allowed, ReopenReports, ReviewReports, WriteProjects};
+use crate::auth::permit::{Allowed, ReopenReports, ReviewReports, SubmitReports};
 use crate::db::Db;
 use crate::db::scope::ProjectScope;
 use crate::domain::ProjectId;
@@ -173,7 +173,7 @@ fn allows(state: ReportState, action: ReportAction) -> Result<(), ApiError> {
 pub async fn submit_report(
     req: HttpRequest,
     db: web::Data<Db>,
-    principal: Allowed<WriteProjects>,
+    principal: Allowed<SubmitReports>,
     path: web::Path<(ProjectId, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {

@@ -7,7 +7,7 @@ use futures_util::future::try_join3;
 
 use super::{QuarterlyReport, existing, inside, locked, missing, quarter_of, respond};
 use crate::auth::Principal;
-use crate::auth::permit::{Permitted, WriteProjects};
+use crate::auth::permit::{Permitted, WriteReports};
 use crate::db::monitoring::plan_refs;
 use crate::db::scope::ProjectScope;
 use crate::db::{Conn, Db};
@@ -228,7 +228,7 @@ enum Change {
 pub async fn put_report(
     req: HttpRequest,
     db: web::Data<Db>,
-    Permitted(principal, Json(body)): Permitted<WriteProjects, Json<ReportContent>>,
+    Permitted(principal, Json(body)): Permitted<WriteReports, Json<ReportContent>>,
     path: web::Path<(ProjectId, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (project, raw) = path.into_inner();
@@ -276,7 +276,7 @@ pub async fn put_report(
 pub async fn patch_report(
     req: HttpRequest,
     db: web::Data<Db>,
-    Permitted(principal, Json(body)): Permitted<WriteProjects, Json<serde_json::Value>>,
+    Permitted(principal, Json(body)): Permitted<WriteReports, Json<serde_json::Value>>,
     path: web::Path<(ProjectId, String)>,
     IfMatch(expected): IfMatch,
 ) -> Result<HttpResponse, ApiError> {

@@ -1,5 +1,5 @@
 //! Roles: viewers, coordinators and admins read every part; only coordinators and
-//! admins write (`Permission::WriteProjects`). A refused write is a 403 problem and
+//! admins write (`Permission::WritePlans`). A refused write is a 403 problem and
 //! stores nothing.
 
 use reqwest::Method;

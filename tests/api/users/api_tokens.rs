@@ -39,9 +39,19 @@ async fn an_api_token_secret_is_shown_once_and_acts_with_the_token_role() {
     assert_eq!(created["name"], "Intranet koppeling");
     assert_eq!(created["role"], "viewer");
     assert_eq!(created["created_by"], org.admin_id.as_str());
-    for unset in ["expires_at", "revoked_at", "last_used_at"] {
+    for unset in ["revoked_at", "last_used_at"] {
         assert!(created[unset].is_null(), "{unset}: {created}");
     }
+    // Every scope of the role, for the default lifetime of a year.
+    assert_eq!(
+        created["scopes"],
+        json!(["plans:read", "reports:read", "exports:read"])
+    );
+    let lifetime = timestamp(&created["expires_at"]) - timestamp(&created["created_at"]);
+    assert!(
+        (lifetime - chrono::Duration::days(365)).num_seconds().abs() < 60,
+        "{lifetime}"
+    );
 
     // Never shown again.
     let response = app.get(&location, &org.token).await;

@@ -10,6 +10,7 @@ mod deactivation;
 mod isolation;
 mod me;
 mod roles;
+mod scopes;
 mod validation;
 
 use std::collections::BTreeSet;
@@ -31,7 +32,7 @@ const USER_FIELDS: [&str; 7] = [
     "role",
     "updated_at",
 ];
-const TOKEN_FIELDS: [&str; 8] = [
+const TOKEN_FIELDS: [&str; 9] = [
     "created_at",
     "created_by",
     "expires_at",
@@ -40,6 +41,7 @@ const TOKEN_FIELDS: [&str; 8] = [
     "name",
     "revoked_at",
     "role",
+    "scopes",
 ];
 
 // ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ use crate::Conn;
 
 use super::{Guarded, Keyset, Page, Precondition, after_keyset};
 use crate::domain::organisation::AccountKind;
-use crate::domain::{ApiTokenId, OrganisationId, Role, UserId};
+use crate::domain::{ApiTokenId, OrganisationId, Role, Scope, Scopes, UserId};
 use crate::schema::{api_tokens, organisations};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -26,9 +26,20 @@ pub struct ApiToken {
     pub last_used_at: Option<DateTime<Utc>>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
+    /// `None` for a token made before scopes: it holds its role's.
+    pub scopes: Option<Vec<Scope>>,
 }
 
 impl ApiToken {
+    /// What the token may do within its role, in an account of `kind`.
+    pub fn scopes(&self, kind: AccountKind) -> Scopes {
+        let role = self.role.scopes(kind);
+        match &self.scopes {
+            Some(own) => own.iter().copied().collect::<Scopes>().intersect(role),
+            None => role,
+        }
+    }
+
     pub fn keyset(&self) -> Keyset {
         Keyset {
             created_at: self.created_at,
@@ -47,6 +58,7 @@ pub struct NewApiToken {
     pub secret_hash: Vec<u8>,
     pub created_by: Option<UserId>,
     pub expires_at: Option<DateTime<Utc>>,
+    pub scopes: Vec<Scope>,
 }
 
 pub async fn create(conn: &mut Conn, new: &NewApiToken) -> QueryResult<ApiToken> {
