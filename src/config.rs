@@ -75,6 +75,13 @@ pub struct Settings {
     /// (731): how long a new API token lives when its maker names no expiry, and the
     /// longest it may.
     pub api_token_lifetimes: crate::auth::api_token::Lifetimes,
+    /// `MANTELMONITOR_OUTBOUND_ALLOW_PRIVATE` (`false`): whether requests the service
+    /// sends (identity providers' keys) may go to loopback, private and link-local
+    /// addresses, and by plain http to those: an intranet's own provider, or tests.
+    pub outbound_allow_private: bool,
+    /// `MANTELMONITOR_OIDC_REFETCH_SECONDS` (10): the least time between two fetches of
+    /// one identity provider's keys, however many unknown keys its tokens name.
+    pub oidc_refetch_interval: Duration,
 }
 
 /// A rate limit: at most `requests` in any `period`, all of them at once if need be,
@@ -210,6 +217,19 @@ impl Settings {
                 ),
             });
         }
+        let outbound_allow_private = match get("MANTELMONITOR_OUTBOUND_ALLOW_PRIVATE")
+            .as_deref()
+            .map(str::trim)
+        {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "MANTELMONITOR_OUTBOUND_ALLOW_PRIVATE",
+                    problem: format!("expected `true` or `false`, got {other:?}"),
+                });
+            }
+        };
         let jwt_secret = get("MANTELMONITOR_JWT_SECRET");
         if let Some(secret) = &jwt_secret
             && secret.len() < 32
@@ -289,6 +309,13 @@ impl Settings {
             )?),
             cors_origins,
             api_token_lifetimes,
+            outbound_allow_private,
+            oidc_refetch_interval: Duration::from_secs(number(
+                "MANTELMONITOR_OIDC_REFETCH_SECONDS",
+                10,
+                1,
+                3_600,
+            )?),
         })
     }
 }

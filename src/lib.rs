@@ -16,6 +16,7 @@ pub mod exports;
 pub mod idempotency;
 pub mod monitoring;
 pub mod openapi;
+pub mod outbound;
 pub mod plan;
 pub mod routes;
 pub mod startup;

@@ -208,6 +208,10 @@ impl Application {
             &settings.jwt_audience,
             settings.token_ttl,
         );
+        let outbound = crate::outbound::Outbound::new(crate::outbound::Reach {
+            allow_private: settings.outbound_allow_private,
+        })
+        .map_err(|e| StartupError::Config(e.to_string()))?;
         let authenticator = web::Data::new(
             Authenticator::new(
                 db.clone(),
@@ -215,6 +219,12 @@ impl Application {
                 PasswordHashing::per_core(settings.password_queue_timeout),
                 RateLimits::from_settings(settings),
                 Sessions::new(settings.user_recheck),
+                crate::auth::oidc::Oidc::new(
+                    db.clone(),
+                    outbound.clone(),
+                    settings.user_recheck,
+                    settings.oidc_refetch_interval,
+                ),
             )
             .map_err(|e| StartupError::Config(e.to_string()))?,
         );
@@ -250,6 +260,7 @@ impl Application {
                 .app_data(db.clone())
                 .app_data(web::Data::new(origins.clone()))
                 .app_data(lifetimes.clone())
+                .app_data(web::Data::new(outbound.clone()))
                 .app_data(authenticator.clone())
                 .app_data(routes.clone())
                 .app_data(body_limit)

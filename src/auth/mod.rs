@@ -9,6 +9,7 @@ pub mod api_token;
 pub mod hashing;
 pub mod jwt;
 mod memory;
+pub mod oidc;
 pub mod password;
 pub mod permit;
 mod principal;

@@ -80,7 +80,7 @@ impl Principal {
     pub fn user_id(&self) -> Option<UserId> {
         match self.actor {
             Actor::User(id) => Some(id),
-            Actor::ApiToken(_) => None,
+            Actor::ApiToken(_) | Actor::IdentityProvider(_) => None,
         }
     }
 }
@@ -95,6 +95,7 @@ pub struct Authenticator {
     passwords: PasswordHashing,
     limits: RateLimits,
     sessions: Sessions,
+    oidc: super::oidc::Oidc,
 }
 
 impl Authenticator {
@@ -104,6 +105,7 @@ impl Authenticator {
         passwords: PasswordHashing,
         limits: RateLimits,
         sessions: Sessions,
+        oidc: super::oidc::Oidc,
     ) -> Result<Self, argon2::password_hash::Error> {
         let dummy_hash = password::hash(&password::generate())?;
         Ok(Self {
@@ -113,7 +115,13 @@ impl Authenticator {
             passwords,
             limits,
             sessions,
+            oidc,
         })
+    }
+
+    /// Tokens of the organisations' identity providers.
+    pub fn oidc(&self) -> &super::oidc::Oidc {
+        &self.oidc
     }
 
     pub fn keys(&self) -> &JwtKeys {
@@ -159,9 +167,14 @@ impl Authenticator {
             }
         };
         if token.starts_with(api_token::PREFIX) {
-            self.api_token(token).await
-        } else {
-            self.access_token(token).await
+            return self.api_token(token).await;
+        }
+        // Ours are HS256; any other algorithm is an identity provider's (or refused).
+        match jsonwebtoken::decode_header(token) {
+            Ok(header) if super::oidc::is_asymmetric(header.alg) => {
+                self.oidc.authenticate(token, header.alg, header.kid).await
+            }
+            _ => self.access_token(token).await,
         }
     }
 

@@ -8,7 +8,6 @@ use utoipa::ToSchema;
 
 use super::extract::{Json, Query};
 use super::{IfMatch, PageParams, encode_cursor, fresh, json_ok, with_etag};
-use crate::auth::Actor;
 use crate::auth::api_token::{self, Lifetimes};
 use crate::auth::permit::{Allowed, ManageApiTokens, Permitted};
 use crate::db::Db;
@@ -143,29 +142,16 @@ fn scopes_of(
     if asked.is_empty() {
         errors.check::<()>("/scopes", Err("must name at least one scope".into()));
     }
-    let mut seen = Scopes::default();
-    for (i, scope) in asked.iter().enumerate() {
-        let pointer = format!("/scopes/{i}");
-        let problem = if seen.contains(*scope) {
-            Some(format!("names {scope} a second time"))
-        } else if !role.contains(*scope) {
-            Some(format!(
-                "{scope} is more than the role {} may do in this account",
-                request.role
-            ))
-        } else if !held.contains(*scope) {
-            Some(format!(
-                "{scope} is more than you hold: a token cannot do more than whoever makes it"
-            ))
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            errors.check::<()>(&pointer, Err(problem));
-        }
-        seen = seen.with(*scope);
+    let (scopes, problems) = Scopes::checked(
+        asked,
+        role,
+        &format!("the role {} may do in this account", request.role),
+        held,
+    );
+    for (i, problem) in problems {
+        errors.check::<()>(&format!("/scopes/{i}"), Err(problem));
     }
-    seen
+    scopes
 }
 
 /// List API tokens
@@ -254,10 +240,7 @@ pub async fn create_api_token(
         name,
         role: request.role,
         secret_hash: issued.secret_hash,
-        created_by: match principal.actor {
-            Actor::User(user) => Some(user),
-            Actor::ApiToken(_) => None,
-        },
+        created_by: principal.user_id(),
         expires_at: Some(expires_at),
         scopes: scopes.iter().collect(),
     };

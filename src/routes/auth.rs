@@ -80,11 +80,13 @@ pub async fn create_token(
         })
         .await?
     };
-    // Always verify a hash, the user's or a dummy, so timing does not tell whether the email exists.
-    let hash = user.as_ref().map_or_else(
-        || authenticator.dummy_hash().to_string(),
-        |(_, hash, _)| hash.clone(),
-    );
+    // Always verify a hash, the user's or a dummy, so timing does not tell whether the
+    // email exists, nor whether its user signs in only through an identity provider.
+    let hash = user
+        .as_ref()
+        .map(|(_, hash, _)| hash.clone())
+        .filter(|hash| hash != crate::models::identity_provider::NO_PASSWORD)
+        .unwrap_or_else(|| authenticator.dummy_hash().to_string());
     let verified = authenticator
         .passwords()
         .verify(request.password, hash)

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod figures;
 pub mod funder_links;
 pub mod health;
+pub mod identity_providers;
 pub mod merge_patch;
 pub mod organisation;
 pub mod parts;
@@ -92,6 +93,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(api_tokens::create_api_token)
             .service(api_tokens::get_api_token)
             .service(api_tokens::revoke_api_token)
+            .service(identity_providers::list_identity_providers)
+            .service(identity_providers::create_identity_provider)
+            .service(identity_providers::get_identity_provider)
+            .service(identity_providers::replace_identity_provider)
+            .service(identity_providers::update_identity_provider)
+            .service(identity_providers::delete_identity_provider)
             .service(funder_links::list_funder_links)
             .service(funder_links::create_funder_link)
             .service(funder_links::get_funder_link)

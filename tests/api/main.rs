@@ -16,6 +16,7 @@ mod figures_strict;
 mod figures_values;
 mod funders;
 mod merge_patch;
+mod oidc;
 mod openapi;
 mod openapi_types;
 mod operations;

@@ -1,6 +1,6 @@
 //! The vocabulary of the organisation-wide audit trail.
 
-use crate::{ApiTokenId, OrganisationId, UserId};
+use crate::{ApiTokenId, IdentityProviderId, OrganisationId, UserId};
 
 /// Who acts, for which organisation: what a write records in the histories.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +14,9 @@ pub struct Acting {
 pub enum Actor {
     User(UserId),
     ApiToken(ApiTokenId),
+    /// A service client of an identity provider (a client-credentials token), or the
+    /// provider making a user just in time.
+    IdentityProvider(IdentityProviderId),
 }
 
 impl Actor {
@@ -22,6 +25,7 @@ impl Actor {
         match self {
             Actor::User(id) => format!("user:{id}"),
             Actor::ApiToken(id) => format!("api_token:{id}"),
+            Actor::IdentityProvider(id) => format!("identity_provider:{id}"),
         }
     }
 }
@@ -39,5 +43,7 @@ text_enum!(
         Project => "project",
         /// A funder in the funder register.
         Funder => "funder",
+        /// An identity provider the organisation trusts.
+        IdentityProvider => "identity_provider",
     }
 );

@@ -70,3 +70,7 @@ id_type!(
     /// A project's link to a partner of the register (`project_partners`).
     ProjectPartnerId
 );
+id_type!(
+    /// An organisation's identity provider: an OpenID issuer whose tokens it trusts.
+    IdentityProviderId
+);

@@ -12,6 +12,7 @@ pub mod email;
 pub mod export;
 pub mod funder_link;
 pub mod idempotency;
+pub mod identity;
 pub mod ids;
 pub mod plan;
 pub mod project;

@@ -161,6 +161,35 @@ impl Scopes {
             .filter(move |s| self.contains(*s))
     }
 
+    /// The scopes `asked` as a set, each checked: named once, within `allowed` (what the
+    /// role or account may do, `why_not_allowed` saying so), within `held` (what the
+    /// caller holds). The problems by index in `asked`.
+    pub fn checked(
+        asked: &[Scope],
+        allowed: Scopes,
+        why_not_allowed: &str,
+        held: Scopes,
+    ) -> (Scopes, Vec<(usize, String)>) {
+        let mut seen = Scopes::default();
+        let mut problems = Vec::new();
+        for (i, scope) in asked.iter().enumerate() {
+            if seen.contains(*scope) {
+                problems.push((i, format!("names {scope} a second time")));
+            } else if !allowed.contains(*scope) {
+                problems.push((i, format!("{scope} is more than {why_not_allowed}")));
+            } else if !held.contains(*scope) {
+                problems.push((
+                    i,
+                    format!(
+                        "{scope} is more than you hold: nothing made can do more than its maker"
+                    ),
+                ));
+            }
+            seen = seen.with(*scope);
+        }
+        (seen, problems)
+    }
+
     const fn bit(scope: Scope) -> u16 {
         1 << scope as u16
     }
@@ -376,6 +405,28 @@ mod tests {
             set.intersect([Scope::PlansRead].into_iter().collect()),
             [Scope::PlansRead].into_iter().collect()
         );
+    }
+
+    #[test]
+    fn asked_scopes_are_checked_once_each_against_what_is_allowed_and_held() {
+        use Scope::*;
+        let allowed: Scopes = [PlansRead, PlansWrite, ReportsRead].into_iter().collect();
+        let held: Scopes = [PlansRead, ReportsRead].into_iter().collect();
+        let (set, problems) = Scopes::checked(
+            &[PlansRead, PlansRead, Admin, PlansWrite, ReportsRead],
+            allowed,
+            "the role viewer may do",
+            held,
+        );
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            [PlansRead, PlansWrite, ReportsRead, Admin]
+        );
+        let at: Vec<usize> = problems.iter().map(|(i, _)| *i).collect();
+        assert_eq!(at, [1, 2, 3]);
+        assert!(problems[0].1.contains("second time"));
+        assert!(problems[1].1.contains("the role viewer may do"));
+        assert!(problems[2].1.contains("more than you hold"));
     }
 
     #[test]

@@ -142,6 +142,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    identity_providers (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        name -> Text,
+        issuer -> Text,
+        audience -> Text,
+        jwks_uri -> Nullable<Text>,
+        user_claim -> Text,
+        roles_claim -> Nullable<Text>,
+        role_mapping -> Jsonb,
+        default_role -> Nullable<Text>,
+        create_users -> Bool,
+        service_clients -> Bool,
+        service_scopes -> Array<Text>,
+        active -> Bool,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     organisations (id) {
         id -> Uuid,
         name -> Text,
@@ -372,6 +394,8 @@ diesel::table! {
         version -> Int8,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        identity_provider_id -> Nullable<Uuid>,
+        external_subject -> Nullable<Text>,
     }
 }
 
@@ -379,6 +403,7 @@ diesel::joinable!(api_tokens -> organisations (organisation_id));
 diesel::joinable!(audit_events -> organisations (organisation_id));
 diesel::joinable!(funders -> organisations (organisation_id));
 diesel::joinable!(idempotency_keys -> organisations (organisation_id));
+diesel::joinable!(identity_providers -> organisations (organisation_id));
 diesel::joinable!(partners -> organisations (organisation_id));
 diesel::joinable!(plan_changes -> organisations (organisation_id));
 diesel::joinable!(projects -> organisations (organisation_id));
@@ -394,6 +419,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     funder_links,
     funders,
     idempotency_keys,
+    identity_providers,
     organisations,
     partners,
     plan_changes,

@@ -260,10 +260,11 @@ pub async fn create_sample(
 }
 
 /// Resources with PUT and PATCH that the part service does not serve: their own
-/// handlers, with tests of their own (`projects.rs`, `reports/`).
-const NOT_PARTS: [&str; 2] = [
+/// handlers, with tests of their own (`projects.rs`, `reports/`, `oidc/`).
+const NOT_PARTS: [&str; 3] = [
     "/api/v1/projects",
     "/api/v1/projects/{project_id}/quarterly-reports",
+    "/api/v1/identity-providers",
 ];
 
 /// A part registered without an entry in the table would go untested: every listable

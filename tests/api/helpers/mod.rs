@@ -236,6 +236,8 @@ pub fn test_settings() -> Settings {
     settings.workers = 1;
     settings.db_pool_size = 4;
     settings.jwt_secret = Some(JWT_SECRET.into());
+    // The tests' identity providers listen on loopback.
+    settings.outbound_allow_private = true;
     settings
 }
 

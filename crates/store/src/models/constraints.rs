@@ -18,6 +18,11 @@ pub fn describe(constraint: &str) -> Option<(&'static str, &'static str)> {
         "organisations_name_length" => ("/name", "must be 1 to 200 characters"),
         "organisations_report_language_known" => ("/report_language", "must be nl or en"),
         "api_tokens_name_length" => ("/name", "must be 1 to 100 characters"),
+        "identity_providers_issuer_unique" => (
+            "/issuer",
+            "is registered already: an issuer belongs to one account",
+        ),
+        "identity_providers_name_length" => ("/name", "must be 1 to 100 characters"),
         "projects_name_length" => ("/name", "must be 1 to 200 characters"),
         "projects_summary_length" => ("/summary", "must be at most 4000 characters"),
         "projects_rationale_length" => ("/rationale", "must be at most 20000 characters"),

@@ -7,6 +7,7 @@ pub mod api_token;
 pub mod audit;
 pub mod constraints;
 pub mod funder_link;
+pub mod identity_provider;
 pub mod organisation;
 pub mod project;
 pub mod user;
