@@ -82,6 +82,12 @@ pub struct Settings {
     /// `MANTELMONITOR_OIDC_REFETCH_SECONDS` (10): the least time between two fetches of
     /// one identity provider's keys, however many unknown keys its tokens name.
     pub oidc_refetch_interval: Duration,
+    /// `MANTELMONITOR_WEBHOOK_POLL_MS` (1000), `MANTELMONITOR_WEBHOOK_RETRY_BASE_MS`
+    /// (10000), `MANTELMONITOR_WEBHOOK_GIVE_UP_SECONDS` (259200: three days) and
+    /// `MANTELMONITOR_OVERDUE_CHECK_SECONDS` (300): how the webhook worker paces itself;
+    /// `MANTELMONITOR_WEBHOOK_DELIVERY=false` keeps deliveries pending (a contract run that
+    /// must not call the addresses it generates).
+    pub webhooks: crate::webhooks::Pace,
 }
 
 /// A rate limit: at most `requests` in any `period`, all of them at once if need be,
@@ -217,19 +223,18 @@ impl Settings {
                 ),
             });
         }
-        let outbound_allow_private = match get("MANTELMONITOR_OUTBOUND_ALLOW_PRIVATE")
-            .as_deref()
-            .map(str::trim)
-        {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
-            Some(other) => {
-                return Err(ConfigError {
-                    name: "MANTELMONITOR_OUTBOUND_ALLOW_PRIVATE",
+        let flag = |name: &'static str, default: bool| -> Result<bool, ConfigError> {
+            match get(name).as_deref().map(str::trim) {
+                None => Ok(default),
+                Some("false") | Some("0") | Some("off") => Ok(false),
+                Some("true") | Some("1") | Some("on") => Ok(true),
+                Some(other) => Err(ConfigError {
+                    name,
                     problem: format!("expected `true` or `false`, got {other:?}"),
-                });
+                }),
             }
         };
+        let outbound_allow_private = flag("MANTELMONITOR_OUTBOUND_ALLOW_PRIVATE", false)?;
         let jwt_secret = get("MANTELMONITOR_JWT_SECRET");
         if let Some(secret) = &jwt_secret
             && secret.len() < 32
@@ -310,6 +315,33 @@ impl Settings {
             cors_origins,
             api_token_lifetimes,
             outbound_allow_private,
+            webhooks: crate::webhooks::Pace {
+                deliver: flag("MANTELMONITOR_WEBHOOK_DELIVERY", true)?,
+                poll: Duration::from_millis(number(
+                    "MANTELMONITOR_WEBHOOK_POLL_MS",
+                    1_000,
+                    50,
+                    60_000,
+                )?),
+                retry_base: Duration::from_millis(number(
+                    "MANTELMONITOR_WEBHOOK_RETRY_BASE_MS",
+                    10_000,
+                    10,
+                    3_600_000,
+                )?),
+                give_up_after: Duration::from_secs(number(
+                    "MANTELMONITOR_WEBHOOK_GIVE_UP_SECONDS",
+                    259_200,
+                    1,
+                    2_592_000,
+                )?),
+                overdue_every: Duration::from_secs(number(
+                    "MANTELMONITOR_OVERDUE_CHECK_SECONDS",
+                    300,
+                    1,
+                    86_400,
+                )?),
+            },
             oidc_refetch_interval: Duration::from_secs(number(
                 "MANTELMONITOR_OIDC_REFETCH_SECONDS",
                 10,

@@ -21,3 +21,4 @@ pub mod plan;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;

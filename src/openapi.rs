@@ -40,6 +40,7 @@ a 429 carries `Retry-After` and the IETF draft's `RateLimit-Policy` and `RateLim
         (name = "organisation", description = "The caller's own account: an organisation, or a funder account."),
         (name = "users", description = "Users of the account."),
         (name = "api-tokens", description = "Tokens for the organisation's integrations."),
+        (name = "webhooks", description = "Events pushed to the account's endpoints (Standard Webhooks 1.0: signed, retried, logged) or polled from the change feed (`GET /api/v1/events`)."),
         (name = "identity-providers", description = "The identity providers (OpenID Connect) whose tokens sign the account's users in, and its service clients."),
         (name = "funder-links", description = "Consent from both sides: an organisation links an entry of its funder register to a funder account, which accepts or refuses; either side ends the link."),
         (name = "projects", description = "Projects and their plan basics."),

@@ -60,6 +60,26 @@ impl Outbound {
             .await
             .map_err(|e| describe(&e))
     }
+
+    /// A POST of `body` as JSON to `url` with `headers`: the status, or why there was none.
+    pub async fn post_json(
+        &self,
+        url: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> Result<u16, String> {
+        let url = check(url, self.reach)?;
+        let mut request = self
+            .client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let response = request.send().await.map_err(|e| describe(&e))?;
+        Ok(response.status().as_u16())
+    }
 }
 
 fn describe(error: &reqwest::Error) -> String {

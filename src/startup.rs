@@ -253,6 +253,11 @@ impl Application {
         origins.keep_fresh(db.clone());
         let db = web::Data::new(db);
         let lifetimes = web::Data::new(settings.api_token_lifetimes);
+        let system =
+            db::SystemDb::new(connections, settings.db_timeout).map_err(StartupError::Config)?;
+        let worker = crate::webhooks::Worker::new(system, outbound.clone(), settings.webhooks);
+        worker.start();
+        let worker = web::Data::from(worker);
         let body_limit = BodyLimit(settings.max_body_bytes);
         let figures_limit = FiguresLimit(settings.max_figures_bytes);
         let server = HttpServer::new(move || {
@@ -261,6 +266,7 @@ impl Application {
                 .app_data(web::Data::new(origins.clone()))
                 .app_data(lifetimes.clone())
                 .app_data(web::Data::new(outbound.clone()))
+                .app_data(worker.clone())
                 .app_data(authenticator.clone())
                 .app_data(routes.clone())
                 .app_data(body_limit)

@@ -99,14 +99,47 @@ fn service_scope_list() -> utoipa::openapi::schema::Array {
 /// What an identity provider's PATCH may hold.
 pub type IdentityProviderPatch = MergePatch<IdentityProviderInput>;
 
-/// An identity provider the account trusts.
+/// An identity provider the account trusts: its settings as `IdentityProviderInput`
+/// describes them, with its id and times.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IdentityProviderResponse {
     pub id: IdentityProviderId,
-    #[serde(flatten)]
-    pub settings: IdentityProviderInput,
+    pub name: String,
+    pub issuer: String,
+    pub audience: String,
+    pub jwks_uri: Option<String>,
+    pub user_claim: UserClaim,
+    pub roles_claim: Option<String>,
+    pub role_mapping: Vec<RoleRule>,
+    pub default_role: Option<Role>,
+    pub create_users: bool,
+    pub service_clients: bool,
+    pub service_scopes: Vec<Scope>,
+    pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl From<IdentityProvider> for IdentityProviderResponse {
+    fn from(p: IdentityProvider) -> Self {
+        Self {
+            id: p.id,
+            name: p.name,
+            issuer: p.issuer,
+            audience: p.audience,
+            jwks_uri: p.jwks_uri,
+            user_claim: p.user_claim,
+            roles_claim: p.roles_claim,
+            role_mapping: p.role_mapping.0,
+            default_role: p.default_role,
+            create_users: p.create_users,
+            service_clients: p.service_clients,
+            service_scopes: p.service_scopes,
+            active: p.active,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
 }
 
 /// One page of identity providers.
@@ -118,31 +151,29 @@ pub struct IdentityProviderList {
 }
 
 fn input_of(p: IdentityProvider) -> IdentityProviderInput {
+    let r = IdentityProviderResponse::from(p);
     IdentityProviderInput {
-        name: p.name,
-        issuer: p.issuer,
-        audience: p.audience,
-        jwks_uri: p.jwks_uri,
-        user_claim: p.user_claim,
-        roles_claim: p.roles_claim,
-        role_mapping: p.role_mapping.0,
-        default_role: p.default_role,
-        create_users: p.create_users,
-        service_clients: p.service_clients,
-        service_scopes: p.service_scopes,
-        active: p.active,
+        name: r.name,
+        issuer: r.issuer,
+        audience: r.audience,
+        jwks_uri: r.jwks_uri,
+        user_claim: r.user_claim,
+        roles_claim: r.roles_claim,
+        role_mapping: r.role_mapping,
+        default_role: r.default_role,
+        create_users: r.create_users,
+        service_clients: r.service_clients,
+        service_scopes: r.service_scopes,
+        active: r.active,
     }
 }
 
 fn response_of(p: IdentityProvider) -> HttpResponse {
     let version = p.version;
-    let body = IdentityProviderResponse {
-        id: p.id,
-        created_at: p.created_at,
-        updated_at: p.updated_at,
-        settings: input_of(p),
-    };
-    json_ok(with_etag(HttpResponse::Ok(), version), &body)
+    json_ok(
+        with_etag(HttpResponse::Ok(), version),
+        &IdentityProviderResponse::from(p),
+    )
 }
 
 /// The input checked for the caller's account: every problem at once, or the settings
@@ -270,12 +301,7 @@ pub async fn list_identity_providers(
         items: found
             .items
             .into_iter()
-            .map(|p| IdentityProviderResponse {
-                id: p.id,
-                created_at: p.created_at,
-                updated_at: p.updated_at,
-                settings: input_of(p),
-            })
+            .map(IdentityProviderResponse::from)
             .collect(),
     };
     Ok(json_ok(HttpResponse::Ok(), &body))

@@ -21,6 +21,7 @@ pub mod projects;
 pub mod reports;
 pub mod users;
 pub mod vocabularies;
+pub mod webhooks;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder};
@@ -99,6 +100,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(identity_providers::replace_identity_provider)
             .service(identity_providers::update_identity_provider)
             .service(identity_providers::delete_identity_provider)
+            .service(webhooks::list_webhooks)
+            .service(webhooks::create_webhook)
+            .service(webhooks::get_webhook)
+            .service(webhooks::replace_webhook)
+            .service(webhooks::update_webhook)
+            .service(webhooks::delete_webhook)
+            .service(webhooks::rotate_webhook_secret)
+            .service(webhooks::list_webhook_deliveries)
+            .service(webhooks::redeliver_webhook)
+            .service(webhooks::read_change_feed)
             .service(funder_links::list_funder_links)
             .service(funder_links::create_funder_link)
             .service(funder_links::get_funder_link)

@@ -35,3 +35,4 @@ mod transactions;
 mod unchanged;
 mod users;
 mod vocabularies;
+mod webhooks;

@@ -239,7 +239,7 @@ fn every_patch_body_is_the_merge_patch_of_what_the_resource_takes() {
             }
         }
     }
-    assert_eq!(patches, 16, "PATCH operations");
+    assert_eq!(patches, 17, "PATCH operations");
 }
 
 #[test]

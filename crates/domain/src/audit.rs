@@ -45,5 +45,7 @@ text_enum!(
         Funder => "funder",
         /// An identity provider the organisation trusts.
         IdentityProvider => "identity_provider",
+        /// A webhook endpoint.
+        WebhookEndpoint => "webhook_endpoint",
     }
 );

@@ -74,3 +74,7 @@ id_type!(
     /// An organisation's identity provider: an OpenID issuer whose tokens it trusts.
     IdentityProviderId
 );
+id_type!(
+    /// A webhook endpoint of an account.
+    WebhookEndpointId
+);

@@ -9,6 +9,7 @@
 mod macros;
 pub mod audit;
 pub mod email;
+pub mod event;
 pub mod export;
 pub mod funder_link;
 pub mod idempotency;

@@ -65,3 +65,8 @@ diesel::define_sql_function! {
     /// role's policies.
     fn app_funder_projects() -> diesel::sql_types::Uuid;
 }
+
+diesel::define_sql_function! {
+    /// The oldest transaction still running: the change feed reads events of older ones.
+    fn app_events_horizon() -> BigInt;
+}

@@ -61,6 +61,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    events (id) {
+        id -> Int8,
+        uid -> Uuid,
+        organisation_id -> Uuid,
+        txid -> Int8,
+        #[sql_name = "type"]
+        type_ -> Text,
+        subject -> Text,
+        data -> Jsonb,
+        occurred_at -> Timestamptz,
+        once -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     fund_application_budget_lines (fund_application_id, budget_line_id) {
         organisation_id -> Uuid,
         project_id -> Uuid,
@@ -399,8 +414,57 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Int8,
+        organisation_id -> Uuid,
+        delivery_id -> Int8,
+        at -> Timestamptz,
+        status_code -> Nullable<Int4>,
+        error -> Nullable<Text>,
+        duration_ms -> Int4,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Int8,
+        organisation_id -> Uuid,
+        endpoint_id -> Uuid,
+        event_id -> Int8,
+        subject -> Text,
+        state -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_status -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        url -> Text,
+        description -> Nullable<Text>,
+        events -> Array<Text>,
+        active -> Bool,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_until -> Nullable<Timestamptz>,
+        disabled_reason -> Nullable<Text>,
+        failing_since -> Nullable<Timestamptz>,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(api_tokens -> organisations (organisation_id));
 diesel::joinable!(audit_events -> organisations (organisation_id));
+diesel::joinable!(events -> organisations (organisation_id));
 diesel::joinable!(funders -> organisations (organisation_id));
 diesel::joinable!(idempotency_keys -> organisations (organisation_id));
 diesel::joinable!(identity_providers -> organisations (organisation_id));
@@ -408,12 +472,16 @@ diesel::joinable!(partners -> organisations (organisation_id));
 diesel::joinable!(plan_changes -> organisations (organisation_id));
 diesel::joinable!(projects -> organisations (organisation_id));
 diesel::joinable!(users -> organisations (organisation_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::joinable!(webhook_deliveries -> events (event_id));
+diesel::joinable!(webhook_endpoints -> organisations (organisation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     audit_events,
     budget_lines,
     evaluation_moments,
+    events,
     fund_application_budget_lines,
     fund_applications,
     funder_links,
@@ -435,4 +503,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     targets,
     translation_costs,
     users,
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_endpoints,
 );

@@ -260,11 +260,12 @@ pub async fn create_sample(
 }
 
 /// Resources with PUT and PATCH that the part service does not serve: their own
-/// handlers, with tests of their own (`projects.rs`, `reports/`, `oidc/`).
-const NOT_PARTS: [&str; 3] = [
+/// handlers, with tests of their own (`projects.rs`, `reports/`, `oidc/`, `webhooks/`).
+const NOT_PARTS: [&str; 4] = [
     "/api/v1/projects",
     "/api/v1/projects/{project_id}/quarterly-reports",
     "/api/v1/identity-providers",
+    "/api/v1/webhooks",
 ];
 
 /// A part registered without an entry in the table would go untested: every listable

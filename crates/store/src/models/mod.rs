@@ -11,6 +11,7 @@ pub mod identity_provider;
 pub mod organisation;
 pub mod project;
 pub mod user;
+pub mod webhook;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;

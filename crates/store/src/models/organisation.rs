@@ -103,3 +103,14 @@ pub async fn allowed_origins(conn: &mut Conn) -> QueryResult<Vec<String>> {
         .await?;
     Ok(rows.into_iter().map(|r| r.origin).collect())
 }
+
+/// Every organisation (not funder accounts), for the system's own rounds (the overdue
+/// check).
+pub async fn organisation_ids(conn: &mut Conn) -> QueryResult<Vec<OrganisationId>> {
+    organisations::table
+        .filter(organisations::kind.eq(AccountKind::Organisation))
+        .order(organisations::id)
+        .select(organisations::id)
+        .load(conn)
+        .await
+}
