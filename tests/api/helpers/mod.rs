@@ -349,6 +349,31 @@ async fn serve(database: String, adjust: impl FnOnce(&mut Settings)) -> TestApp 
     }
 }
 
+/// A second service process on a test's database, stopped when dropped.
+pub struct SecondProcess(actix_web::dev::ServerHandle);
+
+impl Drop for SecondProcess {
+    fn drop(&mut self) {
+        drop(self.0.stop(false));
+    }
+}
+
+impl TestApp {
+    /// Another server on this test's database, as a second process of the service would
+    /// be (its own pools, its own background workers).
+    pub async fn second_process(&self, adjust: impl FnOnce(&mut Settings)) -> SecondProcess {
+        let mut settings = test_settings();
+        settings.database_url = Some(self.database_url.clone());
+        adjust(&mut settings);
+        let app = Application::build(&settings, &self.connections, JWT_SECRET.as_bytes())
+            .await
+            .expect("build the second application");
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        SecondProcess(handle)
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Sends the stop command at once; the future only reports completion.

@@ -284,3 +284,28 @@ async fn endpoints_are_checked_and_nothing_is_stored_when_one_is_wrong() {
         .await;
     problem(response, 403).await;
 }
+
+/// Two service processes on one database, both delivering: every event arrives once.
+#[tokio::test]
+async fn with_two_processes_each_event_is_delivered_once() {
+    let fast = |s: &mut mantelmonitor::config::Settings| {
+        s.webhooks.poll = Duration::from_millis(20);
+        s.webhooks.retry_base = Duration::from_millis(100);
+    };
+    let app = crate::helpers::spawn_app_with(fast).await;
+    let _second = app.second_process(fast).await;
+    let org = app.tenant("Steunpunt Dubbel").await;
+    let receiver = Receiver::start(200).await;
+    subscribe(&app, &org, &receiver.url, &["plan.changed"]).await;
+    for i in 0..20 {
+        new_project(&app, &org.token, &format!("Project {i}")).await;
+    }
+    let got = receiver.wait_for(20).await;
+    // A moment more, for a double that would come late.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let all = receiver.accepted();
+    let ids: std::collections::BTreeSet<&str> = all.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(got.len(), 20);
+    assert_eq!(all.len(), 20, "no event twice");
+    assert_eq!(ids.len(), 20);
+}
