@@ -70,7 +70,7 @@ macro_rules! plan_parts {
             pub project: $crate::routes::projects::ProjectRequest,
             $(
                 $($doc)*
-                #[schema(value_type = Option<Vec<document_lines::$name>>)]
+                #[schema(value_type = Vec<document_lines::$name>, required = false)]
                 pub $name: Option<Vec<serde_json::Value>>,
             )*
         }

@@ -20,13 +20,34 @@ use crate::routes::extract::parse_json;
 use crate::routes::parts::project_scope;
 use crate::routes::{fresh, parse_if_match};
 
-/// Why a report is returned or reopened.
+/// A note with a submission or an acceptance.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionRequest {
-    /// Required to return or reopen; 1 to 4000 characters.
-    #[schema(example = "The reach per target group is missing.", max_length = 4000)]
+    /// 1 to 4000 characters, not only spaces.
+    #[schema(
+        example = "The reach per target group is missing.",
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"\S"
+    )]
     pub reason: Option<String>,
+}
+
+/// Why a report is returned or reopened (the body of those two moves, as documented; it
+/// is read as an [`ActionRequest`], whose missing reason is then the 422).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documents the body; never built
+pub struct ReasonRequest {
+    /// 1 to 4000 characters, not only spaces.
+    #[schema(
+        example = "The reach per target group is missing.",
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"\S"
+    )]
+    pub reason: String,
 }
 
 /// One move of the workflow, as the four handlers below call it: `If-Match` is optional,
@@ -110,7 +131,9 @@ async fn review_as_funder(
 /// The reason in an action's body (which may be empty), checked; required for the
 /// moves that need one.
 fn reason(body: &[u8], action: ReportAction) -> Result<Option<String>, ApiError> {
-    let request: ActionRequest = if body.iter().all(u8::is_ascii_whitespace) {
+    // No body, or JSON null, as the document allows for the moves without a reason.
+    let trimmed = body.trim_ascii();
+    let request: ActionRequest = if trimmed.is_empty() || trimmed == b"null" {
         ActionRequest { reason: None }
     } else {
         parse_json(body)?
@@ -237,7 +260,7 @@ pub async fn accept_report(
         ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
         ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
     ),
-    request_body = ActionRequest,
+    request_body = ReasonRequest,
     responses((status = 200, description = "Returned.", body = QuarterlyReport, headers(("ETag" = String))))
 )]
 #[post("/return")]
@@ -271,7 +294,7 @@ pub async fn return_report(
         ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
         ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
     ),
-    request_body = ActionRequest,
+    request_body = ReasonRequest,
     responses((status = 200, description = "Reopened.", body = QuarterlyReport, headers(("ETag" = String))))
 )]
 #[post("/reopen")]
