@@ -44,6 +44,10 @@ a 429 carries `Retry-After` and the IETF draft's `RateLimit-Policy` and `RateLim
         (name = "identity-providers", description = "The identity providers (OpenID Connect) whose tokens sign the account's users in, and its service clients."),
         (name = "funder-links", description = "Consent from both sides: an organisation links an entry of its funder register to a funder account, which accepts or refuses; either side ends the link."),
         (name = "projects", description = "Projects and their plan basics."),
+        (name = "plan", description = "The lines of a project's plan (target groups, hours, budget lines, translation costs, fund applications, targets, evaluation moments, the roadmap, project partners), the whole plan as one document, its summary and its history."),
+        (name = "quarterly-reports", description = "Quarterly monitoring reports: writing, submitting, review, revisions, events, progress against the plan, the work list and figures in bulk."),
+        (name = "partners", description = "The organisation's partner register, which projects link to."),
+        (name = "funders", description = "The organisation's funder register, which fund applications name."),
         (name = "vocabularies", description = "Every closed list of values with its Dutch and English labels."),
         (name = "exports", description = "Funder reports: the quarterly figures as CSV (the Dutch spreadsheet dialect or RFC 4180) or XLSX, streamed."),
         (name = "operations", description = "Health checks."),
@@ -72,7 +76,24 @@ pub fn document() -> Document {
         .configure(crate::routes::configure)
         .split_for_parts();
     complete_operations(&mut doc);
+    limit_plan_sections(&mut doc);
     doc
+}
+
+/// A plan document's sections hold at most `max_lines` lines each (the macro that writes
+/// their schemas takes one literal for all).
+fn limit_plan_sections(doc: &mut Document) {
+    use utoipa::openapi::schema::Schema;
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    if let Some(RefOr::T(Schema::Object(input))) = components.schemas.get_mut("PlanDocumentInput") {
+        for (key, property) in input.properties.iter_mut() {
+            if let RefOr::T(Schema::Array(section)) = property {
+                section.max_items = Some(crate::plan::document::max_lines(key));
+            }
+        }
+    }
 }
 
 struct Completion;

@@ -70,7 +70,7 @@ macro_rules! plan_parts {
             pub project: $crate::routes::projects::ProjectRequest,
             $(
                 $($doc)*
-                #[schema(value_type = Vec<document_lines::$name>, required = false)]
+                #[schema(value_type = Vec<document_lines::$name>, required = false, max_items = 1000)]
                 pub $name: Option<Vec<serde_json::Value>>,
             )*
         }

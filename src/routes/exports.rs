@@ -86,10 +86,10 @@ pub struct ExportQuery {
     pub funder_id: Option<FunderId>,
     /// From this quarter on, e.g. `2026-Q1` (earlier quarters still count towards the
     /// cumulative figures).
-    #[param(value_type = Option<String>, pattern = r"^[0-9]{4}-Q[1-4]$")]
+    #[param(value_type = Option<String>, pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$")]
     pub from: Option<Quarter>,
     /// Up to this quarter, e.g. `2026-Q4`.
-    #[param(value_type = Option<String>, pattern = r"^[0-9]{4}-Q[1-4]$")]
+    #[param(value_type = Option<String>, pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$")]
     pub to: Option<Quarter>,
     /// The report states included, comma-separated; `submitted,accepted` when left out.
     /// A funder account never sees drafts.
@@ -106,6 +106,12 @@ fn states(list: Option<&str>) -> Result<Vec<ReportState>, FieldError> {
     let Some(list) = list else {
         return Ok(vec![ReportState::Submitted, ReportState::Accepted]);
     };
+    if list.len() > 200 {
+        return Err(FieldError::parameter(
+            "states",
+            "must be at most 200 characters",
+        ));
+    }
     let mut states = Vec::new();
     for item in list.split(',') {
         let state: ReportState = item

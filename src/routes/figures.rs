@@ -173,10 +173,10 @@ async fn check_groups(
 /// returns the first response byte for byte (with `Idempotent-Replayed: true`) without
 /// applying it twice; the same key with a different request is a 422.
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(
         FiguresQuery,
-        ("Idempotency-Key" = Option<String>, Header, description = "1 to 200 visible ASCII characters, e.g. a UUID."),
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 200 visible ASCII characters, e.g. a UUID.", pattern = r"^[!-~]{1,200}$"),
     ),
     request_body(content(
         (FiguresInput = "application/json"),

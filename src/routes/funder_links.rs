@@ -133,7 +133,12 @@ pub struct CreateFunderLinkRequest {
     /// The entry of the organisation's funder register.
     pub funder_id: FunderId,
     /// The funder account's code, as the funder gave it (case and spaces do not matter).
-    #[schema(example = "7KQ2-M9XD", min_length = 9, max_length = 20)]
+    #[schema(
+        example = "7KQ2-M9XD",
+        min_length = 9,
+        max_length = 20,
+        pattern = r"^\s*([0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]\s*){4}-(\s*[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]){4}\s*$"
+    )]
     pub funder_code: String,
 }
 
@@ -258,6 +263,13 @@ pub async fn create_funder_link(
 
 /// A funder code as typed: spaces and case do not matter; the shape must be right.
 fn funder_code(typed: &str) -> Result<String, String> {
+    if typed.chars().count() > 20 {
+        return Err("must be at most 20 characters, e.g. 7KQ2-M9XD".into());
+    }
+    // Only ASCII: an upper case of another letter could pass for a code's (`ß` is `SS`).
+    if !typed.chars().all(|c| c.is_ascii() || c.is_whitespace()) {
+        return Err("must be a funder code of four and four characters, e.g. 7KQ2-M9XD".into());
+    }
     let code: String = typed
         .chars()
         .filter(|c| !c.is_whitespace())

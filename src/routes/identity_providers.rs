@@ -47,7 +47,12 @@ pub struct IdentityProviderInput {
     )]
     pub issuer: String,
     /// The audience its tokens must name in `aud`: this service, as the provider knows it.
-    #[schema(example = "mantelmonitor-api", min_length = 1, max_length = 500)]
+    #[schema(
+        example = "mantelmonitor-api",
+        min_length = 1,
+        max_length = 500,
+        pattern = r"\S"
+    )]
     pub audience: String,
     /// Where its keys are (a JWKS). Omit to find them through the issuer's discovery
     /// document (`/.well-known/openid-configuration`).
@@ -58,7 +63,7 @@ pub struct IdentityProviderInput {
     pub user_claim: UserClaim,
     /// The claim that holds the user's groups or roles (a list of texts, or one text),
     /// such as `groups` or `roles`. Omit to keep each user's role as set here.
-    #[schema(example = "groups", min_length = 1, max_length = 100)]
+    #[schema(example = "groups", min_length = 1, max_length = 100, pattern = r"\S")]
     pub roles_claim: Option<String>,
     /// Which values of `roles_claim` give which role; the highest applies. At most 50
     /// rules, each value once.

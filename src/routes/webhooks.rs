@@ -42,8 +42,13 @@ pub struct WebhookInput {
         max_length = 2000
     )]
     pub url: String,
-    /// What it is for, at most 200 characters.
-    #[schema(example = "Intranet: meldingen voor coördinatoren", max_length = 200)]
+    /// What it is for, 1 to 200 characters.
+    #[schema(
+        example = "Intranet: meldingen voor coördinatoren",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub description: Option<String>,
     /// Documented in [`event_list`] (`schema_with` replaces this comment).
     #[schema(schema_with = event_list)]
@@ -513,7 +518,7 @@ pub async fn list_webhook_deliveries(
     tag = "webhooks",
     params(
         ("webhook_id" = uuid::Uuid, Path, description = "The endpoint's id."),
-        ("delivery_id" = i64, Path, description = "The delivery's id.", minimum = 1)
+        ("delivery_id" = i64, Path, description = "The delivery's id.", minimum = 1, maximum = 9223372036854775807_i64)
     ),
     responses((status = 202, description = "Queued."))
 )]

@@ -15,6 +15,7 @@ mod figures;
 mod figures_strict;
 mod figures_values;
 mod funders;
+mod limits;
 mod merge_patch;
 mod oidc;
 mod openapi;

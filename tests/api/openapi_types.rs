@@ -252,3 +252,154 @@ fn a_figure_value_is_a_number_or_text() {
         "{value}"
     );
 }
+
+/// Where a request schema leaves a limit out: a string without `maxLength` (or a closed
+/// enum, format or length-bounding pattern), a list without `maxItems`, an integer
+/// without `minimum` and `maximum`, a format no standard defines.
+fn unbounded<'d>(
+    doc: &'d Value,
+    schema: &'d Value,
+    at: &str,
+    seen: &mut BTreeSet<&'d str>,
+    found: &mut Vec<String>,
+) {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let (name, target) = component(doc, reference);
+        if seen.insert(name) {
+            unbounded(doc, target, name, seen, found);
+        }
+        return;
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        for item in schema[key].as_array().into_iter().flatten() {
+            unbounded(doc, item, at, seen, found);
+        }
+    }
+    if let Some(format) = schema["format"].as_str()
+        && !STANDARD_FORMATS.contains(&format)
+    {
+        found.push(format!("{at}: format {format} is no standard format"));
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let closed = schema.get("enum").is_some() || schema.get("const").is_some();
+    if types.contains(&"string") && !closed && schema.get("maxLength").is_none() {
+        // A format or a pattern without repetition bounds the length by itself.
+        let bounded_format = matches!(
+            schema["format"].as_str(),
+            Some("uuid" | "date" | "date-time")
+        );
+        let bounded_pattern = schema["pattern"].as_str().is_some_and(|p| {
+            p.starts_with('^') && p.ends_with('$') && !p.contains('*') && !p.contains('+')
+        });
+        if !bounded_format && !bounded_pattern {
+            found.push(format!("{at}: a string without maxLength"));
+        }
+    }
+    if types.contains(&"integer")
+        && (schema.get("minimum").is_none() || schema.get("maximum").is_none())
+    {
+        found.push(format!("{at}: an integer without minimum and maximum"));
+    }
+    if types.contains(&"array") {
+        if schema.get("maxItems").is_none() {
+            found.push(format!("{at}: a list without maxItems"));
+        }
+        unbounded(doc, &schema["items"], &format!("{at}/items"), seen, found);
+    }
+    // A plan document's line also shows what the service writes (a step's title, a
+    // partner's name and level history), which a write leaves out: only the fields
+    // of the part's input and the line's id are read.
+    let written = at
+        .strip_suffix("DocumentLine")
+        .map(|part| &doc["components"]["schemas"][format!("{part}Input")]["properties"]);
+    for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+        if written.is_some_and(|input| {
+            input.get(name).is_none() && !["id", "step"].contains(&name.as_str())
+        }) {
+            continue;
+        }
+        unbounded(doc, property, &format!("{at}/{name}"), seen, found);
+    }
+}
+
+/// The formats of OpenAPI 3.1 and JSON Schema 2020-12 that a request uses.
+const STANDARD_FORMATS: &[&str] = &[
+    "int32",
+    "int64",
+    "float",
+    "double",
+    "password",
+    "date",
+    "date-time",
+    "email",
+    "uuid",
+    "uri",
+    "binary",
+];
+
+#[test]
+fn every_limit_of_a_request_is_in_its_schema() {
+    let doc = document();
+    let mut found = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (method, path, body) in request_bodies(&doc) {
+        for (media_type, media) in body["content"].as_object().unwrap() {
+            // A CSV body is limited in bytes by configuration, which no schema can say.
+            if media_type == "text/csv" {
+                continue;
+            }
+            unbounded(
+                &doc,
+                &media["schema"],
+                &format!("{method} {path}"),
+                &mut seen,
+                &mut found,
+            );
+        }
+    }
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                // Conditional headers are lists of ETags, as long as a client makes them.
+                if ["If-Match", "If-None-Match"].contains(&parameter["name"].as_str().unwrap()) {
+                    continue;
+                }
+                let at = format!("{method} {path} {}", parameter["name"]);
+                unbounded(&doc, &parameter["schema"], &at, &mut seen, &mut found);
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    assert!(found.is_empty(), "limits left out:\n{}", found.join("\n"));
+}
+
+#[test]
+fn every_tag_is_declared_and_described() {
+    let doc = document();
+    let declared: BTreeSet<&str> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tag| {
+            assert!(
+                tag["description"].as_str().is_some_and(|d| !d.is_empty()),
+                "{tag}"
+            );
+            tag["name"].as_str().unwrap()
+        })
+        .collect();
+    let used: BTreeSet<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .flat_map(|operation| operation["tags"].as_array().into_iter().flatten())
+        .map(|tag| tag.as_str().unwrap())
+        .collect();
+    assert_eq!(declared, used);
+}

@@ -8,14 +8,15 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let value = raw.trim();
-        if value.len() < 3 || value.len() > 254 {
+        let length = value.chars().count();
+        if !(3..=254).contains(&length) {
             return Err("must be an email address of 3 to 254 characters".into());
         }
         let Some((local, domain)) = value.rsplit_once('@') else {
             return Err("must be an email address like name@example.org".into());
         };
         let plausible = !local.is_empty()
-            && local.len() <= 64
+            && local.chars().count() <= 64
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')

@@ -25,7 +25,12 @@ pub const MAX_RULES: usize = 50;
 #[serde(deny_unknown_fields)]
 pub struct RoleRule {
     /// A value of the roles claim, compared exactly.
-    #[schema(example = "mantelzorg-coordinatoren", min_length = 1, max_length = 200)]
+    #[schema(
+        example = "mantelzorg-coordinatoren",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub value: String,
     /// The role it gives: `admin`, `coordinator` or `viewer`.
     pub role: Role,

@@ -19,6 +19,7 @@ pub mod plan;
 pub mod project;
 pub mod report;
 pub mod role;
+pub mod schema;
 pub mod text;
 pub mod validation;
 pub mod vocabulary;

@@ -34,6 +34,10 @@ pub const LATEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2100, 12, 31) {
     None => unreachable!(),
 };
 
+/// The schema's pattern of a date in the supported range (years 2000 to 2100), as the
+/// request schemas write it beside `format: date`.
+pub const DATE_PATTERN: &str = r"^(20[0-9]{2}|2100)-";
+
 /// A date must lie in the supported range.
 pub fn check_date(date: NaiveDate) -> Result<NaiveDate, String> {
     if (EARLIEST_DATE..=LATEST_DATE).contains(&date) {
@@ -63,5 +67,20 @@ mod tests {
         assert!(check_period(d("2026-01-02"), d("2026-01-01")).is_err());
         assert!(check_date(d("1999-12-31")).is_err());
         assert!(check_date(d("2026-07-01")).is_ok());
+    }
+
+    #[test]
+    fn the_date_pattern_is_the_supported_range() {
+        let pattern = regex::Regex::new(DATE_PATTERN).unwrap();
+        for year in 1990..=2110 {
+            for day in ["01-01", "12-31"] {
+                let text = format!("{year}-{day}");
+                assert_eq!(
+                    pattern.is_match(&text),
+                    check_date(text.parse().unwrap()).is_ok(),
+                    "{text}"
+                );
+            }
+        }
     }
 }

@@ -16,14 +16,16 @@ use super::{Origin, Parsed, RawRow};
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FigureInput {
+    #[schema(value_type = uuid::Uuid)]
     pub project_id: String,
-    /// `2026-Q3`.
+    #[schema(value_type = crate::domain::plan::Quarter)]
     pub quarter: String,
     /// One of the figures (`GET /api/v1/vocabularies` labels them).
     #[schema(value_type = crate::domain::report::Figure)]
     pub figure: String,
     /// What the figure is about; see the figure list. Absent for figures of the whole
-    /// quarter.
+    /// quarter. At most 200 characters.
+    #[schema(max_length = 200)]
     pub subject: Option<String>,
     /// A whole number, a decimal string (`"1250.50"`), a ladder level or text, as the
     /// figure needs.
@@ -35,7 +37,7 @@ pub struct FigureInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FiguresInput {
-    #[schema(max_items = 100_000)]
+    #[schema(min_items = 1, max_items = 100_000)]
     pub figures: Vec<FigureInput>,
 }
 
@@ -73,6 +75,7 @@ pub fn schema() -> RefOr<Schema> {
             "A whole number, a decimal string (`\"1250.50\"`) or number, a ladder level or \
              text, as the figure needs; never `true`/`false`, `null`, a list or an object.",
         ))
+        .max_length(Some(super::parse::MAX_VALUE))
         .examples([serde_json::json!(12), serde_json::json!("1250.50")])
         .into()
 }

@@ -19,6 +19,11 @@ fn amount(text: &str) -> Result<Amount, String> {
     normal.parse()
 }
 
+/// The most characters of a subject (an id, a channel and language, an activity).
+pub const MAX_SUBJECT: usize = 200;
+/// The most characters of a value (the free text of a report's narrative).
+pub const MAX_VALUE: usize = 20_000;
+
 fn count(text: &str) -> Result<u32, String> {
     text.parse::<u32>()
         .map_err(|_| format!("{text:?} is not a whole number from 0 up"))
@@ -45,8 +50,20 @@ pub fn parse(raw: RawRow) -> Result<Row, Vec<FieldError>> {
         .parse::<Figure>()
         .map_err(|m| errors.push(o.error("figure", m)))
         .ok();
+    let too_long = |text: Option<&str>, max: usize| text.is_some_and(|t| t.chars().count() > max);
+    let overlong = [
+        ("subject", too_long(raw.subject.as_deref(), MAX_SUBJECT)),
+        ("value", too_long(Some(&raw.value), MAX_VALUE)),
+    ];
+    for (column, max) in [("subject", MAX_SUBJECT), ("value", MAX_VALUE)] {
+        if overlong.contains(&(column, true)) {
+            errors.push(o.error(column, format!("must be at most {max} characters")));
+        }
+    }
     let (subject, value) = match figure {
         None => (None, None),
+        // Its words would say nothing more.
+        Some(_) if overlong.iter().any(|(_, long)| *long) => (None, None),
         Some(figure) => {
             let subject = raw.subject.as_deref().map(str::trim);
             let subject = match figure {
@@ -106,7 +123,7 @@ pub fn parse(raw: RawRow) -> Result<Row, Vec<FieldError>> {
                 CommunicationCost | Spent | HoursSpent => amount(text).map(Value::Amount),
                 LevelChange => text.parse::<Level>().map(Value::Level),
                 Developments | Obstacles | Signals | NextQuarter => {
-                    crate::domain::text::bounded(&raw.value, 0, 20000).map(Value::Text)
+                    crate::domain::text::bounded(&raw.value, 0, MAX_VALUE).map(Value::Text)
                 }
                 _ => count(text).map(Value::Count),
             }

@@ -29,6 +29,14 @@ pub fn version(plan: &PlanDocument) -> Result<i64, ApiError> {
 
 const ALL: i64 = 100_000;
 
+/// The most lines a section of a plan document holds (the schema's `maxItems`).
+pub const MAX_LINES: usize = 1000;
+
+/// The most lines of the section `key`: the roadmap has its nine steps, each once.
+pub fn max_lines(key: &str) -> usize {
+    if key == "roadmap" { 9 } else { MAX_LINES }
+}
+
 /// Every line of a part.
 pub(crate) async fn all<P: Part<Scope = ProjectScope>>(
     conn: &AsyncPgConnection,
@@ -224,7 +232,15 @@ pub fn sections(body: Value) -> Result<(Value, Map<String, Value>), ApiError> {
                     SECTIONS.join(", ")
                 ),
             ));
-        } else if !value.is_array() {
+        } else if let Some(lines) = value.as_array() {
+            let max = max_lines(key);
+            if lines.len() > max {
+                errors.push(FieldError::body(
+                    format!("/{key}"),
+                    format!("must list at most {max} lines"),
+                ));
+            }
+        } else {
             errors.push(FieldError::body(format!("/{key}"), "must be an array"));
         }
     }

@@ -89,10 +89,10 @@ pub struct ProjectRequest {
     pub rationale: Option<String>,
     pub organisation_role: Option<OrganisationRole>,
     /// From 2000-01-01 to 2100-12-31.
-    #[schema(example = "2026-01-01")]
+    #[schema(example = "2026-01-01", pattern = r"^(20[0-9]{2}|2100)-")]
     pub start_date: NaiveDate,
     /// Not before `start_date`; at most 2100-12-31.
-    #[schema(example = "2027-12-31")]
+    #[schema(example = "2027-12-31", pattern = r"^(20[0-9]{2}|2100)-")]
     pub end_date: NaiveDate,
     /// Defaults to `draft`.
     pub status: Option<ProjectStatus>,
@@ -121,10 +121,18 @@ pub struct UpdateProjectRequest {
     #[schema(value_type = Option<OrganisationRole>)]
     pub organisation_role: Option<Option<OrganisationRole>>,
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, example = "2026-01-01")]
+    #[schema(
+        nullable = false,
+        example = "2026-01-01",
+        pattern = r"^(20[0-9]{2}|2100)-"
+    )]
     pub start_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, example = "2027-12-31")]
+    #[schema(
+        nullable = false,
+        example = "2027-12-31",
+        pattern = r"^(20[0-9]{2}|2100)-"
+    )]
     pub end_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]

@@ -32,10 +32,10 @@ pub struct ReportEventList {
 ///
 /// Every closed revision (as it was when returned or reopened) and the current one.
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
-        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
     ),
     responses((status = 200, description = "The revisions.", body = ReportRevisions))
 )]
@@ -69,11 +69,11 @@ pub async fn list_revisions(
 /// A revision as it was closed by a return or a reopen: its state then and its figures,
 /// whole. The revision still open is the report itself.
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
-        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
-        ("revision" = i32, Path, description = "The revision's number, from 1.", minimum = 1),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
+        ("revision" = i32, Path, description = "The revision's number, from 1.", minimum = 1, maximum = 2147483647),
     ),
     responses((status = 200, description = "The closed revision.", body = ReportRevision))
 )]
@@ -110,10 +110,10 @@ pub async fn get_revision(
 ///
 /// Who created, changed, submitted, accepted, returned or reopened it, when, and why.
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
-        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
     ),
     responses((status = 200, description = "The audit trail.", body = ReportEventList))
 )]

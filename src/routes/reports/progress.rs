@@ -31,7 +31,7 @@ pub struct ProgressQuery {
 /// activity) and spend (per budget line and category), with the variance (actual minus
 /// planned). Counts are whole numbers; hours and euros have two decimals.
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(("project_id" = uuid::Uuid, Path, description = "The project's id."), ProgressQuery),
     responses((status = 200, description = "Progress.", body = Progress))
 )]

@@ -51,7 +51,7 @@ pub struct QuarterList {
 /// Every quarter of the project period with the state of its report, its due date and
 /// whether it is due or overdue (in Dutch time).
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(("project_id" = uuid::Uuid, Path, description = "The project's id.")),
     responses((status = 200, description = "The quarters.", body = QuarterList))
 )]
@@ -122,10 +122,10 @@ fn statuses(
 
 /// Get a quarterly report
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
-        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
     ),
     responses((status = 200, description = "The report.", body = QuarterlyReport, headers(("ETag" = String))))
 )]
@@ -184,10 +184,10 @@ pub struct WorkListQuery {
     /// Only projects with a live fund application to this funder of the register.
     pub funder_id: Option<FunderId>,
     /// From this quarter on, e.g. `2026-Q1`.
-    #[param(value_type = Option<String>, pattern = r"^[0-9]{4}-Q[1-4]$")]
+    #[param(value_type = Option<String>, pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$")]
     pub from: Option<Quarter>,
     /// Up to this quarter, e.g. `2026-Q4`.
-    #[param(value_type = Option<String>, pattern = r"^[0-9]{4}-Q[1-4]$")]
+    #[param(value_type = Option<String>, pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$")]
     pub to: Option<Quarter>,
     /// How many items to return, 1 to 200.
     #[param(minimum = 1, maximum = 200, default = 50)]
@@ -206,7 +206,7 @@ pub struct WorkListQuery {
 /// request each. A funder account never sees a draft: its quarters without a report
 /// past draft read `not_started`.
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(WorkListQuery),
     responses((status = 200, description = "One page of quarters.", body = WorkList))
 )]

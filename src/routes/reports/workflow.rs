@@ -183,10 +183,10 @@ fn allows(state: ReportState, action: ReportAction) -> Result<(), ApiError> {
 /// Coordinators and admins. Draft or returned → submitted; the report is then locked.
 /// No `If-Match` needed (one sent is honoured); the body is optional.
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
-        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
         ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
     ),
     request_body(content = Option<ActionRequest>, description = "Optional."),
@@ -218,10 +218,10 @@ pub async fn submit_report(
 /// accept (an organisation's admin gets 403); otherwise an admin of the organisation
 /// other than the one who submitted the report (409 for that one).
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
-        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
         ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
     ),
     request_body(content = Option<ActionRequest>, description = "Optional."),
@@ -254,10 +254,10 @@ pub async fn accept_report(
 /// submitted is closed (it stays readable at `…/revisions/{revision}`) and a new one
 /// starts, which the coordinator can change and submit again.
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
-        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
         ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
     ),
     request_body = ReasonRequest,
@@ -288,10 +288,10 @@ pub async fn return_report(
 /// `reason`. The revision is closed (it
 /// stays readable at `…/revisions/{revision}`) and a new one starts.
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
-        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
         ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
     ),
     request_body = ReasonRequest,

@@ -211,10 +211,10 @@ enum Change {
 /// planned hours, and languages (of target groups, translations or communication
 /// targets, or Dutch). Idempotent: the same body twice changes nothing.
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
-        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
         ("If-Match" = Option<String>, Header, description = "The report's ETag; required when it exists."),
         ("If-None-Match" = Option<String>, Header, description = "`*`: create only."),
     ),
@@ -258,10 +258,10 @@ pub async fn put_report(
 /// sections and fields sent replace (lists as a whole), `null` clears. Only a draft or
 /// returned report changes.
 #[utoipa::path(
-    tag = "quarterly reports",
+    tag = "quarterly-reports",
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
-        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^[0-9]{4}-Q[1-4]$"),
+        ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
     ),
     request_body(
         description = "Any part of a `ReportContent`.",

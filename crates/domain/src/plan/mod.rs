@@ -68,7 +68,10 @@ mod level;
 mod quarter;
 mod reporting;
 
-pub use amount::Amount;
+pub use amount::{
+    Amount, Euros, EurosRequested, HourlyRate, Hours, Quantity, TargetValue, UnitPrice,
+    amount_pattern,
+};
 pub use language::{LanguageCode, distinct_languages};
 pub use level::Level;
 pub use quarter::Quarter;

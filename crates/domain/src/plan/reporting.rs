@@ -8,6 +8,6 @@ use super::*;
 pub struct ReportingDuty {
     pub quarter: Quarter,
     /// After the quarter ends.
-    #[schema(example = "2026-10-31")]
+    #[schema(example = "2026-10-31", pattern = r"^(20[0-9]{2}|2100)-")]
     pub due_on: NaiveDate,
 }

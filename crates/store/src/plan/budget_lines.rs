@@ -28,6 +28,8 @@ use crate::domain::validation::Errors;
 #[serde(deny_unknown_fields)]
 pub struct Phase {
     pub quarter: Quarter,
+    /// A part of the line's amount, so at most that.
+    #[schema(value_type = crate::domain::plan::Euros)]
     pub amount: Amount,
 }
 
@@ -66,11 +68,12 @@ pub struct BudgetLineInput {
         pattern = r"\S"
     )]
     pub description: String,
-    /// Euros; at most 10000000.
+    #[schema(value_type = crate::domain::plan::Euros)]
     pub amount: Amount,
     /// Optional phasing: quarters inside the project period, each once, adding up to
-    /// `amount` exactly.
+    /// `amount` exactly; at most 400.
     #[serde(default)]
+    #[schema(max_items = 400)]
     pub phases: Vec<Phase>,
 }
 
@@ -89,7 +92,10 @@ pub fn validate(scope: &ProjectScope, input: BudgetLineInput) -> StoreResult<Bud
     let (start, end) = scope.period();
     let mut errors = Errors::default();
     let description = errors.check("/description", text::bounded(&input.description, 1, 500));
-    errors.check("/amount", input.amount.at_most(10_000_000));
+    errors.check(
+        "/amount",
+        input.amount.at_most(crate::domain::plan::Euros::MAX),
+    );
     if input.phases.len() > 400 {
         return Err(StoreError::field(
             "/phases",

@@ -41,7 +41,7 @@ pub struct EvaluationMoment {
 #[serde(deny_unknown_fields)]
 pub struct EvaluationMomentInput {
     /// Inside the project period.
-    #[schema(example = "2026-12-15")]
+    #[schema(example = "2026-12-15", pattern = r"^(20[0-9]{2}|2100)-")]
     pub planned_on: NaiveDate,
     /// 1 to 500 characters.
     #[schema(

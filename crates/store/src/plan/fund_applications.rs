@@ -75,22 +75,26 @@ pub struct FundApplicationInput {
     /// At most 200 characters.
     #[schema(example = "Mantelzorg en welzijn 2026", max_length = 200)]
     pub programme: Option<String>,
-    /// Budget lines of this project that the application covers, each once.
     #[serde(default)]
-    #[schema(value_type = Vec<Uuid>)]
+    #[schema(schema_with = budget_line_ids_schema)]
     pub budget_line_ids: Vec<BudgetLineId>,
-    /// More than 0; at most 10000000.
+    #[schema(value_type = crate::domain::plan::EurosRequested)]
     pub amount_requested: Amount,
     /// Only once decided: required for `granted` (equal to the amount requested) and
     /// `partially_granted` (less than requested), `0` or absent for `rejected`.
+    #[schema(value_type = Option<crate::domain::plan::Euros>)]
     pub amount_granted: Option<Amount>,
     /// Defaults to `draft`.
     pub status: Option<FundStatus>,
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-")]
     pub submitted_on: Option<NaiveDate>,
     /// Required once decided; not before `submitted_on`.
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-")]
     pub decided_on: Option<NaiveDate>,
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-")]
     pub grant_start: Option<NaiveDate>,
     /// Not before `grant_start`.
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-")]
     pub grant_end: Option<NaiveDate>,
     /// The funder's reference; at most 200 characters.
     #[schema(max_length = 200)]
@@ -98,8 +102,10 @@ pub struct FundApplicationInput {
     /// At most 4000 characters.
     #[schema(max_length = 4000)]
     pub conditions: Option<String>,
-    /// Quarters inside the project period, each once, due after the quarter ends.
+    /// Quarters inside the project period, each once, due after the quarter ends; at
+    /// most 400.
     #[serde(default)]
+    #[schema(max_items = 400)]
     pub reporting_duties: Vec<ReportingDuty>,
     /// Who accepts or returns the project's quarterly reports: `funder` (the default:
     /// its funder account, once linked) or `organisation`.
@@ -123,6 +129,14 @@ pub struct FundApplicationFields {
     conditions: Option<String>,
     reporting_duties: JsonList<ReportingDuty>,
     report_reviewer: ReportReviewer,
+}
+
+/// `budget_line_ids` of an application: at most 200, each once.
+fn budget_line_ids_schema() -> utoipa::openapi::schema::Array {
+    crate::domain::schema::unique_ids(
+        (0, 200),
+        "Budget lines of this project that the application covers: at most 200, each once.",
+    )
 }
 
 line_queries!(
@@ -202,7 +216,9 @@ pub fn validate(
     }
     errors.check(
         "/amount_requested",
-        input.amount_requested.at_most(10_000_000),
+        input
+            .amount_requested
+            .at_most(crate::domain::plan::EurosRequested::MAX),
     );
     match (status, input.amount_granted) {
         (_, Some(granted)) if granted > input.amount_requested => errors.push(FieldError::body(

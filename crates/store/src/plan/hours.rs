@@ -54,9 +54,9 @@ pub struct PlannedHoursInput {
     pub activity: Activity,
     /// A quarter inside the project period.
     pub quarter: Quarter,
-    /// At most 10000.
+    #[schema(value_type = crate::domain::plan::Hours)]
     pub hours: Amount,
-    /// Euros per hour; at most 1000.
+    #[schema(value_type = crate::domain::plan::HourlyRate)]
     pub hourly_rate: Amount,
     #[schema(max_length = 4000)]
     pub notes: Option<String>,
@@ -78,8 +78,16 @@ pub fn validate(scope: &ProjectScope, input: PlannedHoursInput) -> StoreResult<P
     let (start, end) = scope.period();
     let mut errors = Errors::default();
     errors.check("/quarter", input.quarter.check_within(start, end));
-    errors.check("/hours", input.hours.at_most(10_000));
-    errors.check("/hourly_rate", input.hourly_rate.at_most(1_000));
+    errors.check(
+        "/hours",
+        input.hours.at_most(crate::domain::plan::Hours::MAX),
+    );
+    errors.check(
+        "/hourly_rate",
+        input
+            .hourly_rate
+            .at_most(crate::domain::plan::HourlyRate::MAX),
+    );
     let notes = errors.optional_text("/notes", input.notes, 4000);
     errors.finish()?;
     Ok(PlannedHoursFields {

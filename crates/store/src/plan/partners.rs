@@ -29,15 +29,29 @@ use crate::scope::OrgScope;
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// 1 to 200 characters.
-    #[schema(example = "Fatma Yılmaz", min_length = 1, max_length = 200)]
+    #[schema(
+        example = "Fatma Yılmaz",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub name: String,
     /// At most 200 characters.
     #[schema(example = "Key person, Turkish women's group", max_length = 200)]
     pub role: Option<String>,
-    #[schema(example = "f.yilmaz@example.org", max_length = 254)]
+    /// An email address; blank is none.
+    #[schema(
+        example = "f.yilmaz@example.org",
+        max_length = 254,
+        pattern = r"^\s*([^\s@\u0000-\u001f\u007f-\u009f]{1,64}@[^\s@.\u0000-\u001f\u007f-\u009f]([^\s@\u0000-\u001f\u007f-\u009f]*\.)+[^\s@.\u0000-\u001f\u007f-\u009f])?\s*$"
+    )]
     pub email: Option<String>,
     /// At most 40 characters.
-    #[schema(example = "+31 6 12345678", max_length = 40)]
+    #[schema(
+        example = "+31 6 12345678",
+        max_length = 40,
+        pattern = r"^\s*[0-9 +().-]*\s*$"
+    )]
     pub phone: Option<String>,
 }
 

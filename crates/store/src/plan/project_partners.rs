@@ -86,13 +86,13 @@ pub struct ProjectPartnerInput {
     /// A partner from the organisation's register, linked once per project.
     #[schema(value_type = Uuid)]
     pub partner_id: PartnerId,
-    /// One or more, each once.
-    #[schema(min_items = 1)]
+    #[schema(schema_with = functions_schema)]
     pub functions: Vec<PartnerFunction>,
     pub current_level: Level,
     pub desired_level: Level,
     /// When the current level was reached; not in the future. Defaults to today when
     /// the level is new or changes.
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-")]
     pub level_since: Option<NaiveDate>,
     /// At most 4000 characters.
     #[schema(max_length = 4000)]
@@ -108,6 +108,16 @@ pub struct LinkFields {
     desired_level: Level,
     level_since: NaiveDate,
     notes: Option<String>,
+}
+
+/// `functions` of a partner link: one or more, each once.
+fn functions_schema() -> utoipa::openapi::schema::Array {
+    crate::domain::schema::unique_refs(
+        "PartnerFunction",
+        (1, crate::domain::plan::PartnerFunction::ALL.len()),
+        "One or more, each once.",
+        serde_json::json!(["referrer", "collaboration_partner"]),
+    )
 }
 
 line_queries!(project_partners, LinkRow, LinkFields, ProjectPartnerId);

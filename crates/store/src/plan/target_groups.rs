@@ -58,7 +58,7 @@ pub struct TargetGroupInput {
     pub description: Option<String>,
     /// ISO 639 codes, at most 20, each once.
     #[serde(default)]
-    #[schema(example = json!(["tr", "nl"]), max_items = 20)]
+    #[schema(schema_with = languages_schema)]
     pub languages: Vec<LanguageCode>,
 }
 
@@ -68,6 +68,16 @@ pub struct TargetGroupFields {
     name: String,
     description: Option<String>,
     languages: Vec<LanguageCode>,
+}
+
+/// `languages` of a target group: at most 20, each once.
+fn languages_schema() -> utoipa::openapi::schema::Array {
+    crate::domain::schema::unique_refs(
+        "LanguageCode",
+        (0, 20),
+        "The languages to use with this group: at most 20, each once.",
+        serde_json::json!(["tr", "nl"]),
+    )
 }
 
 line_queries!(target_groups, TargetGroup, TargetGroupFields, TargetGroupId);

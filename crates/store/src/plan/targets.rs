@@ -81,7 +81,8 @@ pub struct TargetInput {
     #[schema(value_type = Option<Uuid>)]
     pub budget_line_id: Option<BudgetLineId>,
     pub category: Option<BudgetCategory>,
-    /// At most 100000000.
+    /// A count for reach, partners and communication; hours; euros for spend.
+    #[schema(value_type = crate::domain::plan::TargetValue)]
     pub planned: Amount,
     #[schema(max_length = 4000)]
     pub notes: Option<String>,
@@ -216,7 +217,10 @@ pub fn validate(
             format!("must be a whole number for a {theme} target"),
         ));
     }
-    errors.check("/planned", input.planned.at_most(100_000_000));
+    errors.check(
+        "/planned",
+        input.planned.at_most(crate::domain::plan::TargetValue::MAX),
+    );
     let notes = errors.optional_text("/notes", input.notes, 4000);
     errors.finish()?;
     Ok(TargetFields {

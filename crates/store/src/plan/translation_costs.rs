@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::line_queries;
 use crate::domain::plan::distinct_languages;
-use crate::domain::plan::{Amount, LanguageCode, TranslationUnit};
+use crate::domain::plan::{Amount, LanguageCode, Quantity, TranslationUnit, UnitPrice};
 use crate::domain::validation::FieldError;
 use crate::domain::{OrganisationId, ProjectId, TranslationCostId, text};
 use crate::error::StoreResult;
@@ -62,13 +62,13 @@ pub struct TranslationCostInput {
     pub item: String,
     #[schema(example = "nl")]
     pub source_language: LanguageCode,
-    /// 1 to 20 languages, each once, none the source language.
-    #[schema(example = json!(["tr", "ar"]), min_items = 1, max_items = 20)]
+    #[schema(schema_with = target_languages_schema)]
     pub target_languages: Vec<LanguageCode>,
     pub unit: TranslationUnit,
-    /// More than 0, at most 10000000 (use 1 for a flat fee).
+    /// Use 1 for a flat fee.
+    #[schema(value_type = crate::domain::plan::Quantity)]
     pub quantity: Amount,
-    /// Euros per unit; at most 1000000.
+    #[schema(value_type = crate::domain::plan::UnitPrice)]
     pub unit_price: Amount,
 }
 
@@ -81,6 +81,16 @@ pub struct TranslationCostFields {
     unit: TranslationUnit,
     quantity: Amount,
     unit_price: Amount,
+}
+
+/// `target_languages` of a translation: 1 to 20, each once.
+fn target_languages_schema() -> utoipa::openapi::schema::Array {
+    crate::domain::schema::unique_refs(
+        "LanguageCode",
+        (1, 20),
+        "1 to 20 languages, each once, none the source language.",
+        serde_json::json!(["tr", "ar"]),
+    )
 }
 
 line_queries!(
@@ -121,12 +131,12 @@ pub fn validate(input: TranslationCostInput) -> StoreResult<TranslationCostField
     if input.quantity.is_zero() {
         errors.push(FieldError::body("/quantity", "must be more than 0"));
     }
-    errors.check("/quantity", input.quantity.at_most(10_000_000));
-    errors.check("/unit_price", input.unit_price.at_most(1_000_000));
+    errors.check("/quantity", input.quantity.at_most(Quantity::MAX));
+    errors.check("/unit_price", input.unit_price.at_most(UnitPrice::MAX));
     let languages = rust_decimal::Decimal::from(input.target_languages.len());
     let total = Amount::new(input.quantity.value() * input.unit_price.value()).value() * languages;
-    let parts_fit =
-        input.quantity.at_most(10_000_000).is_ok() && input.unit_price.at_most(1_000_000).is_ok();
+    let parts_fit = input.quantity.at_most(Quantity::MAX).is_ok()
+        && input.unit_price.at_most(UnitPrice::MAX).is_ok();
     if parts_fit && total > rust_decimal::Decimal::from(10_000_000) {
         errors.push(FieldError::body(
             "/quantity",

@@ -11,8 +11,12 @@ use crate::{BudgetLineId, ProjectPartnerId, TargetGroupId};
 
 use crate::plan::{Activity, Amount, Channel, LanguageCode, Level};
 
-/// The largest count a report accepts.
+/// The largest count a report accepts (the schema's `maximum` says the same).
 pub const MAX_COUNT: u32 = 1_000_000;
+/// The most items a list of a report holds (the schema's `maxItems`).
+pub const MAX_ITEMS: usize = 500;
+/// The most characters of each free text (the schema's `maxLength`).
+pub const MAX_TEXT: usize = 20_000;
 
 /// Caregivers reached in one target group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -21,8 +25,10 @@ pub struct TargetGroupReach {
     #[schema(value_type = Uuid)]
     pub target_group_id: TargetGroupId,
     /// Reached for the first time this quarter.
+    #[schema(maximum = 1_000_000)]
     pub new: Option<u32>,
     /// Reached this quarter, new or not; at least `new`.
+    #[schema(maximum = 1_000_000)]
     pub total: Option<u32>,
 }
 
@@ -33,7 +39,9 @@ pub struct PartnerReferrals {
     /// A partner link of the project (`/projects/{id}/partners`).
     #[schema(value_type = Uuid)]
     pub project_partner_id: ProjectPartnerId,
+    #[schema(maximum = 1_000_000)]
     pub received: Option<u32>,
+    #[schema(maximum = 1_000_000)]
     pub made: Option<u32>,
 }
 
@@ -42,13 +50,19 @@ pub struct PartnerReferrals {
 #[serde(deny_unknown_fields)]
 pub struct Reach {
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub per_target_group: Vec<TargetGroupReach>,
+    #[schema(maximum = 1_000_000)]
     pub key_person_contacts: Option<u32>,
+    #[schema(maximum = 1_000_000)]
     pub activity_participants: Option<u32>,
+    #[schema(maximum = 1_000_000)]
     pub referrals_received: Option<u32>,
+    #[schema(maximum = 1_000_000)]
     pub referrals_made: Option<u32>,
     /// Optionally, referrals per partner.
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub per_partner: Vec<PartnerReferrals>,
 }
 
@@ -65,10 +79,14 @@ pub struct LevelChangeReport {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Network {
+    #[schema(maximum = 1_000_000)]
     pub active_partners: Option<u32>,
+    #[schema(maximum = 1_000_000)]
     pub new_partners: Option<u32>,
+    #[schema(maximum = 1_000_000)]
     pub network_meetings: Option<u32>,
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub level_changes: Vec<LevelChangeReport>,
 }
 
@@ -81,9 +99,11 @@ pub struct CommunicationEffort {
     /// targets) or Dutch; absent for efforts in no particular language.
     pub language: Option<LanguageCode>,
     /// How many: posts, flyers, meetings, broadcasts.
+    #[schema(maximum = 1_000_000)]
     pub count: u32,
+    #[schema(maximum = 1_000_000)]
     pub estimated_reach: Option<u32>,
-    /// Euros.
+    #[schema(value_type = Option<crate::plan::Euros>)]
     pub cost: Option<Amount>,
 }
 
@@ -93,6 +113,7 @@ pub struct CommunicationEffort {
 pub struct BudgetSpend {
     #[schema(value_type = Uuid)]
     pub budget_line_id: BudgetLineId,
+    #[schema(value_type = crate::plan::Euros)]
     pub amount: Amount,
 }
 
@@ -102,6 +123,7 @@ pub struct BudgetSpend {
 pub struct HoursSpent {
     /// An activity the plan has hours for.
     pub activity: Activity,
+    #[schema(value_type = crate::plan::Hours)]
     pub hours: Amount,
 }
 
@@ -110,8 +132,10 @@ pub struct HoursSpent {
 #[serde(deny_unknown_fields)]
 pub struct Budget {
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub spent: Vec<BudgetSpend>,
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub hours: Vec<HoursSpent>,
 }
 
@@ -119,10 +143,14 @@ pub struct Budget {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Narrative {
+    #[schema(max_length = 20000)]
     pub developments: Option<String>,
+    #[schema(max_length = 20000)]
     pub obstacles: Option<String>,
     /// Signals from the communities and partners.
+    #[schema(max_length = 20000)]
     pub signals: Option<String>,
+    #[schema(max_length = 20000)]
     pub next_quarter: Option<String>,
 }
 
@@ -135,6 +163,7 @@ pub struct ReportContent {
     #[serde(default)]
     pub network: Network,
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub communication: Vec<CommunicationEffort>,
     #[serde(default)]
     pub budget: Budget,

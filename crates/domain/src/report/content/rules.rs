@@ -4,8 +4,8 @@
 
 use crate::{BudgetLineId, ProjectPartnerId, TargetGroupId};
 
-use super::{MAX_COUNT, PlanRefs, ReportContent};
-use crate::plan::{Activity, Channel, LanguageCode};
+use super::{MAX_COUNT, MAX_ITEMS, MAX_TEXT, PlanRefs, ReportContent};
+use crate::plan::{Activity, Channel, Euros, Hours, LanguageCode};
 use crate::validation::{Errors, FieldError, Invalid};
 
 fn count(errors: &mut Errors, pointer: String, value: Option<u32>) {
@@ -47,8 +47,11 @@ pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportCon
         ("/budget/hours", content.budget.hours.len()),
     ];
     for (pointer, len) in lists {
-        if len > 500 {
-            errors.push(FieldError::body(pointer, "must list at most 500 items"));
+        if len > MAX_ITEMS {
+            errors.push(FieldError::body(
+                pointer,
+                format!("must list at most {MAX_ITEMS} items"),
+            ));
         }
     }
     errors.finish()?;
@@ -183,7 +186,7 @@ pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportCon
             effort.estimated_reach,
         );
         if let Some(cost) = effort.cost {
-            errors.check(&format!("{at}/cost"), cost.at_most(10_000_000));
+            errors.check(&format!("{at}/cost"), cost.at_most(Euros::MAX));
         }
     }
     let lines: Vec<BudgetLineId> = content
@@ -210,7 +213,7 @@ pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportCon
             format!("{at}/budget_line_id"),
             "this budget line",
         );
-        errors.check(&format!("{at}/amount"), spend.amount.at_most(10_000_000));
+        errors.check(&format!("{at}/amount"), spend.amount.at_most(Euros::MAX));
     }
     let activities: Vec<Activity> = content.budget.hours.iter().map(|h| h.activity).collect();
     for (i, spent) in content.budget.hours.iter().enumerate() {
@@ -228,7 +231,7 @@ pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportCon
             format!("{at}/activity"),
             "this activity",
         );
-        errors.check(&format!("{at}/hours"), spent.hours.at_most(10_000));
+        errors.check(&format!("{at}/hours"), spent.hours.at_most(Hours::MAX));
     }
     let narrative = &mut content.narrative;
     for (pointer, field) in [
@@ -237,7 +240,7 @@ pub fn validate(refs: &PlanRefs, mut content: ReportContent) -> Result<ReportCon
         ("/narrative/signals", &mut narrative.signals),
         ("/narrative/next_quarter", &mut narrative.next_quarter),
     ] {
-        *field = errors.optional_text(pointer, field.take(), 20000);
+        *field = errors.optional_text(pointer, field.take(), MAX_TEXT);
     }
     errors.finish()?;
     Ok(content)
