@@ -12,6 +12,10 @@
 #                      around (see there)
 #   ST_MAX_TIME        time budget per seed, seconds (default: 360; fuzzing and stateful
 #                      phases repeat until it is spent, so each run takes about this long)
+#   ST_CONFIG          the schemathesis configuration (default: .ci/schemathesis.toml)
+#   ST_REPORTS         more reports beside junit, e.g. "vcr" (every request and answer,
+#                      target/schemathesis/seed-N/; .ci/st-rejections reads it to say why
+#                      schema-valid requests were refused)
 #   ST_SEEDS           the seeds run one after the other (default: "1 2"; the same build
 #                      gets the same requests for a seed, and a second seed reaches inputs
 #                      the first never generates)
@@ -27,6 +31,8 @@ BIN=${MANTELMONITOR_BIN:-target/release/mantelmonitor}
 ST_PYTHON=${ST_PYTHON:-.venv-contract/bin/python}
 ST=("$ST_PYTHON" .ci/st.py)
 ST_MAX_TIME=${ST_MAX_TIME:-360}
+ST_CONFIG=${ST_CONFIG:-.ci/schemathesis.toml}
+ST_REPORTS=${ST_REPORTS:-}
 ST_SEEDS=${ST_SEEDS:-1 2}
 REPORT_DIR=target/schemathesis
 READY_TIMEOUT=60
@@ -211,6 +217,44 @@ TOKEN_B=$(tenant_token "Schemathesis Tenant B" admin@tenant-b.example.org)
 [[ $TOKEN_A != "$TOKEN_B" ]] || die "both tenants got the same token"
 log "two tenants created, both admins logged in"
 
+# A funder account, and an entry of tenant-a's register for it: a request for a link
+# needs both, which no schema can name (a code the service gave out, an id it made).
+funder_out=$("$BIN" init-funder --name "Schemathesis Fonds" --admin-email admin@funder.example.org \
+    --admin-password "St-$(random_hex)-Pw9" --json </dev/null 2>"$RUN_DIR/init-funder.err") || {
+    cat "$RUN_DIR/init-funder.err" >&2
+    die "mantelmonitor init-funder failed"
+}
+FUNDER_CODE=$(jq -r 'select(type == "object") | .funder_code // empty' <<<"$funder_out" 2>/dev/null | tail -n 1 || true)
+[[ -n $FUNDER_CODE ]] || die "no funder_code in the output of init-funder: $funder_out"
+FUNDER_ID=$(curl -sS --max-time 30 -X POST "$BASE/api/v1/funders" -H "Authorization: Bearer $TOKEN_A" \
+    -H 'Content-Type: application/json' -d '{"name": "Schemathesis Fonds", "kind": "fund"}' | jq -r '.id // empty')
+[[ -n $FUNDER_ID ]] || die "could not register the funder account with tenant-a"
+
+# A user of tenant-a whose password the generator may know: POST /users/me/password
+# runs as this user (its own password is no value a schema can name), and once the
+# password has changed, its sessions end and the rest of its requests are 401s.
+OWN_PASSWORD="St-$(random_hex)-Pw9"
+curl -sS --max-time 30 -o /dev/null -w '%{http_code}' -X POST "$BASE/api/v1/users" \
+    -H "Authorization: Bearer $TOKEN_A" -H 'Content-Type: application/json' \
+    -d "$(jq -n --arg p "$OWN_PASSWORD" '{email: "password@tenant-a.example.org", role: "viewer", password: $p}')" |
+    grep -qx 201 || die "could not create the password user"
+TOKEN_OWN=$(jq -n --arg p "$OWN_PASSWORD" '{email: "password@tenant-a.example.org", password: $p}' |
+    curl -sS --max-time 30 -X POST "$BASE/api/v1/auth/token" -H 'Content-Type: application/json' \
+        --data-binary @- | jq -r '.access_token // empty')
+[[ -n $TOKEN_OWN ]] || die "the password user could not sign in"
+export MANTELMONITOR_ST_PASSWORD_USER_AUTH="Bearer $TOKEN_OWN"
+
+# The configuration, with the values of this run (the code and the register entry) as
+# dictionaries the generator draws from half the time.
+CONFIG=$RUN_DIR/schemathesis.toml
+{
+    cat "$ST_CONFIG"
+    printf '\n# Added by .ci/schemathesis.sh for this run.\n'
+    printf '[dictionaries.funder-code]\nvalues = ["%s"]\n\n' "$FUNDER_CODE"
+    printf '[dictionaries.funder-entry]\nvalues = ["%s"]\n\n' "$FUNDER_ID"
+    printf '[dictionaries.own-password]\nvalues = ["%s"]\n' "$OWN_PASSWORD"
+} >"$CONFIG"
+
 # Web Fuzzing Commons auth document read by [auth.wfc] in .ci/schemathesis.toml.
 export MANTELMONITOR_ST_WFC_AUTH=$RUN_DIR/wfc-auth.json
 (
@@ -232,7 +276,7 @@ export HYPOTHESIS_STORAGE_DIRECTORY=$ROOT/$REPORT_DIR/hypothesis
 st_rc=0
 for seed in $ST_SEEDS; do
     st_args=(
-        --config-file .ci/schemathesis.toml
+        --config-file "$CONFIG"
         run "$BASE/api/v1/openapi.json"
         # Requests go to this server whatever host the document's `servers` names; its base path is kept.
         --origin "$BASE"
@@ -241,7 +285,7 @@ for seed in $ST_SEEDS; do
         --seed "$seed"
         --max-time "$ST_MAX_TIME"
         --request-timeout 15
-        --report junit
+        --report "junit${ST_REPORTS:+,$ST_REPORTS}"
         --report-dir "$REPORT_DIR/seed-$seed"
         --report-junit-path "$REPORT_DIR/seed-$seed/junit.xml"
         --no-color

@@ -77,7 +77,56 @@ pub fn document() -> Document {
         .split_for_parts();
     complete_operations(&mut doc);
     limit_plan_sections(&mut doc);
+    pattern_text_fields(&mut doc);
     doc
+}
+
+/// Fields that are no free text: secrets (compared as sent) and addresses the service
+/// reads as a URL or an email address.
+const NOT_TEXT: &[&str] = &[
+    "password",
+    "new_password",
+    "current_password",
+    "email",
+    "issuer",
+    "jwks_uri",
+    "url",
+];
+
+/// Every free-text field (a string with a `maxLength`, no format and no pattern but
+/// "not blank") takes what `text::bounded` takes: its pattern says so, control characters
+/// included. A register's name is `single_spaced`.
+fn pattern_text_fields(doc: &mut Document) {
+    use utoipa::openapi::schema::{Schema, SchemaType};
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for (component, schema) in components.schemas.iter_mut() {
+        let RefOr::T(Schema::Object(object)) = schema else {
+            continue;
+        };
+        for (name, property) in object.properties.iter_mut() {
+            let RefOr::T(Schema::Object(field)) = property else {
+                continue;
+            };
+            let string = match &field.schema_type {
+                SchemaType::Type(t) => *t == Type::String,
+                SchemaType::Array(types) => types.contains(&Type::String),
+                SchemaType::AnyValue => false,
+            };
+            let text = string
+                && field.max_length.is_some()
+                && field.format.is_none()
+                && field.enum_values.is_none()
+                && matches!(field.pattern.as_deref(), None | Some(r"\S"))
+                && !NOT_TEXT.contains(&name.as_str());
+            if text {
+                let required = field.pattern.is_some();
+                let spaced = component.starts_with("Funder") && name == "name";
+                field.pattern = Some(crate::domain::text::pattern(required, spaced));
+            }
+        }
+    }
 }
 
 /// A plan document's sections hold at most `max_lines` lines each (the macro that writes
@@ -181,7 +230,7 @@ fn if_match() -> Parameter {
             ObjectBuilder::new()
                 .schema_type(Type::String)
                 .pattern(Some(r#"^(\*|"[0-9]{1,18}"(, *"[0-9]{1,18}")*)$"#))
-                .examples([serde_json::json!("\"1\"")]),
+                .examples([serde_json::json!("*")]),
         ))
         .build()
 }
@@ -212,6 +261,17 @@ fn complete_operations(doc: &mut Document) {
             let Some(operation) = operation.as_mut() else {
                 continue;
             };
+            // A header is text or absent, never JSON's null.
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if parameter.parameter_in == ParameterIn::Header
+                    && let Some(RefOr::T(utoipa::openapi::schema::Schema::Object(schema))) =
+                        parameter.schema.as_mut()
+                    && let utoipa::openapi::schema::SchemaType::Array(types) = &schema.schema_type
+                    && types.contains(&Type::Null)
+                {
+                    schema.schema_type = utoipa::openapi::schema::SchemaType::Type(Type::String);
+                }
+            }
             let public = operation
                 .security
                 .as_ref()

@@ -75,6 +75,9 @@ pub struct ApiTokenList {
 /// A new API token.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Intranet koppeling", "role": "coordinator", "scopes": ["reports:read", "reports:submit"]
+}))]
 pub struct CreateApiTokenRequest {
     /// What it is for, 1 to 100 characters.
     #[schema(

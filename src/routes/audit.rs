@@ -88,7 +88,7 @@ pub struct ListAuditQuery {
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page; omit for the newest events.
-    #[param(max_length = 200)]
+    #[param(pattern = r"^audit\.[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 

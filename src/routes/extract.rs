@@ -158,33 +158,78 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         ));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let pointer = pointer(error.path());
-        let inner = error.into_inner();
-        // serde_json reports some wrong types (null or a number for an enum) as syntax
-        // errors; when the body is valid JSON, the value is what is wrong.
-        let well_formed = || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
-        if inner.is_syntax() && well_formed() {
-            ApiError::validation(vec![FieldError::body(
-                pointer,
-                "has the wrong type; see the schema for the values allowed here",
-            )])
-        } else if inner.is_data() {
-            let (pointer, message) = refine(pointer, strip_position(&inner.to_string()));
-            ApiError::validation(vec![FieldError::body(pointer, plain_words(&message))])
-        } else {
-            ApiError::BadRequest {
-                detail: format!("The request body is not valid JSON: {inner}."),
-                errors: vec![FieldError::body(pointer, "is not valid JSON here")],
+    let value = match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(value) => value,
+        // `310.0` is a whole number to JSON (and to JSON Schema's `integer`), though not to
+        // serde: read such a body again with its whole numbers written as integers. Only
+        // on this rare path, so that every other body is read once, straight from bytes.
+        Err(error) if error.inner().to_string().contains("floating point") => {
+            let Ok(mut document) = serde_json::from_slice::<serde_json::Value>(body) else {
+                return Err(problem(error, body));
+            };
+            if !integral(&mut document) {
+                return Err(problem(error, body));
             }
+            return serde_path_to_error::deserialize(document).map_err(|e| problem(e, body));
         }
-    })?;
+        Err(error) => return Err(problem(error, body)),
+    };
     deserializer.end().map_err(|e| {
         ApiError::bad_request(format!(
             "The request body has data after the JSON document: {e}."
         ))
     })?;
     Ok(value)
+}
+
+/// Writes every number of `value` that is whole (`310.0`) as an integer; whether any was.
+fn integral(value: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) => match number.as_f64() {
+            // Within 2^53 a float is a whole number exactly when it has no fraction.
+            Some(float)
+                if !number.is_i64()
+                    && !number.is_u64()
+                    && float.fract() == 0.0
+                    && float.abs() <= 9_007_199_254_740_992.0 =>
+            {
+                *value = Value::from(float as i64);
+                true
+            }
+            _ => false,
+        },
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |any, item| integral(item) | any),
+        Value::Object(map) => map
+            .values_mut()
+            .fold(false, |any, item| integral(item) | any),
+        _ => false,
+    }
+}
+
+/// The problem of a body that does not read as `T`.
+fn problem(error: serde_path_to_error::Error<serde_json::Error>, body: &[u8]) -> ApiError {
+    let pointer = pointer(error.path());
+    let inner = error.into_inner();
+    // serde_json reports some wrong types (null or a number for an enum) as syntax
+    // errors; when the body is valid JSON, the value is what is wrong.
+    let well_formed = || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
+    if inner.is_syntax() && well_formed() {
+        ApiError::validation(vec![FieldError::body(
+            pointer,
+            "has the wrong type; see the schema for the values allowed here",
+        )])
+    } else if inner.is_data() {
+        let (pointer, message) = refine(pointer, strip_position(&inner.to_string()));
+        ApiError::validation(vec![FieldError::body(pointer, plain_words(&message))])
+    } else {
+        ApiError::BadRequest {
+            detail: format!("The request body is not valid JSON: {inner}."),
+            errors: vec![FieldError::body(pointer, "is not valid JSON here")],
+        }
+    }
 }
 
 fn pointer(path: &serde_path_to_error::Path) -> String {
@@ -408,6 +453,36 @@ mod tests {
         let err = parse_json::<Outer>(body.as_bytes()).unwrap_err();
         let problem = err.problem();
         (problem.status, problem.errors.into_iter().next().unwrap())
+    }
+
+    #[test]
+    fn a_whole_number_written_with_a_point_is_a_whole_number() {
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        struct Counts {
+            count: u32,
+            more: Option<Vec<i32>>,
+        }
+        let read = parse_json::<Counts>(br#"{"count": 310.0, "more": [-2.0, 3]}"#).unwrap();
+        assert_eq!(
+            read,
+            Counts {
+                count: 310,
+                more: Some(vec![-2, 3])
+            }
+        );
+        for (body, pointer) in [
+            (r#"{"count": 310.5}"#, "/count"),
+            (r#"{"count": 1.0, "more": [0.25]}"#, "/more/0"),
+            (r#"{"count": 1e300}"#, "/count"),
+        ] {
+            let problem = parse_json::<Counts>(body.as_bytes()).unwrap_err().problem();
+            assert_eq!(problem.status, 422, "{body}");
+            assert_eq!(
+                problem.errors[0].pointer.as_deref(),
+                Some(pointer),
+                "{body}"
+            );
+        }
     }
 
     #[test]

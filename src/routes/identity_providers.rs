@@ -56,7 +56,11 @@ pub struct IdentityProviderInput {
     pub audience: String,
     /// Where its keys are (a JWKS). Omit to find them through the issuer's discovery
     /// document (`/.well-known/openid-configuration`).
-    #[schema(min_length = 8, max_length = 500)]
+    #[schema(
+        example = "https://login.example.nl/realms/zorg/protocol/openid-connect/certs",
+        min_length = 8,
+        max_length = 500
+    )]
     pub jwks_uri: Option<String>,
     /// The claim that names the user: `email` (the user of that address in the account)
     /// or `sub` (users this provider made, with `create_users`).

@@ -25,8 +25,6 @@ pub mod webhooks;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::DateTime;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -196,7 +194,9 @@ pub struct PageParams {
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page; omit for the first page.
-    #[param(max_length = 200)]
+    #[param(
+        pattern = r"^[0-9]{1,16}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    )]
     pub cursor: Option<String>,
 }
 
@@ -239,11 +239,10 @@ pub fn newest_first_page(
     let before = match cursor {
         None => None,
         Some(cursor) => Some(
-            URL_SAFE_NO_PAD
-                .decode(cursor)
-                .ok()
-                .and_then(|raw| String::from_utf8(raw).ok())
-                .and_then(|raw| raw.strip_prefix(prefix)?.strip_prefix(':')?.parse().ok())
+            cursor
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .and_then(number)
                 .ok_or_else(|| {
                     ApiError::Validation(vec![FieldError::parameter(
                         "cursor",
@@ -257,19 +256,49 @@ pub fn newest_first_page(
 
 /// The cursor of a newest-first list: base64url of `prefix:id`.
 pub fn id_cursor(prefix: &str, id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{prefix}:{id}"))
+    format!("{prefix}.{id}")
 }
 
-/// Cursors are opaque to clients: base64url of `micros:uuid`.
+// Cursors are plain text whose every form the schema's pattern names exactly, so any
+// cursor a client writes to that pattern is a place in the list (a list has no holes
+// a cursor could fall into): `micros.uuid` for a keyset, `prefix.id` for a list by id.
+
+/// The pattern of a keyset list's cursor, as `encode_cursor` writes it (the derived
+/// parameters spell it out; a test holds them to this).
+pub const KEYSET_CURSOR: &str =
+    r"^[0-9]{1,16}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+
+/// A cursor's number: 1 to 18 digits, so that it always fits an `i64`.
+pub(crate) fn number(digits: &str) -> Option<i64> {
+    if (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// The next page of a keyset list starts after `key`: `micros.uuid`.
 pub fn encode_cursor(key: &Keyset) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}:{}", key.created_at.timestamp_micros(), key.id))
+    format!(
+        "{}.{}",
+        key.created_at.timestamp_micros(),
+        key.id.hyphenated()
+    )
 }
 
 fn decode_cursor(cursor: &str) -> Option<Keyset> {
-    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
-    let (micros, id) = raw.split_once(':')?;
+    let (micros, id) = cursor.split_once('.')?;
+    // The uuid exactly as written by `encode_cursor` (lowercase, hyphenated).
+    let shaped = id.len() == 36
+        && id.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_digit() || ('a'..='f').contains(&c),
+        });
+    if micros.len() > 16 || !shaped {
+        return None;
+    }
     Some(Keyset {
-        created_at: DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+        created_at: DateTime::from_timestamp_micros(number(micros)?)?,
         id: id.parse().ok()?,
     })
 }
@@ -284,6 +313,50 @@ pub fn json_ok<T: serde::Serialize>(mut response: HttpResponseBuilder, body: &T)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_keyset_cursor_is_what_its_pattern_says() {
+        let pattern = regex::Regex::new(KEYSET_CURSOR).unwrap();
+        let key = Keyset {
+            created_at: DateTime::from_timestamp_micros(1_767_225_600_123_456).unwrap(),
+            id: "0198C2A4-7D1E-7C3B-9A51-3F0E2B6D8C41".parse().unwrap(),
+        };
+        let cursor = encode_cursor(&key);
+        assert_eq!(
+            cursor,
+            "1767225600123456.0198c2a4-7d1e-7c3b-9a51-3f0e2b6d8c41"
+        );
+        assert!(pattern.is_match(&cursor));
+        let back = decode_cursor(&cursor).unwrap();
+        assert_eq!((back.created_at, back.id), (key.created_at, key.id));
+        // Any cursor written to the pattern is a place in a list; nothing else is one.
+        for written in [
+            "0.00000000-0000-0000-0000-000000000000",
+            "9999999999999999.ffffffff-ffff-ffff-ffff-ffffffffffff",
+        ] {
+            assert!(
+                pattern.is_match(written) && decode_cursor(written).is_some(),
+                "{written}"
+            );
+        }
+        for stranger in [
+            "1767225600123456.0198C2A4-7D1E-7C3B-9A51-3F0E2B6D8C41",
+            "1767225600123456.0198c2a47d1e7c3b9a513f0e2b6d8c41",
+            "17672256001234567.0198c2a4-7d1e-7c3b-9a51-3f0e2b6d8c41",
+            "-1.0198c2a4-7d1e-7c3b-9a51-3f0e2b6d8c41",
+            "MTc2NzIyNTYwMDEyMzQ1NjowMTk4",
+            "",
+        ] {
+            assert!(
+                !pattern.is_match(stranger) && decode_cursor(stranger).is_none(),
+                "{stranger}"
+            );
+        }
+        assert_eq!(id_cursor("audit", 12), "audit.12");
+        assert_eq!(number("123456789012345678"), Some(123_456_789_012_345_678));
+        assert_eq!(number("1234567890123456789"), None);
+        assert_eq!(number("+1"), None);
+    }
 
     #[test]
     fn if_match_forms() {

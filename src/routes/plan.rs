@@ -161,7 +161,7 @@ pub struct HistoryQuery {
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page; omit for the newest changes.
-    #[param(max_length = 200)]
+    #[param(pattern = r"^change\.[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 

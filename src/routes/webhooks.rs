@@ -3,8 +3,6 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -455,12 +453,24 @@ pub struct DeliveryList {
     pub next_cursor: Option<String>,
 }
 
+/// Paging of an endpoint's deliveries, newest first.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeliveryPageParams {
+    /// How many deliveries to return, 1 to 200.
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page; omit for the newest deliveries.
+    #[param(pattern = r"^delivery\.[0-9]{1,18}$")]
+    pub cursor: Option<String>,
+}
+
 /// List an endpoint's deliveries
 ///
 /// Admins only. Newest first, each with its attempts: when, the status code, how long.
 #[utoipa::path(
     tag = "webhooks",
-    params(("webhook_id" = uuid::Uuid, Path, description = "The endpoint's id."), PageParams),
+    params(("webhook_id" = uuid::Uuid, Path, description = "The endpoint's id."), DeliveryPageParams),
     responses((status = 200, description = "One page of deliveries.", body = DeliveryList))
 )]
 #[get("/webhooks/{webhook_id}/deliveries")]
@@ -468,9 +478,10 @@ pub async fn list_webhook_deliveries(
     db: web::Data<Db>,
     principal: Allowed<ManageOrganisation>,
     path: web::Path<WebhookEndpointId>,
-    Query(params): Query<PageParams>,
+    Query(params): Query<DeliveryPageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let (limit, before) = super::newest_first_page(params.limit, params.cursor.as_deref(), "d")?;
+    let (limit, before) =
+        super::newest_first_page(params.limit, params.cursor.as_deref(), "delivery")?;
     let (org, id) = (principal.organisation_id, path.into_inner());
     let rows = db
         .tenant(org, async move |conn| {
@@ -502,7 +513,7 @@ pub async fn list_webhook_deliveries(
         })
         .collect();
     let next_cursor = more
-        .then(|| items.last().map(|d| super::id_cursor("d", d.id)))
+        .then(|| items.last().map(|d| super::id_cursor("delivery", d.id)))
         .flatten();
     Ok(json_ok(
         HttpResponse::Ok(),
@@ -549,7 +560,7 @@ pub async fn redeliver_webhook(
 #[serde(deny_unknown_fields)]
 pub struct FeedParams {
     /// The `next_cursor` of the previous page; omit to read from the first event.
-    #[param(max_length = 100)]
+    #[param(pattern = r"^[0-9]{1,18}\.[0-9]{1,18}$")]
     pub after: Option<String>,
     /// How many events to return, 1 to 500.
     #[param(minimum = 1, maximum = 500, default = 100)]
@@ -582,14 +593,14 @@ pub struct EventPage {
     pub next_cursor: String,
 }
 
+/// `txid.id`: where the feed was read up to (any such pair is a place in the feed).
 fn feed_cursor(at: model::FeedCursor) -> String {
-    URL_SAFE_NO_PAD.encode(format!("e{}:{}", at.0, at.1))
+    format!("{}.{}", at.0, at.1)
 }
 
 fn parse_feed_cursor(raw: &str) -> Option<model::FeedCursor> {
-    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
-    let (txid, id) = text.strip_prefix('e')?.split_once(':')?;
-    Some((txid.parse().ok()?, id.parse().ok()?))
+    let (txid, id) = raw.split_once('.')?;
+    Some((super::number(txid)?, super::number(id)?))
 }
 
 /// Read the change feed
@@ -663,7 +674,17 @@ mod tests {
     #[test]
     fn feed_cursors_round_trip_and_strangers_are_refused() {
         assert_eq!(parse_feed_cursor(&feed_cursor((812, 44))), Some((812, 44)));
-        assert_eq!(parse_feed_cursor("bm9uc2Vuc2U"), None);
-        assert_eq!(parse_feed_cursor("%%%"), None);
+        assert_eq!(feed_cursor((812, 44)), "812.44");
+        for stranger in [
+            "bm9uc2Vuc2U",
+            "%%%",
+            "812",
+            "812.",
+            ".44",
+            "-1.4",
+            "1.1234567890123456789",
+        ] {
+            assert_eq!(parse_feed_cursor(stranger), None, "{stranger}");
+        }
     }
 }

@@ -403,3 +403,28 @@ fn every_tag_is_declared_and_described() {
         .collect();
     assert_eq!(declared, used);
 }
+
+#[test]
+fn every_cursor_is_declared_as_the_server_writes_it() {
+    let doc = document();
+    let mut cursors = 0;
+    for item in doc["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if parameter["name"] != "cursor" {
+                    continue;
+                }
+                cursors += 1;
+                let pattern = parameter["schema"]["pattern"].as_str().unwrap_or_default();
+                assert!(
+                    pattern == mantelmonitor::routes::KEYSET_CURSOR
+                        || ["audit", "change", "delivery"]
+                            .iter()
+                            .any(|prefix| pattern == format!("^{prefix}\\.[0-9]{{1,18}}$")),
+                    "{parameter}"
+                );
+            }
+        }
+    }
+    assert!(cursors > 20, "{cursors}");
+}

@@ -36,7 +36,7 @@ pub const LATEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2100, 12, 31) {
 
 /// The schema's pattern of a date in the supported range (years 2000 to 2100), as the
 /// request schemas write it beside `format: date`.
-pub const DATE_PATTERN: &str = r"^(20[0-9]{2}|2100)-";
+pub const DATE_PATTERN: &str = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
 /// A date must lie in the supported range.
 pub fn check_date(date: NaiveDate) -> Result<NaiveDate, String> {

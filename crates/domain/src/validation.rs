@@ -148,11 +148,13 @@ mod tests {
 
     #[test]
     fn optional_text_is_trimmed_empty_is_none_and_too_long_is_a_problem() {
-        let cases: [(Option<&str>, Option<&str>, bool); 5] = [
+        let cases: [(Option<&str>, Option<&str>, bool); 6] = [
             (None, None, false),
             (Some(""), None, false),
             (Some("   "), None, false),
-            (Some("  Mantelzorg  "), Some("Mantelzorg"), false),
+            (Some(" Mantelzorg "), Some("Mantelzorg"), false),
+            // The limit counts what is sent, as the schema's maxLength does.
+            (Some("  Mantelzorg  "), None, true),
             (Some("zeven tekens en meer"), None, true),
         ];
         for (input, kept, refused) in cases {

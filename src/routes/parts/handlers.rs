@@ -117,7 +117,7 @@ impl utoipa::IntoParams for ListQuery {
                 .schema(Some(
                     ObjectBuilder::new()
                         .schema_type(Type::String)
-                        .max_length(Some(200)),
+                        .pattern(Some(crate::routes::KEYSET_CURSOR)),
                 ))
                 .build(),
         ]

@@ -89,10 +89,16 @@ pub struct ProjectRequest {
     pub rationale: Option<String>,
     pub organisation_role: Option<OrganisationRole>,
     /// From 2000-01-01 to 2100-12-31.
-    #[schema(example = "2026-01-01", pattern = r"^(20[0-9]{2}|2100)-")]
+    #[schema(
+        example = "2026-01-01",
+        pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+    )]
     pub start_date: NaiveDate,
     /// Not before `start_date`; at most 2100-12-31.
-    #[schema(example = "2027-12-31", pattern = r"^(20[0-9]{2}|2100)-")]
+    #[schema(
+        example = "2027-12-31",
+        pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+    )]
     pub end_date: NaiveDate,
     /// Defaults to `draft`.
     pub status: Option<ProjectStatus>,
@@ -124,14 +130,14 @@ pub struct UpdateProjectRequest {
     #[schema(
         nullable = false,
         example = "2026-01-01",
-        pattern = r"^(20[0-9]{2}|2100)-"
+        pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
     )]
     pub start_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(
         nullable = false,
         example = "2027-12-31",
-        pattern = r"^(20[0-9]{2}|2100)-"
+        pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
     )]
     pub end_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "not_null")]
@@ -161,7 +167,9 @@ pub struct ListProjectsQuery {
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page; omit for the first page.
-    #[param(max_length = 200)]
+    #[param(
+        pattern = r"^[0-9]{1,16}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    )]
     pub cursor: Option<String>,
 }
 

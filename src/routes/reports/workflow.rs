@@ -187,7 +187,7 @@ fn allows(state: ReportState, action: ReportAction) -> Result<(), ApiError> {
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
         ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
-        ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
+        ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag.", pattern = r#"^(\*|"[0-9]{1,18}"(, *"[0-9]{1,18}")*)$"#),
     ),
     request_body(content = Option<ActionRequest>, description = "Optional."),
     responses((status = 200, description = "Submitted.", body = QuarterlyReport, headers(("ETag" = String))))
@@ -222,7 +222,7 @@ pub async fn submit_report(
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
         ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
-        ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
+        ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag.", pattern = r#"^(\*|"[0-9]{1,18}"(, *"[0-9]{1,18}")*)$"#),
     ),
     request_body(content = Option<ActionRequest>, description = "Optional."),
     responses((status = 200, description = "Accepted.", body = QuarterlyReport, headers(("ETag" = String))))
@@ -258,7 +258,7 @@ pub async fn accept_report(
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
         ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
-        ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
+        ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag.", pattern = r#"^(\*|"[0-9]{1,18}"(, *"[0-9]{1,18}")*)$"#),
     ),
     request_body = ReasonRequest,
     responses((status = 200, description = "Returned.", body = QuarterlyReport, headers(("ETag" = String))))
@@ -292,7 +292,7 @@ pub async fn return_report(
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
         ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
-        ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag."),
+        ("If-Match" = Option<String>, Header, description = "Optional: the report's ETag.", pattern = r#"^(\*|"[0-9]{1,18}"(, *"[0-9]{1,18}")*)$"#),
     ),
     request_body = ReasonRequest,
     responses((status = 200, description = "Reopened.", body = QuarterlyReport, headers(("ETag" = String))))

@@ -215,8 +215,8 @@ enum Change {
     params(
         ("project_id" = uuid::Uuid, Path, description = "The project's id."),
         ("quarter" = String, Path, description = "The quarter, e.g. `2026-Q3`.", pattern = r"^(20[0-9]{2}|2100)-Q[1-4]$"),
-        ("If-Match" = Option<String>, Header, description = "The report's ETag; required when it exists."),
-        ("If-None-Match" = Option<String>, Header, description = "`*`: create only."),
+        ("If-Match" = Option<String>, Header, description = "The report's ETag; required when it exists.", pattern = r#"^(\*|"[0-9]{1,18}"(, *"[0-9]{1,18}")*)$"#),
+        ("If-None-Match" = Option<String>, Header, description = "`*`: create only.", pattern = r"^\*$"),
     ),
     request_body = ReportContent,
     responses(

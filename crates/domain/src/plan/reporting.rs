@@ -8,6 +8,9 @@ use super::*;
 pub struct ReportingDuty {
     pub quarter: Quarter,
     /// After the quarter ends.
-    #[schema(example = "2026-10-31", pattern = r"^(20[0-9]{2}|2100)-")]
+    #[schema(
+        example = "2026-10-31",
+        pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+    )]
     pub due_on: NaiveDate,
 }

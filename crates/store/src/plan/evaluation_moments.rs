@@ -41,7 +41,10 @@ pub struct EvaluationMoment {
 #[serde(deny_unknown_fields)]
 pub struct EvaluationMomentInput {
     /// Inside the project period.
-    #[schema(example = "2026-12-15", pattern = r"^(20[0-9]{2}|2100)-")]
+    #[schema(
+        example = "2026-12-15",
+        pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+    )]
     pub planned_on: NaiveDate,
     /// 1 to 500 characters.
     #[schema(

@@ -51,6 +51,10 @@ pub struct Funder {
 /// A funder as a client writes it.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Gemeente Utrecht", "kind": "municipality", "kvk_number": "30280353",
+    "municipality_code": "GM0344", "reference": "Subsidie mantelzorg 2026"
+}))]
 pub struct FunderInput {
     /// Unique in the organisation, whatever its case and spacing (runs of spaces are
     /// stored as one); 1 to 200 characters.

@@ -92,7 +92,7 @@ pub struct ProjectPartnerInput {
     pub desired_level: Level,
     /// When the current level was reached; not in the future. Defaults to today when
     /// the level is new or changes.
-    #[schema(pattern = r"^(20[0-9]{2}|2100)-")]
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub level_since: Option<NaiveDate>,
     /// At most 4000 characters.
     #[schema(max_length = 4000)]

@@ -51,6 +51,10 @@ pub struct TranslationCost {
 /// A translation job as a client writes it; the total is always computed.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "item": "Flyer 'Zorgt u voor een naaste?'", "source_language": "nl",
+    "target_languages": ["tr", "ar"], "unit": "words", "quantity": "3000", "unit_price": "0.12"
+}))]
 pub struct TranslationCostInput {
     /// What is translated; 1 to 500 characters.
     #[schema(
