@@ -134,12 +134,11 @@ pub struct ListFunderLinksQuery {
 pub struct CreateFunderLinkRequest {
     /// The entry of the organisation's funder register.
     pub funder_id: FunderId,
-    /// The funder account's code, as the funder gave it (case and spaces do not matter).
+    /// The funder account's code, as the funder gave it (case does not matter; at most five
+    /// spaces around it).
     #[schema(
         example = "7KQ2-M9XD",
-        min_length = 9,
-        max_length = 20,
-        pattern = r"^\s*([0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]\s*){4}-(\s*[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]){4}\s*$"
+        pattern = r"^[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]{0,5}[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{4}-[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{4}[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]{0,5}$"
     )]
     pub funder_code: String,
 }
@@ -265,18 +264,23 @@ pub async fn create_funder_link(
 
 /// A funder code as typed: spaces and case do not matter; the shape must be right.
 fn funder_code(typed: &str) -> Result<String, String> {
-    if typed.chars().count() > 20 {
-        return Err("must be at most 20 characters, e.g. 7KQ2-M9XD".into());
-    }
-    // Only ASCII: an upper case of another letter could pass for a code's (`ß` is `SS`).
-    if !typed.chars().all(|c| c.is_ascii() || c.is_whitespace()) {
-        return Err("must be a funder code of four and four characters, e.g. 7KQ2-M9XD".into());
-    }
-    let code: String = typed
+    let wrong = || "must be a funder code of four and four characters, e.g. 7KQ2-M9XD".to_string();
+    // At most five spaces around it, as the schema's pattern says.
+    let leading = typed.chars().take_while(|c| c.is_whitespace()).count();
+    let trailing = typed
         .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_uppercase();
+        .rev()
+        .take_while(|c| c.is_whitespace())
+        .count();
+    if leading > 5 || trailing > 5 {
+        return Err(wrong());
+    }
+    let code = typed.trim();
+    // Only ASCII: an upper case of another letter could pass for a code's (`ß` is `SS`).
+    if !code.is_ascii() {
+        return Err(wrong());
+    }
+    let code = code.to_ascii_uppercase();
     let shaped = code.len() == 9
         && code.char_indices().all(|(i, c)| {
             if i == 4 {
@@ -285,11 +289,7 @@ fn funder_code(typed: &str) -> Result<String, String> {
                 c.is_ascii_digit() || (c.is_ascii_uppercase() && !"ILOU".contains(c))
             }
         });
-    if shaped {
-        Ok(code)
-    } else {
-        Err("must be a funder code of four and four characters, e.g. 7KQ2-M9XD".into())
-    }
+    if shaped { Ok(code) } else { Err(wrong()) }
 }
 
 /// Get a funder link

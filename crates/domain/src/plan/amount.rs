@@ -136,7 +136,7 @@ pub fn amount_pattern(digits: u32, positive: bool) -> String {
 
 /// An amount schema with an upper bound: its component says the bound in its pattern.
 macro_rules! bounded_amount {
-    ($(#[doc = $doc:literal])+ $name:ident, digits = $digits:literal, positive = $positive:literal, example = $example:literal) => {
+    ($($(#[doc = $doc:literal])+ $name:ident, digits = $digits:literal, positive = $positive:literal, example = $example:literal;)+) => {$(
         $(#[doc = $doc])+
         pub struct $name;
 
@@ -166,37 +166,25 @@ macro_rules! bounded_amount {
             }
         }
         impl ToSchema for $name {}
-    };
+    )+};
 }
 
-bounded_amount!(
+bounded_amount! {
     /// Hours.
-    Hours, digits = 4, positive = false, example = "120.5"
-);
-bounded_amount!(
+    Hours, digits = 4, positive = false, example = "120.5";
     /// Euros per hour.
-    HourlyRate, digits = 3, positive = false, example = "45.00"
-);
-bounded_amount!(
+    HourlyRate, digits = 3, positive = false, example = "45.00";
     /// Euros per unit.
-    UnitPrice, digits = 6, positive = false, example = "0.12"
-);
-bounded_amount!(
+    UnitPrice, digits = 6, positive = false, example = "0.12";
     /// Euros.
-    Euros, digits = 7, positive = false, example = "1250.50"
-);
-bounded_amount!(
+    Euros, digits = 7, positive = false, example = "1250.50";
     /// Euros asked for.
-    EurosRequested, digits = 7, positive = true, example = "25000.00"
-);
-bounded_amount!(
+    EurosRequested, digits = 7, positive = true, example = "25000.00";
     /// How many units: words, pages, minutes.
-    Quantity, digits = 7, positive = true, example = "3000"
-);
-bounded_amount!(
+    Quantity, digits = 7, positive = true, example = "3000";
     /// The planned value of a target: a count, euros or hours.
-    TargetValue, digits = 8, positive = false, example = "40"
-);
+    TargetValue, digits = 8, positive = false, example = "40";
+}
 
 sql_via!(
     Amount,
