@@ -135,10 +135,10 @@ pub struct CreateFunderLinkRequest {
     /// The entry of the organisation's funder register.
     pub funder_id: FunderId,
     /// The funder account's code, as the funder gave it (case does not matter; at most five
-    /// spaces around it).
+    /// spaces around it, and one on either side of the dash).
     #[schema(
         example = "7KQ2-M9XD",
-        pattern = r"^[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]{0,5}[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{4}-[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{4}[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]{0,5}$"
+        pattern = r"^[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]{0,5}[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{4} ?- ?[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{4}[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]{0,5}$"
     )]
     pub funder_code: String,
 }
@@ -280,7 +280,16 @@ fn funder_code(typed: &str) -> Result<String, String> {
     if !code.is_ascii() {
         return Err(wrong());
     }
-    let code = code.to_ascii_uppercase();
+    // One space may stand on either side of the dash, as a person copies it from a letter.
+    let code = match code.split_once('-') {
+        Some((head, tail)) => format!(
+            "{}-{}",
+            head.strip_suffix(' ').unwrap_or(head),
+            tail.strip_prefix(' ').unwrap_or(tail)
+        ),
+        None => code.to_string(),
+    }
+    .to_ascii_uppercase();
     let shaped = code.len() == 9
         && code.char_indices().all(|(i, c)| {
             if i == 4 {
@@ -454,6 +463,11 @@ mod tests {
             "7KQ2-M9XDD",
             "IKQ2-M9XD",
             "7KQ2_M9XD",
+            "7KQ2  -  M9XD",
+            "7K Q2-M9XD",
+            "7KQ2\t-M9XD",
+            "      7KQ2-M9XD",
+            "7KQ2-ẞ9XD",
             "",
         ] {
             assert!(funder_code(wrong).is_err(), "{wrong}");
