@@ -146,7 +146,9 @@ async fn create_demo_project(
     let municipality = demo_funder(conn, org, "Gemeente Utrecht", FunderKind::Municipality).await?;
     let fund = demo_funder(conn, org, "Oranje Fonds", FunderKind::Fund).await?;
     let scope = ProjectScope::new(project);
-    let errors = crate::plan::document::write_sections(conn, &scope, demo_plan(municipality, fund))
+    let sections = crate::plan::parse_sections(demo_plan(municipality, fund))
+        .map_err(|e| CliError::Invalid(format!("the demo plan was refused: {e}")))?;
+    let errors = crate::plan::document::write_sections(conn, &scope, sections)
         .await
         .map_err(|e| CliError::Invalid(format!("the demo plan was refused: {e}")))?;
     if !errors.is_empty() {

@@ -94,13 +94,38 @@ macro_rules! plan_parts {
             })
         }
 
+        /// A plan document's sections, each line parsed with its part's input.
+        pub struct ParsedSections {
+            $(pub $name: Vec<document::Line<$part>>,)*
+        }
+
+        /// Parses every line of every section (a section left out is empty); 422 with
+        /// the field errors of all lines when any line cannot be read.
+        pub fn parse_sections(
+            mut sections: serde_json::Map<String, serde_json::Value>,
+        ) -> Result<ParsedSections, $crate::error::ApiError> {
+            let mut errors = Vec::new();
+            let parsed = ParsedSections {
+                $($name: document::parse_section::<$part>(
+                    stringify!($name),
+                    document::take(&mut sections, stringify!($name)),
+                    &mut errors,
+                )?,)*
+            };
+            if errors.is_empty() {
+                Ok(parsed)
+            } else {
+                Err($crate::error::ApiError::Validation(errors))
+            }
+        }
+
         /// Writes every section of a plan document (a section left out is emptied, except
         /// the roadmap), then deletes the lines left out in reverse order. Returns the
         /// field errors of all lines; the caller rolls back when there are any.
         pub async fn write_sections(
             conn: &mut $crate::db::Conn,
             scope: &$crate::db::scope::ProjectScope,
-            mut sections: serde_json::Map<String, serde_json::Value>,
+            sections: ParsedSections,
         ) -> Result<Vec<$crate::error::FieldError>, $crate::error::ApiError> {
             $crate::db::plan::defer_unique_keys(conn).await?;
             let mut errors = Vec::new();
@@ -109,8 +134,7 @@ macro_rules! plan_parts {
                 let $name = document::write_section::<$part>(
                     conn,
                     scope,
-                    stringify!($name),
-                    document::take(&mut sections, stringify!($name)),
+                    sections.$name,
                     created,
                     &mut errors,
                 )

@@ -81,8 +81,10 @@ pub struct ListAuditQuery {
     /// Only events about this kind of thing.
     pub entity: Option<AuditEntity>,
     /// Only events on or after this day (Dutch time).
+    #[serde(default, deserialize_with = "crate::domain::project::strict_date_opt")]
     pub from: Option<NaiveDate>,
     /// Only events on or before this day (Dutch time).
+    #[serde(default, deserialize_with = "crate::domain::project::strict_date_opt")]
     pub to: Option<NaiveDate>,
     /// How many events to return, 1 to 200.
     #[param(minimum = 1, maximum = 200, default = 50)]

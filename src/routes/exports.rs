@@ -106,7 +106,7 @@ fn states(list: Option<&str>) -> Result<Vec<ReportState>, FieldError> {
     let Some(list) = list else {
         return Ok(vec![ReportState::Submitted, ReportState::Accepted]);
     };
-    if list.len() > 200 {
+    if list.chars().count() > 200 {
         return Err(FieldError::parameter(
             "states",
             "must be at most 200 characters",

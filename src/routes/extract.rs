@@ -163,9 +163,23 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         // `310.0` is a whole number to JSON (and to JSON Schema's `integer`), though not to
         // serde: read such a body again with its whole numbers written as integers. Only
         // on this rare path, so that every other body is read once, straight from bytes.
-        Err(error) if error.inner().to_string().contains("floating point") => {
-            let Ok(mut document) = serde_json::from_slice::<serde_json::Value>(body) else {
-                return Err(problem(error, body));
+        Err(error)
+            if error.inner().is_data()
+                && error
+                    .inner()
+                    .to_string()
+                    .starts_with("invalid type: floating point") =>
+        {
+            // Read as it was sent: a key given twice is refused here as the typed read
+            // refuses it, not settled by the last one winning.
+            let mut reader = serde_json::Deserializer::from_slice(body);
+            let mut document = match serde_path_to_error::deserialize::<_, UniqueKeys>(&mut reader)
+            {
+                Ok(UniqueKeys(document)) => document,
+                Err(duplicate) if duplicate.inner().is_data() => {
+                    return Err(problem(duplicate, body));
+                }
+                Err(_) => return Err(problem(error, body)),
             };
             if !integral(&mut document) {
                 return Err(problem(error, body));
@@ -180,6 +194,68 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         ))
     })?;
     Ok(value)
+}
+
+/// A JSON value whose objects name each key once (`serde_json::Value` keeps the last).
+struct UniqueKeys(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(UniqueKeysVisitor)
+            .map(UniqueKeys)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(UniqueKeys(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate field `{key}`"
+                )));
+            }
+            let UniqueKeys(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
+    }
 }
 
 /// Writes every number of `value` that is whole (`310.0`) as an integer; whether any was.
@@ -255,6 +331,10 @@ fn refine(pointer: String, message: String) -> (String, String) {
     for (prefix, text) in [
         ("missing field `", "is required"),
         ("unknown field `", "is not a known field"),
+        (
+            "duplicate field `",
+            "is given more than once; give each field once",
+        ),
     ] {
         if let Some(rest) = message.strip_prefix(prefix)
             && let Some(name) = rest.split('`').next()
@@ -348,9 +428,7 @@ pub(crate) fn plain_words(message: &str) -> String {
     ]
     .contains(&message)
     {
-        return "is not a date as the API writes it: write YYYY-MM-DD, e.g. 2026-04-01 \
-                (not 01-04-2026)"
-            .to_string();
+        return crate::domain::project::DATE_WORDS.to_string();
     }
     // Types.
     if let Some(rest) = message.strip_prefix("invalid type: ")
@@ -474,6 +552,10 @@ mod tests {
             (r#"{"count": 310.5}"#, "/count"),
             (r#"{"count": 1.0, "more": [0.25]}"#, "/more/0"),
             (r#"{"count": 1e300}"#, "/count"),
+            // a key given twice is refused on this path as on the typed one
+            (r#"{"count": 1.0, "count": 2}"#, "/count"),
+            (r#"{"count": 2, "more": [1.0], "count": 2}"#, "/count"),
+            (r#"{"count": 1, "count": 2.0}"#, "/count"),
         ] {
             let problem = parse_json::<Counts>(body.as_bytes()).unwrap_err().problem();
             assert_eq!(problem.status, 422, "{body}");
@@ -501,6 +583,14 @@ mod tests {
         let (_, e) = first_error(r#"{"items":[],"extra":1}"#);
         assert_eq!(e.pointer.as_deref(), Some("/extra"));
         assert!(e.message.starts_with("is not a known field"));
+        let (_, e) = first_error(r#"{"items":[{"name":"a","count":1,"name":"b"}]}"#);
+        assert_eq!(
+            (e.pointer.as_deref(), e.message.as_str()),
+            (
+                Some("/items/0/name"),
+                "is given more than once; give each field once"
+            )
+        );
     }
 
     #[test]

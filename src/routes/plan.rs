@@ -117,8 +117,20 @@ pub async fn replace_plan(
         map.remove("id");
     }
     let bytes = serde_json::to_vec(&project).map_err(ApiError::internal)?;
-    let request: ProjectRequest = parse_json(&bytes).map_err(|e| nest(e, "/project"))?;
-    let changes = validate(request).map_err(|e| nest(e, "/project"))?;
+    // The whole document is read before the plan's version is compared: what is wrong
+    // with it is a 422 naming every field, whatever the If-Match.
+    let changes = parse_json::<ProjectRequest>(&bytes)
+        .and_then(validate)
+        .map_err(|e| nest(e, "/project"));
+    let sections = crate::plan::parse_sections(sections);
+    let (changes, sections) = match (changes, sections) {
+        (Ok(changes), Ok(sections)) => (changes, sections),
+        (Err(ApiError::Validation(mut first)), Err(ApiError::Validation(more))) => {
+            first.extend(more);
+            return Err(ApiError::Validation(first));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
     let (org, id) = (principal.organisation_id, path.into_inner());
     let plan = db
         .acting(principal.acting(), async move |conn| {

@@ -204,3 +204,54 @@ async fn a_contact_email_counts_characters_not_bytes() {
     .await;
     assert_eq!(named_fields(&refused), ["/contacts/0/email"], "{refused}");
 }
+
+/// A date is `YYYY-MM-DD` exactly, as `format: date` and the pattern say: what a
+/// lenient date parser would also read (`2026-1-1`, a sign, a space) is refused where it
+/// is sent, in bodies, patches and query parameters alike.
+#[tokio::test]
+async fn a_date_is_read_only_as_the_schema_writes_it() {
+    let app = spawn_app().await;
+    let t = app.tenant("Datums").await;
+    let words = "is not a date as the API writes it";
+    for date in [
+        "2026-1-1",
+        "+2026-01-01",
+        "2026-01-01 ",
+        "2026-01-01T00:00:00",
+    ] {
+        let mut body = project_body("Datum");
+        body["start_date"] = json!(date);
+        let refused = problem(app.post("/api/v1/projects", &t.token, &body).await, 422).await;
+        assert_eq!(named_fields(&refused), ["/start_date"], "{date}: {refused}");
+        assert!(refused.to_string().contains(words), "{date}: {refused}");
+    }
+    let project = new_project(&app, &t.token, "Datum").await;
+    let path = format!("/api/v1/projects/{project}");
+    let (before, etag) = fetch(&app, &t.token, &path).await;
+    let refused = problem(
+        app.send_if_match(
+            Method::PATCH,
+            &path,
+            &t.token,
+            &etag,
+            Some(&json!({"end_date": "2027-12-1"})),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(named_fields(&refused), ["/end_date"], "{refused}");
+    assert_eq!(fetch(&app, &t.token, &path).await, (before, etag));
+
+    let refused = problem(
+        app.get("/api/v1/projects?active_from=2026-1-1", &t.token)
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(named_fields(&refused), ["active_from"], "{refused}");
+    let listed = app
+        .get("/api/v1/projects?active_from=2026-01-01", &t.token)
+        .await;
+    assert_eq!(listed.status(), 200);
+}

@@ -53,21 +53,25 @@ pub(crate) fn take(sections: &mut Map<String, Value>, name: &str) -> Vec<Value> 
     }
 }
 
-/// Writes one section: updates the lines it names, inserts the new ones (under new
-/// ids, recorded in `created`), and returns the lines it leaves out, to delete once
-/// every section is written. Collects every field error rather than stopping at the
-/// first.
-pub(crate) async fn write_section<P: Part<Scope = ProjectScope>>(
-    conn: &mut AsyncPgConnection,
-    scope: &ProjectScope,
+/// A line of a plan document as parsed before anything is read or written: where it
+/// is in the document, the key that names it (if any) and the part's input.
+pub struct Line<P: Part> {
+    at: String,
+    key: Option<P::Key>,
+    input: P::Input,
+}
+
+/// Parses the lines of one section with the part's own input type, collecting every
+/// field error: a document that cannot be read is refused whole before the plan's
+/// version is compared, so that a stale `If-Match` never hides what is wrong with it.
+pub(crate) fn parse_section<P: Part<Scope = ProjectScope>>(
     section: &str,
     items: Vec<Value>,
-    created: &mut NewIds,
     errors: &mut Vec<FieldError>,
-) -> Result<Vec<P::Output>, ApiError> {
-    let mut existing = all::<P>(conn, scope).await?;
+) -> Result<Vec<Line<P>>, ApiError> {
     let key_field = key_field::<P>();
     let read_only = read_only_fields::<P::Output, P::Input>(key_field);
+    let mut lines = Vec::with_capacity(items.len());
     for (i, mut item) in items.into_iter().enumerate() {
         let at = format!("/{section}/{i}");
         strip_read_only(&mut item, &read_only);
@@ -99,13 +103,28 @@ pub(crate) async fn write_section<P: Part<Scope = ProjectScope>>(
             }
         };
         let bytes = serde_json::to_vec(&item).map_err(ApiError::internal)?;
-        let mut input: P::Input = match parse_json(&bytes) {
-            Ok(input) => input,
-            Err(e) => {
-                collect(nest(e, &at), errors)?;
-                continue;
-            }
-        };
+        match parse_json::<P::Input>(&bytes) {
+            Ok(input) => lines.push(Line { at, key, input }),
+            Err(e) => collect(nest(e, &at), errors)?,
+        }
+    }
+    Ok(lines)
+}
+
+/// Writes one section: updates the lines it names, inserts the new ones (under new
+/// ids, recorded in `created`), and returns the lines it leaves out, to delete once
+/// every section is written. Collects every field error rather than stopping at the
+/// first.
+pub(crate) async fn write_section<P: Part<Scope = ProjectScope>>(
+    conn: &mut AsyncPgConnection,
+    scope: &ProjectScope,
+    lines: Vec<Line<P>>,
+    created: &mut NewIds,
+    errors: &mut Vec<FieldError>,
+) -> Result<Vec<P::Output>, ApiError> {
+    let mut existing = all::<P>(conn, scope).await?;
+    let key_field = key_field::<P>();
+    for Line { at, key, mut input } in lines {
         P::follow(&mut input, created);
         let position = key.and_then(|k| {
             existing

@@ -6,7 +6,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::project::{OrganisationRole, ProjectStatus, check_date, check_period};
+use crate::domain::project::{
+    OrganisationRole, ProjectStatus, StrictDate, check_date, check_period, strict_date,
+    strict_date_opt,
+};
 use crate::domain::validation::Errors;
 use crate::domain::{ProjectId, text};
 use crate::error::ApiError;
@@ -93,12 +96,14 @@ pub struct ProjectRequest {
         example = "2026-01-01",
         pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
     )]
+    #[serde(deserialize_with = "strict_date")]
     pub start_date: NaiveDate,
     /// Not before `start_date`; at most 2100-12-31.
     #[schema(
         example = "2027-12-31",
         pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
     )]
+    #[serde(deserialize_with = "strict_date")]
     pub end_date: NaiveDate,
     /// Defaults to `draft`.
     pub status: Option<ProjectStatus>,
@@ -126,14 +131,14 @@ pub struct UpdateProjectRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<OrganisationRole>)]
     pub organisation_role: Option<Option<OrganisationRole>>,
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null_date")]
     #[schema(
         nullable = false,
         example = "2026-01-01",
         pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
     )]
     pub start_date: Option<NaiveDate>,
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "not_null_date")]
     #[schema(
         nullable = false,
         example = "2027-12-31",
@@ -143,6 +148,11 @@ pub struct UpdateProjectRequest {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
     pub status: Option<ProjectStatus>,
+}
+
+/// A date of a patch: left out, or a date as the API writes it; never `null`.
+fn not_null_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    not_null::<D, StrictDate>(d).map(|date| date.map(|date| date.0))
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
@@ -160,8 +170,10 @@ pub struct ListProjectsQuery {
     /// Only projects with this status.
     pub status: Option<ProjectStatus>,
     /// Only projects still running on or after this date (`end_date >= active_from`).
+    #[serde(default, deserialize_with = "strict_date_opt")]
     pub active_from: Option<NaiveDate>,
     /// Only projects started on or before this date (`start_date <= active_to`).
+    #[serde(default, deserialize_with = "strict_date_opt")]
     pub active_to: Option<NaiveDate>,
     /// How many items to return, 1 to 200.
     #[param(minimum = 1, maximum = 200, default = 50)]

@@ -103,11 +103,12 @@ async fn create(
     let Change::Replace(content) = change else {
         return Err(missing(quarter));
     };
-    // Any If-Match, even `*`, needs a current report (RFC 9110 13.1.1).
+    // An invalid body is 422 whatever its preconditions; any If-Match, even `*`, needs
+    // a current report (RFC 9110 13.1.1).
+    let content = content::validate(refs, *content)?;
     if conditions.if_match.is_some() {
         return fresh(Guarded::Stale);
     }
-    let content = content::validate(refs, *content)?;
     match reports::create(conn, scope, quarter, content)
         .await
         .map_err(ApiError::from)

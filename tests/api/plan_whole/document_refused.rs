@@ -153,3 +153,45 @@ async fn a_new_fund_application_can_cover_a_new_budget_line_of_the_same_document
         json!([new_line["id"]])
     );
 }
+
+/// A document that cannot be read is refused for what is wrong with it, whatever the
+/// If-Match: the client learns every field to fix, not that it should read the plan
+/// again only to be refused next time.
+#[tokio::test]
+async fn a_malformed_document_is_422_naming_every_field_even_with_a_stale_etag() {
+    let app = spawn_app().await;
+    let tenant = app.tenant("Steunpunt Noord").await;
+    let pid = new_project(&app, &tenant.token, "Kapot").await;
+    seed(&app, &tenant.token, &pid).await;
+    let (current, etag) = get_plan(&app, &tenant.token, &pid).await;
+    let mut doc = current.clone();
+    doc["project"]["name"] = json!("");
+    let partner = doc["partners"][0]["partner_id"].clone();
+    doc["partners"] = json!([{ "partner_id": partner }]);
+    doc["hours"][0]["hours"] = json!("veel");
+
+    for if_match in ["\"1\"", etag.as_str()] {
+        let body = problem(
+            put_plan(&app, &tenant.token, &pid, if_match, &doc).await,
+            422,
+        )
+        .await;
+        let pointers: Vec<&str> = body["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .filter_map(|e| e["pointer"].as_str())
+            .collect();
+        for wanted in ["/project/name", "/partners/0/functions", "/hours/0/hours"] {
+            assert!(
+                pointers.contains(&wanted),
+                "If-Match {if_match}: {wanted} is named in {pointers:?}"
+            );
+        }
+    }
+    assert_eq!(
+        get_plan(&app, &tenant.token, &pid).await,
+        (current, etag),
+        "422 changed nothing"
+    );
+}

@@ -12,5 +12,6 @@ pub struct ReportingDuty {
         example = "2026-10-31",
         pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
     )]
+    #[serde(deserialize_with = "crate::project::strict_date")]
     pub due_on: NaiveDate,
 }

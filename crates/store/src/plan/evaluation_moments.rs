@@ -45,6 +45,7 @@ pub struct EvaluationMomentInput {
         example = "2026-12-15",
         pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
     )]
+    #[serde(deserialize_with = "crate::domain::project::strict_date")]
     pub planned_on: NaiveDate,
     /// 1 to 500 characters.
     #[schema(

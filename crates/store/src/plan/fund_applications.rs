@@ -87,14 +87,18 @@ pub struct FundApplicationInput {
     /// Defaults to `draft`.
     pub status: Option<FundStatus>,
     #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    #[serde(default, deserialize_with = "crate::domain::project::strict_date_opt")]
     pub submitted_on: Option<NaiveDate>,
     /// Required once decided; not before `submitted_on`.
     #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    #[serde(default, deserialize_with = "crate::domain::project::strict_date_opt")]
     pub decided_on: Option<NaiveDate>,
     #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    #[serde(default, deserialize_with = "crate::domain::project::strict_date_opt")]
     pub grant_start: Option<NaiveDate>,
     /// Not before `grant_start`.
     #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    #[serde(default, deserialize_with = "crate::domain::project::strict_date_opt")]
     pub grant_end: Option<NaiveDate>,
     /// The funder's reference; at most 200 characters.
     #[schema(max_length = 200)]

@@ -93,6 +93,7 @@ pub struct ProjectPartnerInput {
     /// When the current level was reached; not in the future. Defaults to today when
     /// the level is new or changes.
     #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    #[serde(default, deserialize_with = "crate::domain::project::strict_date_opt")]
     pub level_since: Option<NaiveDate>,
     /// At most 4000 characters.
     #[schema(max_length = 4000)]
