@@ -290,6 +290,9 @@ for seed in $ST_SEEDS; do
         --report-junit-path "$REPORT_DIR/seed-$seed/junit.xml"
         --no-color
     )
+    # ST_ARGS: more arguments for schemathesis, e.g. "--include-path-regex ^/api/v1/partners".
+    read -r -a extra <<<"${ST_ARGS:-}"
+    st_args+=("${extra[@]}")
     log "running seed $seed: ${ST[*]} ${st_args[*]}"
     seed_rc=0
     # The outer timeout only guards against a hang; --max-time is the real bound. SIGINT lets
