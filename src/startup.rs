@@ -202,6 +202,7 @@ impl Application {
         }
         let db = Db::new(connections, settings.db_pool_size, settings.db_timeout)
             .map_err(StartupError::Config)?;
+        db.sweep_idle();
         let keys = JwtKeys::new(
             jwt_secret,
             &settings.jwt_issuer,
@@ -260,9 +261,18 @@ impl Application {
         let worker = web::Data::from(worker);
         let body_limit = BodyLimit(settings.max_body_bytes);
         let figures_limit = FiguresLimit(settings.max_figures_bytes);
+        let workers = settings.workers;
         let server = HttpServer::new(move || {
+            // Each worker its own pools, opened on its own thread (see `Db::for_worker`).
+            let db = match db.for_worker(workers) {
+                Ok(own) => web::Data::new(own),
+                Err(error) => {
+                    tracing::warn!(%error, "a worker shares the service's pools");
+                    db.clone()
+                }
+            };
             let app = App::new()
-                .app_data(db.clone())
+                .app_data(db)
                 .app_data(web::Data::new(origins.clone()))
                 .app_data(lifetimes.clone())
                 .app_data(web::Data::new(outbound.clone()))
@@ -305,7 +315,7 @@ impl Application {
             return_freed_memory();
             app
         })
-        .workers(settings.workers)
+        .workers(workers)
         .shutdown_timeout(settings.shutdown_timeout.as_secs())
         .listen(listener)?
         .run();

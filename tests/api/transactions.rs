@@ -32,9 +32,24 @@ async fn seen_twice(db: &Db, org: OrganisationId) -> (Seen, Seen) {
     .unwrap()
 }
 
-/// Connections of the request role left inside a transaction.
-async fn idle_in_transaction(owner: &str) -> i64 {
-    let mut conn = AsyncPgConnection::establish(owner).await.unwrap();
+/// Waits until no connection of the request role is left inside a transaction, at most
+/// two seconds (a read's commit goes out with the connection's next statement, or from the
+/// pool's sweep within milliseconds), and says how many still were.
+async fn idle_in_transaction_after_a_moment(admin: &str) -> i64 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        let n = idle_in_transaction(admin).await;
+        if n == 0 || std::time::Instant::now() > deadline {
+            return n;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// Connections of the request role left inside a transaction (`admin`: the cluster's
+/// superuser, who sees every backend's state).
+async fn idle_in_transaction(admin: &str) -> i64 {
+    let mut conn = AsyncPgConnection::establish(admin).await.unwrap();
     diesel::sql_query(
         "SELECT count(*) AS n FROM pg_stat_activity \
          WHERE usename = 'mantelmonitor_app' AND datname = current_database() \
@@ -101,7 +116,84 @@ async fn each_transaction_sees_its_own_organisation_throughout_on_one_pooled_con
         })
         .await;
     assert!(write.unwrap_err().to_string().contains("read-only"));
-    assert_eq!(idle_in_transaction(&app.database_url).await, 0);
+    db.flush_idle();
+    assert_eq!(
+        idle_in_transaction_after_a_moment(&app.admin_url()).await,
+        0
+    );
+}
+
+#[derive(QueryableByName)]
+struct Projects {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pid: i32,
+}
+
+#[derive(QueryableByName)]
+struct State {
+    #[diesel(sql_type = Text)]
+    state: String,
+}
+
+/// What the backend `pid` is doing, as `pg_stat_activity` tells the superuser `admin`.
+async fn state_of(admin: &str, pid: i32) -> String {
+    let mut conn = AsyncPgConnection::establish(admin).await.unwrap();
+    diesel::sql_query("SELECT coalesce(state, '') AS state FROM pg_stat_activity WHERE pid = $1")
+        .bind::<diesel::sql_types::Integer, _>(pid)
+        .get_result::<State>(&mut conn)
+        .await
+        .unwrap()
+        .state
+}
+
+#[tokio::test]
+async fn a_read_commits_before_the_connection_s_next_transaction_and_when_it_lies_idle() {
+    let app = spawn_app().await;
+    let a = app.tenant("Uitgestelde commit").await;
+    let org = OrganisationId::from_uuid(a.organisation_id.parse().unwrap());
+    // One connection, and no sweep: its read's commit stays pending until it is used.
+    let db = Db::new(&app.connections, 1, std::time::Duration::from_secs(5)).unwrap();
+    let count = async || {
+        db.tenant(org, async move |conn| {
+            diesel::sql_query("SELECT count(*) AS n, pg_backend_pid() AS pid FROM projects")
+                .get_result::<Projects>(conn)
+                .await
+                .map_err(ApiError::from)
+        })
+        .await
+        .unwrap()
+    };
+    let before = count().await;
+    assert_eq!(
+        state_of(&app.admin_url(), before.pid).await,
+        "idle in transaction",
+        "the read ended with its commit pending"
+    );
+    let created = app
+        .post(
+            "/api/v1/projects",
+            &a.token,
+            &serde_json::json!({"name": "Nieuw", "start_date": "2026-01-01", "end_date": "2026-12-31"}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    // The next transaction on the connection begins after the last one's commit: a new
+    // snapshot, which sees the project created meanwhile.
+    let after = count().await;
+    assert_eq!(after.pid, before.pid, "the same connection");
+    assert_eq!(after.n, before.n + 1);
+    // Lying idle, the connection is sent its commit by the sweep.
+    db.flush_idle();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while state_of(&app.admin_url(), after.pid).await != "idle" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the commit went out within two seconds"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]
@@ -123,7 +215,10 @@ async fn requests_leave_no_connection_inside_a_transaction() {
         )
         .await;
     assert_eq!(response.status(), 404);
-    assert_eq!(idle_in_transaction(&app.database_url).await, 0);
+    assert_eq!(
+        idle_in_transaction_after_a_moment(&app.admin_url()).await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -155,5 +250,9 @@ async fn pipelined_statements_run_inside_the_transaction_in_whatever_order_they_
         assert_eq!(s.organisation.as_deref(), Some(a.organisation_id.as_str()));
     }
     assert_eq!(first.txid, second.txid, "one transaction");
-    assert_eq!(idle_in_transaction(&app.database_url).await, 0);
+    db.flush_idle();
+    assert_eq!(
+        idle_in_transaction_after_a_moment(&app.admin_url()).await,
+        0
+    );
 }

@@ -137,6 +137,18 @@ fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, String> {
         .map_err(|e| e.to_string())
 }
 
+/// How long a connection lies idle in the pool, at most, with the `COMMIT` of its last
+/// read pending (see `Conn::flush_commit` and `Db::sweep_idle`).
+const SWEEP_EVERY: Duration = Duration::from_millis(10);
+
+/// Sends the pending commit of each of `pool`'s idle connections.
+fn flush(pool: &Pool) {
+    pool.retain(|conn, _| {
+        conn.flush_commit();
+        true
+    });
+}
+
 /// Runs `body` in a transaction on a connection of `pool`, begun by `start` (`BEGIN` and
 /// the settings for the transaction), which goes out with the body's first statement.
 /// When the connection was lost underway (the server restarted, a network fault), the
@@ -182,11 +194,35 @@ where
     }
 }
 
+/// The start of a read-only transaction: one snapshot, and Postgres refuses its writes.
+const READ_ONLY: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+/// The start of a tenant transaction: `begin`, the role (when not the login role), the
+/// caller's organisation and the actor tag the triggers record.
+///
+/// Every setting is transaction-local (`SET LOCAL`): it ends with COMMIT or ROLLBACK, so
+/// a pooled connection never carries one caller's organisation to the next. `SET LOCAL`
+/// rather than `SELECT set_config(…)`: a utility statement is parsed and run, where a
+/// SELECT is also analysed, planned and executed, on every transaction. The id and the
+/// actor tag are made of a UUID and fixed words (see `Actor::tag`), so formatting them
+/// into the statement is safe.
+fn start(begin: &str, role: Option<&str>, organisation: OrganisationId, actor: &str) -> String {
+    debug_assert!(!actor.contains('\''), "an actor tag is never quoted");
+    let role = role
+        .map(|r| format!("SET LOCAL ROLE {r}; "))
+        .unwrap_or_default();
+    format!(
+        "{begin}; {role}SET LOCAL app.organisation_id = '{organisation}'; SET LOCAL app.actor = '{actor}'"
+    )
+}
+
 /// The service's connections: requests, and finding callers.
 #[derive(Clone)]
 pub struct Db {
     app: Pool,
     auth: Pool,
+    /// What the pools were made of, for [`Db::for_worker`].
+    made_of: std::sync::Arc<(Connections, usize, Duration)>,
 }
 
 impl Db {
@@ -197,7 +233,51 @@ impl Db {
         Ok(Self {
             app: pool(&connections.app, size, timeout)?,
             auth: pool(&connections.auth, size, timeout)?,
+            made_of: std::sync::Arc::new((connections.clone(), size, timeout)),
         })
+    }
+
+    /// Pools of their own for one of `workers` server threads, each of its share of the
+    /// connections (at least one). Made on the worker's thread, they open their
+    /// connections there, so a connection's socket is driven by the thread whose requests
+    /// use it: a statement's answer wakes no other thread.
+    pub fn for_worker(&self, workers: usize) -> Result<Self, String> {
+        let (connections, size, timeout) = &*self.made_of;
+        let share = size.div_ceil(workers.max(1));
+        let own = Self {
+            app: pool(&connections.app, share, *timeout)?,
+            auth: pool(&connections.auth, share, *timeout)?,
+            made_of: self.made_of.clone(),
+        };
+        own.sweep_idle();
+        Ok(own)
+    }
+
+    /// Sends the pending `COMMIT` of every idle connection's last read (see
+    /// `Conn::flush_commit`); queued, not waited for.
+    pub fn flush_idle(&self) {
+        flush(&self.app);
+    }
+
+    /// Starts the task that calls [`Db::flush_idle`] every few milliseconds
+    /// (`SWEEP_EVERY`), on the runtime of the calling thread (a server worker's, for a
+    /// worker's pools), until the pools are gone: a read's transaction stays open that
+    /// long at most after it ended, however long its connection then lies idle. Without
+    /// a runtime, nothing.
+    pub fn sweep_idle(&self) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let pool = self.app.weak();
+        runtime.spawn(async move {
+            let mut every = tokio::time::interval(SWEEP_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                let Some(pool) = pool.upgrade() else { return };
+                flush(&pool);
+            }
+        });
     }
 
     /// Runs `body` in a read-only transaction that sees only `organisation`'s rows, on
@@ -240,10 +320,7 @@ impl Db {
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
         // The role ends with the transaction (SET LOCAL), as the settings do.
-        let start = format!(
-            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL ROLE {FUNDER_ROLE}; \
-             SELECT set_config('app.organisation_id', '{account}', true), set_config('app.actor', '', true)"
-        );
+        let start = start(READ_ONLY, Some(FUNDER_ROLE), account, "");
         in_transaction(&self.app, start, true, body).await
     }
 
@@ -257,10 +334,7 @@ impl Db {
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
         let (account, actor) = (who.organisation, who.actor.tag());
-        let start = format!(
-            "BEGIN; SET LOCAL ROLE {FUNDER_ROLE}; \
-             SELECT set_config('app.organisation_id', '{account}', true), set_config('app.actor', '{actor}', true)"
-        );
+        let start = start("BEGIN", Some(FUNDER_ROLE), account, &actor);
         in_transaction(&self.app, start, false, body).await
     }
 
@@ -289,19 +363,9 @@ impl Db {
         T: Send + 'static,
         E: From<DieselError> + From<PoolError> + std::fmt::Debug + Send + 'static,
     {
-        // Every setting is transaction-local: it ends with COMMIT or ROLLBACK, so a
-        // pooled connection never carries one caller's organisation to the next. The id
-        // and the actor tag are made of a UUID and a fixed word, so formatting them into
-        // the statement is safe.
         let actor = actor.unwrap_or_default();
-        let begin = if read_only {
-            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
-        } else {
-            "BEGIN"
-        };
-        let start = format!(
-            "{begin}; SELECT set_config('app.organisation_id', '{organisation}', true), set_config('app.actor', '{actor}', true)"
-        );
+        let begin = if read_only { READ_ONLY } else { "BEGIN" };
+        let start = start(begin, None, organisation, &actor);
         in_transaction(&self.app, start, read_only, body).await
     }
 

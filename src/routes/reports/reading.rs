@@ -138,15 +138,16 @@ pub async fn get_report(
     let (id, raw) = path.into_inner();
     let quarter = quarter_of(&raw)?;
     let reach = principal.reach();
-    // One statement: the project, the report and its due dates.
+    // One statement: the report and its due dates (a second when there is no report).
     let found = db
         .reading(reach, async move |conn| {
             let org = owner_of(conn, reach, Some(id)).await?;
             Ok::<_, ApiError>(reports::read(conn, org, id, quarter).await?)
         })
         .await?;
-    let (row, due) = found.ok_or_else(no_such_project)?;
-    let row = row.ok_or_else(|| missing(quarter))?;
+    let (row, due) = found
+        .ok_or_else(no_such_project)?
+        .ok_or_else(|| missing(quarter))?;
     Ok(respond(HttpResponse::Ok(), row, &due))
 }
 
