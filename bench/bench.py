@@ -10,7 +10,8 @@ these machines drift 20-50 % within an hour: the ratio is the figure, not the ra
   set_config; SELECT; COMMIT), prepared, as pgbench sends it, and against the bare SELECT.
   p99 is also measured at half the service's rate (a fixed rate, with hey).
 - The report PUT: against pgbench running the same write transaction (the project under
-  a key-share lock, the report updated, its event written by the trigger).
+  a key-share lock, the report updated with a changed body sent as text and read as JSON,
+  its event written by the trigger), as the service's load sends a changed body each time.
 - Lists, summary, plan document, progress: against pgbench running the statements the
   service itself sent for that request (captured with log_statement), inside the wall.
 - Bulk figures: a 100,000-row CSV, stored, in rows per second.
@@ -73,7 +74,11 @@ class Service:
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ, MANTELMONITOR_DATA_DIR=work,
                         MANTELMONITOR_BIND=f"127.0.0.1:{self.port}",
-                        MANTELMONITOR_LOG_FORMAT="json", RUST_LOG="warn")
+                        MANTELMONITOR_LOG_FORMAT="json", RUST_LOG="warn",
+                        # No background rounds (webhook delivery, the overdue check):
+                        # their statements would be counted as a request's.
+                        MANTELMONITOR_WEBHOOK_DELIVERY="false",
+                        MANTELMONITOR_OVERDUE_CHECK_SECONDS="86400")
         self.env.pop("DATABASE_URL", None)
         self.log = open(os.path.join(work, "server.log"), "w")
         started = time.monotonic()
@@ -232,6 +237,11 @@ class Postgres:
         # Twice, and only the second counts: the first refreshes the remembered user check
         # that the pause for the log setting may have outlived.
         action()
+        # A read's COMMIT goes out with its connection's next statement or from the
+        # sweep of idle connections within milliseconds: wait for the first request's
+        # before counting (not so long that the user check is due again), and for the
+        # second's after.
+        time.sleep(0.05)
         sizes = [os.path.getsize(p) for p in self.logs]
         action()
         time.sleep(0.3)
@@ -401,10 +411,13 @@ def run(service, work, busy):
     line_select = (f"SELECT * FROM target_groups WHERE organisation_id = '{org}' "
                    f"AND id = '{seeded['group']}'")
     report_id = pg.psql(f"SELECT id FROM quarterly_reports WHERE project_id = '{project}'").strip()
-    content = json.dumps(seeded["content"]).replace("__N__", "1").replace("'", "''")
+    # A changed body each time, as the service's load sends: the content is sent as text
+    # and read as JSON on every transaction, and since it changed, the report's event is
+    # written (a body that stays the same leaves the row as it is and writes no event).
+    before, after = (part.replace("'", "''") for part in json.dumps(seeded["content"]).split("__N__"))
     write = [f"SELECT id FROM projects WHERE organisation_id = '{org}' AND id = '{project}' FOR KEY SHARE",
-             f"UPDATE quarterly_reports SET content = '{content}', version = version + 1, "
-             f"updated_at = now() WHERE id = '{report_id}'"]
+             f"UPDATE quarterly_reports SET content = ('{before}' || :n || '{after}')::jsonb, "
+             f"version = version + 1, updated_at = now() WHERE id = '{report_id}'"]
 
     cases = [
         # name, kind, path, reference script, bare script
@@ -415,7 +428,7 @@ def run(service, work, busy):
         ("GET …/target-groups/{id}", "single", f"/api/v1/projects/{project}/target-groups/{seeded['group']}",
          tenant_wall(org, [line_select]), line_select + ";\n"),
         ("PUT …/quarterly-reports/{quarter}", "write", seeded["report"],
-         tenant_wall(org, write, actor), None),
+         "\\set n random(1, 2000000000)\n" + tenant_wall(org, write, actor), None),
     ]
     for name, path in [("GET /projects?limit=50", "/api/v1/projects?limit=50"),
                        ("GET …/summary", f"/api/v1/projects/{project}/summary"),
@@ -557,7 +570,9 @@ def report(results, cases, statements, half_rate, bulk, rows, body_bytes, busy, 
         "Limits (pgbench -M prepared, same socket and connections): single-resource GETs against "
         "the tenant read (BEGIN; SET LOCAL ROLE mantelmonitor_app; set_config; the SELECT; COMMIT) "
         "and, in its own column, the bare SELECT; the PUT against the same write transaction "
-        "(the project key-share locked, the report updated, its event written by the trigger); "
+        "(the project key-share locked, the report updated with a changed body sent as text, its "
+        "event written by the trigger; before 2026-12-08 the body stayed the same, so no event was "
+        "written and the limit was higher); "
         "lists, summary, plan and progress against the statements the service sent for them "
         "(log_statement), inside the same wall. Statements: as Postgres logged them for one "
         "request, the transaction's start (sent with the first statement) and its COMMIT included.",

@@ -62,13 +62,17 @@ fn filters(spec: Option<&str>) -> (EnvFilter, Targets) {
             named == target || named.starts_with(&format!("{target}::"))
         })
     };
+    // No more verbose than `filter` itself, which decides anyway: the subscriber's most
+    // verbose level is what the `log` crate is told (at `init`), and a level above it
+    // turned every debug line of the driver into a record that was made, handed over
+    // and dropped, on every statement.
+    let most = filter.max_level_hint().unwrap_or(LevelFilter::TRACE);
     let drivers = DRIVER_TARGETS
         .into_iter()
         .filter(|target| !named(target))
-        .fold(
-            Targets::new().with_default(LevelFilter::TRACE),
-            |t, target| t.with_target(target, LevelFilter::INFO),
-        );
+        .fold(Targets::new().with_default(most), |t, target| {
+            t.with_target(target, LevelFilter::INFO.min(most))
+        });
     (filter, drivers)
 }
 
@@ -195,6 +199,30 @@ mod tests {
         assert!(out.contains("admin@example.org"), "{out}");
         assert!(!out.contains("preparing query"), "{out}");
         assert!(!out.contains("a debug line"), "{out}");
+    }
+
+    #[test]
+    fn the_subscriber_is_no_more_verbose_than_asked() {
+        // Its most verbose level is what the `log` crate is told (the driver logs
+        // through it): above what was asked, every debug line is made and dropped.
+        use tracing_subscriber::filter::LevelFilter;
+        for (spec, most) in [
+            ("warn", LevelFilter::WARN),
+            ("info", LevelFilter::INFO),
+            ("info,mantelmonitor=debug", LevelFilter::DEBUG),
+            ("debug,tokio_postgres=trace", LevelFilter::TRACE),
+        ] {
+            let (filter, drivers) = filters(Some(spec));
+            let subscriber = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .finish()
+                .with(drivers);
+            assert_eq!(
+                tracing::Subscriber::max_level_hint(&subscriber),
+                Some(most),
+                "{spec}"
+            );
+        }
     }
 
     #[test]

@@ -169,17 +169,27 @@ impl Authenticator {
         if token.starts_with(api_token::PREFIX) {
             return self.api_token(token).await;
         }
+        // One of ours verified a moment ago: its header need not be read again.
+        let known = self.sessions.verified(token);
+        if known.is_some() {
+            return self.access_token(token, known).await;
+        }
         // Ours are HS256; any other algorithm is an identity provider's (or refused).
         match jsonwebtoken::decode_header(token) {
             Ok(header) if super::oidc::is_asymmetric(header.alg) => {
                 self.oidc.authenticate(token, header.alg, header.kid).await
             }
-            _ => self.access_token(token).await,
+            _ => self.access_token(token, None).await,
         }
     }
 
-    async fn access_token(&self, token: &str) -> Result<Principal, ApiError> {
-        let (org, kind, user_id, session_version) = match self.sessions.verified(token) {
+    /// An access token of ours; `known`, what [`Sessions::verified`] remembered of it.
+    async fn access_token(
+        &self,
+        token: &str,
+        known: Option<(OrganisationId, AccountKind, UserId, i32)>,
+    ) -> Result<Principal, ApiError> {
+        let (org, kind, user_id, session_version) = match known {
             Some(known) => known,
             None => {
                 let claims = self

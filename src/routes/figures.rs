@@ -88,7 +88,7 @@ async fn check_groups(
             let found = match projects::share(conn, org, project_id).await {
                 Ok(project) => {
                     let scope = ProjectScope::new(project.clone());
-                    Some((project, plan_refs(conn, &scope, None).await?))
+                    Some((project, plan_refs(conn, &scope, None).await?.0))
                 }
                 Err(crate::db::QueryError::NotFound) => None,
                 Err(e) => return Err(e.into()),

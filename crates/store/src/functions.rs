@@ -18,6 +18,11 @@ diesel::define_sql_function! {
 }
 
 diesel::define_sql_function! {
+    /// A value as JSON (an array as an array, `NULL` as `null`).
+    fn to_jsonb<ST: diesel::sql_types::SingleValue>(value: ST) -> Jsonb;
+}
+
+diesel::define_sql_function! {
     /// Takes an advisory lock shared until the transaction ends.
     fn pg_advisory_xact_lock_shared(key1: Integer, key2: Integer) -> Void;
 }

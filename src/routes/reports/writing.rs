@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, put, web};
-use futures_util::future::try_join3;
+use futures_util::future::try_join;
 
 use super::{QuarterlyReport, existing, inside, locked, missing, quarter_of, respond};
 use crate::auth::Principal;
@@ -69,12 +69,11 @@ async fn write(
             Change::Replace(content) => Some(content.references().collect()),
             Change::Patch(_) => None,
         };
-        // Pipelined: one round trip for the three. The report is read without a lock;
-        // the write makes sure it is still what was decided on.
-        let (current, refs, due) = try_join3(
+        // Pipelined: one round trip for both. The report is read without a lock; the
+        // write makes sure it is still what was decided on.
+        let (current, (refs, due)) = try_join(
             reports::find(conn, &scope, quarter, false),
             plan_refs(conn, &scope, named.as_deref()),
-            DueDates::load(conn, &scope),
         )
         .await?;
         match current {

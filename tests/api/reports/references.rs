@@ -116,7 +116,7 @@ async fn a_line_deleted_while_a_report_using_it_is_written_waits_and_then_is_ref
     let writing = tokio::spawn(async move {
         db.acting(who, async move |conn| {
             let scope = ProjectScope::open(conn, org, Some(project)).await?;
-            let refs = plan_refs(conn, &scope, None).await?;
+            let (refs, _) = plan_refs(conn, &scope, None).await?;
             let uses = refs.target_groups.iter().any(|g| g.to_string() == group);
             reports::create(conn, &scope, quarter, content).await?;
             let _ = held_tx.send(uses);

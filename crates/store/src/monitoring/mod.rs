@@ -16,27 +16,30 @@ use crate::domain::plan::{Activity, LanguageCode};
 use crate::domain::report::content::{PlanRef, PlanRefs};
 use crate::domain::{BudgetLineId, ProjectId, ProjectPartnerId, TargetGroupId};
 use crate::error::StoreResult;
+use crate::json::JsonDoc;
 use crate::schema::{
     budget_lines, planned_hours, project_partners, target_groups, targets, translation_costs,
 };
 use crate::scope::ProjectScope;
+use reports::DueDates;
 use uuid::Uuid;
 
 /// Reads what the plan offers, after taking the project's references lock shared (in a
 /// transaction that may write): a concurrent delete of a line waits until the report
 /// that uses it is stored, and then sees it (409), or the report sees the line gone
 /// (422). With `named`, only those of its lines are looked up (the ones a report
-/// names: a few, where the plan may have hundreds); the languages are always all. The
-/// lock and the reads are pipelined: one round trip.
+/// names: a few, where the plan may have hundreds); the languages are always all. With
+/// them the project's due dates, which a report's answer shows. Two statements, the lock
+/// and one read of every list, pipelined: one round trip.
 pub async fn plan_refs(
     conn: &Conn,
     scope: &ProjectScope,
     named: Option<&[PlanRef]>,
-) -> StoreResult<PlanRefs> {
-    use crate::functions::unnest;
+) -> StoreResult<(PlanRefs, DueDates)> {
+    use crate::functions::{jsonb_agg, to_jsonb};
     use diesel::sql_types::Bool;
     use diesel::{BoolExpressionMethods, IntoSql};
-    use futures_util::future::{try_join, try_join4};
+    use futures_util::future::try_join;
     let (org, project) = (scope.org, scope.project_id());
     let every = named.is_none();
     let pick = |f: fn(&PlanRef) -> Option<Uuid>| -> Vec<Uuid> {
@@ -62,128 +65,149 @@ pub async fn plan_refs(
             _ => None,
         })
         .collect();
+    // Every list one subquery of a single statement, after the lock (a statement of its
+    // own, so that the reads' snapshot is taken once the lock is held).
     let lock = references_lock(conn, project, Hold::Shared);
-    let groups = query!(
+    let groups = target_groups::table
+        .filter(target_groups::organisation_id.eq(org))
+        .filter(target_groups::project_id.eq(project))
+        .filter(
+            every
+                .into_sql::<Bool>()
+                .or(target_groups::id.eq_any(group_ids)),
+        )
+        .select(jsonb_agg(to_jsonb(target_groups::id)))
+        .single_value();
+    let group_languages = target_groups::table
+        .filter(target_groups::organisation_id.eq(org))
+        .filter(target_groups::project_id.eq(project))
+        .select(jsonb_agg(to_jsonb(target_groups::languages)))
+        .single_value();
+    let sources = translation_costs::table
+        .filter(translation_costs::organisation_id.eq(org))
+        .filter(translation_costs::project_id.eq(project))
+        .select(jsonb_agg(to_jsonb(translation_costs::source_language)))
+        .single_value();
+    let translated = translation_costs::table
+        .filter(translation_costs::organisation_id.eq(org))
+        .filter(translation_costs::project_id.eq(project))
+        .select(jsonb_agg(to_jsonb(translation_costs::target_languages)))
+        .single_value();
+    let target_languages = targets::table
+        .filter(targets::organisation_id.eq(org))
+        .filter(targets::project_id.eq(project))
+        .select(jsonb_agg(to_jsonb(targets::language)))
+        .single_value();
+    let budget_lines = budget_lines::table
+        .filter(budget_lines::organisation_id.eq(org))
+        .filter(budget_lines::project_id.eq(project))
+        .filter(
+            every
+                .into_sql::<Bool>()
+                .or(budget_lines::id.eq_any(line_ids)),
+        )
+        .select(jsonb_agg(to_jsonb(budget_lines::id)))
+        .single_value();
+    let partners = project_partners::table
+        .filter(project_partners::organisation_id.eq(org))
+        .filter(project_partners::project_id.eq(project))
+        .filter(
+            every
+                .into_sql::<Bool>()
+                .or(project_partners::id.eq_any(partner_ids)),
+        )
+        .select(jsonb_agg(to_jsonb(project_partners::id)))
+        .single_value();
+    let activities = planned_hours::table
+        .filter(planned_hours::organisation_id.eq(org))
+        .filter(planned_hours::project_id.eq(project))
+        .filter(
+            every
+                .into_sql::<Bool>()
+                .or(planned_hours::activity.eq_any(activities)),
+        )
+        .select(jsonb_agg(to_jsonb(planned_hours::activity)))
+        .single_value();
+    let read = query!(
         conn,
-        target_groups::table
-            .filter(target_groups::organisation_id.eq(org))
-            .filter(target_groups::project_id.eq(project))
-            .filter(
-                every
-                    .into_sql::<Bool>()
-                    .or(target_groups::id.eq_any(group_ids))
-            )
-            .select(target_groups::id),
-        load
-    );
-    let group_languages = query!(
-        conn,
-        target_groups::table
-            .filter(target_groups::organisation_id.eq(org))
-            .filter(target_groups::project_id.eq(project))
-            .select(unnest(target_groups::languages))
-            .distinct(),
-        load
-    );
-    let translations = query!(
-        conn,
-        translation_costs::table
-            .filter(translation_costs::organisation_id.eq(org))
-            .filter(translation_costs::project_id.eq(project))
-            .select((
-                translation_costs::source_language,
-                translation_costs::target_languages,
-            )),
-        load
-    );
-    let target_languages = query!(
-        conn,
-        targets::table
-            .filter(targets::organisation_id.eq(org))
-            .filter(targets::project_id.eq(project))
-            .select(targets::language),
-        load
-    );
-    let budget_lines = query!(
-        conn,
-        budget_lines::table
-            .filter(budget_lines::organisation_id.eq(org))
-            .filter(budget_lines::project_id.eq(project))
-            .filter(
-                every
-                    .into_sql::<Bool>()
-                    .or(budget_lines::id.eq_any(line_ids))
-            )
-            .select(budget_lines::id),
-        load
-    );
-    let partners = query!(
-        conn,
-        project_partners::table
-            .filter(project_partners::organisation_id.eq(org))
-            .filter(project_partners::project_id.eq(project))
-            .filter(
-                every
-                    .into_sql::<Bool>()
-                    .or(project_partners::id.eq_any(partner_ids))
-            )
-            .select(project_partners::id),
-        load
-    );
-    let activities = query!(
-        conn,
-        planned_hours::table
-            .filter(planned_hours::organisation_id.eq(org))
-            .filter(planned_hours::project_id.eq(project))
-            .filter(
-                every
-                    .into_sql::<Bool>()
-                    .or(planned_hours::activity.eq_any(activities))
-            )
-            .select(planned_hours::activity),
-        load
+        diesel::select((
+            groups,
+            group_languages,
+            sources,
+            translated,
+            target_languages,
+            budget_lines,
+            partners,
+            activities,
+            reports::due_days(org),
+            reports::live_duties(org, project),
+        )),
+        get_result
     );
     #[allow(clippy::type_complexity)]
     let (
-        (_, groups, group_languages, translations),
-        (target_languages, budget_lines, partners, activities),
+        (),
+        (
+            groups,
+            group_languages,
+            sources,
+            translated,
+            target_languages,
+            budget_lines,
+            partners,
+            activities,
+            days,
+            duties,
+        ),
     ): (
+        (),
         (
-            (),
-            Vec<TargetGroupId>,
-            Vec<LanguageCode>,
-            Vec<(LanguageCode, Vec<LanguageCode>)>,
+            List<TargetGroupId>,
+            List<Vec<LanguageCode>>,
+            List<LanguageCode>,
+            List<Vec<LanguageCode>>,
+            List<Option<LanguageCode>>,
+            List<BudgetLineId>,
+            List<ProjectPartnerId>,
+            List<Activity>,
+            Option<i32>,
+            Option<reports::DutyLists>,
         ),
-        (
-            Vec<Option<LanguageCode>>,
-            Vec<BudgetLineId>,
-            Vec<ProjectPartnerId>,
-            Vec<Activity>,
-        ),
-    ) = try_join(
-        try_join4(lock, groups, group_languages, translations),
-        try_join4(target_languages, budget_lines, partners, activities),
-    )
-    .await?;
+    ) = try_join(lock, read).await?;
+    let due = DueDates::from_parts(days, duties)?;
+    let (groups, group_languages, sources, translated, target_languages) = (
+        listed(groups),
+        listed(group_languages),
+        listed(sources),
+        listed(translated),
+        listed(target_languages),
+    );
+    let (budget_lines, partners, activities) =
+        (listed(budget_lines), listed(partners), listed(activities));
     let mut languages: HashSet<String> = HashSet::from(["nl".to_string()]);
-    languages.extend(group_languages.iter().map(|c| c.as_str().to_string()));
-    for (source, codes) in &translations {
-        languages.insert(source.as_str().to_string());
-        languages.extend(codes.iter().map(|c| c.as_str().to_string()));
-    }
+    let codes = group_languages.iter().chain(&translated).flatten();
+    languages.extend(codes.chain(&sources).map(|c| c.as_str().to_string()));
     languages.extend(
         target_languages
             .into_iter()
             .flatten()
             .map(|c| c.as_str().to_string()),
     );
-    Ok(PlanRefs {
+    let refs = PlanRefs {
         target_groups: groups.into_iter().collect(),
         budget_lines: budget_lines.into_iter().collect(),
         partners: partners.into_iter().collect(),
         activities: activities.into_iter().collect(),
         languages,
-    })
+    };
+    Ok((refs, due))
+}
+
+/// One list of [`plan_refs`]'s statement: a JSON array, `NULL` when there is nothing.
+type List<T> = Option<JsonDoc<Vec<T>>>;
+
+fn listed<T>(list: List<T>) -> Vec<T> {
+    list.map(|l| l.0).unwrap_or_default()
 }
 
 /// How a transaction holds a project's references lock.

@@ -72,40 +72,22 @@ pub async fn read(
     project: ProjectId,
     quarter: Quarter,
 ) -> StoreResult<Option<Option<(ReportRow, DueDates)>>> {
-    use crate::functions::jsonb_agg;
     use crate::schema::projects;
     use diesel::OptionalExtension;
-    // The reporting duties of each of the project's live fund applications, as
-    // DueDates::load reads them.
-    let duties = fund_applications::table
-        .filter(fund_applications::organisation_id.eq(org))
-        .filter(fund_applications::project_id.eq(project))
-        .filter(fund_applications::status.ne_all([FundStatus::Rejected, FundStatus::Withdrawn]))
-        .select(jsonb_agg(fund_applications::reporting_duties))
-        .single_value();
-    let days = organisations::table
-        .filter(organisations::id.eq(org))
-        .select(organisations::report_due_days)
-        .single_value();
     let found: Option<(ReportRow, Option<i32>, Option<DutyLists>)> = quarterly_reports::table
         .filter(quarterly_reports::organisation_id.eq(org))
         .filter(quarterly_reports::project_id.eq(project))
         .filter(quarterly_reports::quarter.eq(quarter))
-        .select((ReportRow::as_select(), days, duties))
+        .select((
+            ReportRow::as_select(),
+            due_days(org),
+            live_duties(org, project),
+        ))
         .first(conn)
         .await
         .optional()?;
     match found {
-        Some((row, Some(days), duties)) => {
-            let duties = duties.map(|d| d.0).unwrap_or_default();
-            let due = DueDates {
-                days,
-                duties: duties.into_iter().flatten().collect(),
-            };
-            Ok(Some(Some((row, due))))
-        }
-        // The organisation's row is always readable to its own transaction.
-        Some((_, None, _)) => Err(diesel::result::Error::NotFound.into()),
+        Some((row, days, duties)) => Ok(Some(Some((row, DueDates::from_parts(days, duties)?)))),
         None => {
             let there: Option<ProjectId> = projects::table
                 .filter(projects::organisation_id.eq(org))
@@ -120,7 +102,31 @@ pub async fn read(
 }
 
 /// The reporting duties of each of a project's live fund applications.
-type DutyLists = JsonDoc<Vec<Vec<ReportingDuty>>>;
+pub(crate) type DutyLists = JsonDoc<Vec<Vec<ReportingDuty>>>;
+
+/// The organisation's `report_due_days`, as a subquery.
+#[diesel::dsl::auto_type]
+pub(crate) fn due_days(org: crate::domain::OrganisationId) -> _ {
+    organisations::table
+        .filter(organisations::id.eq(org))
+        .select(organisations::report_due_days)
+        .single_value()
+}
+
+/// The reporting duties of each of the project's live fund applications (not rejected,
+/// not withdrawn), one JSON array of their lists, as a subquery.
+#[diesel::dsl::auto_type]
+pub(crate) fn live_duties(org: crate::domain::OrganisationId, project: ProjectId) -> _ {
+    let ended: [FundStatus; 2] = [FundStatus::Rejected, FundStatus::Withdrawn];
+    fund_applications::table
+        .filter(fund_applications::organisation_id.eq(org))
+        .filter(fund_applications::project_id.eq(project))
+        .filter(fund_applications::status.ne_all(ended))
+        .select(crate::functions::jsonb_agg(
+            fund_applications::reporting_duties,
+        ))
+        .single_value()
+}
 
 pub async fn all(mut conn: &Conn, scope: &ProjectScope) -> StoreResult<Vec<ReportRow>> {
     let conn = &mut conn;
@@ -326,31 +332,30 @@ pub struct DueDates {
 }
 
 impl DueDates {
-    /// Two reads, pipelined.
-    pub async fn load(conn: &Conn, scope: &ProjectScope) -> StoreResult<Self> {
-        let days = crate::query!(
-            conn,
-            organisations::table
-                .filter(organisations::id.eq(scope.org))
-                .select(organisations::report_due_days),
-            first
-        );
-        let duties = crate::query!(
-            conn,
-            fund_applications::table
-                .filter(fund_applications::organisation_id.eq(scope.org))
-                .filter(fund_applications::project_id.eq(scope.project_id()))
-                .filter(
-                    fund_applications::status.ne_all([FundStatus::Rejected, FundStatus::Withdrawn])
-                )
-                .select(fund_applications::reporting_duties),
-            load
-        );
-        let (days, duties): (i32, Vec<JsonDoc<Vec<ReportingDuty>>>) =
-            futures_util::future::try_join(days, duties).await?;
+    /// One statement.
+    pub async fn load(mut conn: &Conn, scope: &ProjectScope) -> StoreResult<Self> {
+        let (days, duties) = diesel::select((
+            due_days(scope.org),
+            live_duties(scope.org, scope.project_id()),
+        ))
+        .get_result(&mut conn)
+        .await?;
+        Self::from_parts(days, duties)
+    }
+
+    /// From what [`due_days`] and [`live_duties`] answer.
+    pub(crate) fn from_parts(days: Option<i32>, duties: Option<DutyLists>) -> StoreResult<Self> {
+        // The organisation's row is always readable to its own transaction (and to a
+        // funder account it shares its projects with).
+        let days = days.ok_or(diesel::result::Error::NotFound)?;
         Ok(DueDates {
             days,
-            duties: duties.into_iter().flat_map(|d| d.0).collect(),
+            duties: duties
+                .map(|d| d.0)
+                .unwrap_or_default()
+                .into_iter()
+                .flatten()
+                .collect(),
         })
     }
 
