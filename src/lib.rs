@@ -1,14 +1,6 @@
 //! Mantelmonitor: the system of record for caregiver-support project plans and their
 //! quarterly monitoring. See README.md for running it and DOMAIN.md for the words.
 
-/// The allocator of the service (and of every binary built on it, its tests too):
-/// mimalloc, not glibc's malloc: a request allocates and frees many small blocks (the
-/// router's captures, headers, rows, the JSON answer), and mimalloc's per-thread free
-/// lists serve them without glibc's bin and consolidation work (bench/run: see
-/// BENCHMARKS.md, 2026-12-08).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 pub mod auth;
 pub mod cli;
 pub mod config;

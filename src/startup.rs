@@ -339,19 +339,9 @@ impl Application {
 
 /// Building a worker's application allocates and frees several megabytes (the OpenAPI
 /// description of every route, gathered and dropped), and so does a large bulk
-/// submission; an allocator keeps what is freed for reuse, where it counts as resident.
-/// Handing it back to the system keeps an idle service small: mimalloc's (the service's
-/// allocator, see lib.rs) and glibc's (what C code allocates).
+/// submission; glibc keeps what is freed in its arenas, where it counts as resident for
+/// good. Handing it back to the system keeps an idle service small.
 pub(crate) fn return_freed_memory() {
-    unsafe extern "C" {
-        /// mimalloc's own: frees what its heaps hold unused, `force` for all of it.
-        fn mi_collect(force: bool);
-    }
-    // SAFETY: mi_collect only returns memory no allocation uses; the binary links
-    // mimalloc (the `mimalloc` crate), which defines it.
-    unsafe {
-        mi_collect(true);
-    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases free memory of the allocator's own arenas.
     unsafe {
