@@ -68,66 +68,33 @@ pub async fn plan_refs(
     // Every list one subquery of a single statement, after the lock (a statement of its
     // own, so that the reads' snapshot is taken once the lock is held).
     let lock = references_lock(conn, project, Hold::Shared);
-    let groups = target_groups::table
-        .filter(target_groups::organisation_id.eq(org))
-        .filter(target_groups::project_id.eq(project))
-        .filter(
-            every
-                .into_sql::<Bool>()
-                .or(target_groups::id.eq_any(group_ids)),
-        )
-        .select(jsonb_agg(to_jsonb(target_groups::id)))
-        .single_value();
-    let group_languages = target_groups::table
-        .filter(target_groups::organisation_id.eq(org))
-        .filter(target_groups::project_id.eq(project))
-        .select(jsonb_agg(to_jsonb(target_groups::languages)))
-        .single_value();
-    let sources = translation_costs::table
-        .filter(translation_costs::organisation_id.eq(org))
-        .filter(translation_costs::project_id.eq(project))
-        .select(jsonb_agg(to_jsonb(translation_costs::source_language)))
-        .single_value();
-    let translated = translation_costs::table
-        .filter(translation_costs::organisation_id.eq(org))
-        .filter(translation_costs::project_id.eq(project))
-        .select(jsonb_agg(to_jsonb(translation_costs::target_languages)))
-        .single_value();
-    let target_languages = targets::table
-        .filter(targets::organisation_id.eq(org))
-        .filter(targets::project_id.eq(project))
-        .select(jsonb_agg(to_jsonb(targets::language)))
-        .single_value();
-    let budget_lines = budget_lines::table
-        .filter(budget_lines::organisation_id.eq(org))
-        .filter(budget_lines::project_id.eq(project))
-        .filter(
-            every
-                .into_sql::<Bool>()
-                .or(budget_lines::id.eq_any(line_ids)),
-        )
-        .select(jsonb_agg(to_jsonb(budget_lines::id)))
-        .single_value();
-    let partners = project_partners::table
-        .filter(project_partners::organisation_id.eq(org))
-        .filter(project_partners::project_id.eq(project))
-        .filter(
-            every
-                .into_sql::<Bool>()
-                .or(project_partners::id.eq_any(partner_ids)),
-        )
-        .select(jsonb_agg(to_jsonb(project_partners::id)))
-        .single_value();
-    let activities = planned_hours::table
-        .filter(planned_hours::organisation_id.eq(org))
-        .filter(planned_hours::project_id.eq(project))
-        .filter(
-            every
-                .into_sql::<Bool>()
-                .or(planned_hours::activity.eq_any(activities)),
-        )
-        .select(jsonb_agg(to_jsonb(planned_hours::activity)))
-        .single_value();
+    // `$column` of the project's rows of `$table` (those of `$ids` only, unless `every`),
+    // as one JSON array: a subquery.
+    macro_rules! list_of {
+        ($table:ident, $column:ident) => {
+            $table::table
+                .filter($table::organisation_id.eq(org))
+                .filter($table::project_id.eq(project))
+                .select(jsonb_agg(to_jsonb($table::$column)))
+                .single_value()
+        };
+        ($table:ident, $column:ident, $ids:expr) => {
+            $table::table
+                .filter($table::organisation_id.eq(org))
+                .filter($table::project_id.eq(project))
+                .filter(every.into_sql::<Bool>().or($table::$column.eq_any($ids)))
+                .select(jsonb_agg(to_jsonb($table::$column)))
+                .single_value()
+        };
+    }
+    let groups = list_of!(target_groups, id, group_ids);
+    let group_languages = list_of!(target_groups, languages);
+    let sources = list_of!(translation_costs, source_language);
+    let translated = list_of!(translation_costs, target_languages);
+    let target_languages = list_of!(targets, language);
+    let budget_lines = list_of!(budget_lines, id, line_ids);
+    let partners = list_of!(project_partners, id, partner_ids);
+    let activities = list_of!(planned_hours, activity, activities);
     let read = query!(
         conn,
         diesel::select((
